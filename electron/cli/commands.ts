@@ -1,0 +1,83 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { Engine } from '../engine';
+import type { CliCall, CliIo } from './main';
+
+export interface CommandContext {
+  values: Record<string, unknown>;
+  positionals: string[];
+  json: boolean;
+  call: CliCall;
+  engine: Engine;
+  io: CliIo;
+}
+
+export interface CliCommand {
+  summary: string;
+  available: boolean;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(ctx: CommandContext): Promise<void>;
+}
+
+function table(rows: Record<string, unknown>[], columns: string[]): string {
+  if (rows.length === 0) return '(none)';
+  const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '')));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(columns), ...cells.map(line)].join('\n');
+}
+
+const notYet = (summary: string): CliCommand => ({
+  summary,
+  available: false,
+  options: {},
+  async run() {},
+});
+
+export const COMMANDS: Record<string, CliCommand> = {
+  backend: {
+    summary: 'show the TF.js backend this machine uses and why',
+    available: true,
+    options: {},
+    async run({ call, json, io }) {
+      const b = await call('backend.info', {});
+      if (json) return io.out(JSON.stringify(b));
+      io.out(`backend: ${b.name} (tf.js ${b.tfVersion}, active '${b.tfBackend}')`);
+      io.out(`reason:  ${b.reason}`);
+      for (const a of b.attempts) io.out(`  ${a.ok ? 'ok  ' : 'fail'} ${a.name}${a.error ? `: ${a.error}` : ''}`);
+    },
+  },
+  models: {
+    summary: 'list the architectures in the model zoo',
+    available: true,
+    options: {},
+    async run({ call, json, io }) {
+      const models = await call('models.list', {});
+      if (json) return io.out(JSON.stringify(models));
+      io.out(table(models, ['id', 'family', 'kind', 'description']));
+    },
+  },
+  runs: {
+    summary: 'list training runs in the workspace',
+    available: true,
+    options: {},
+    async run({ call, json, io }) {
+      const runs = await call('runs.list', {});
+      if (json) return io.out(JSON.stringify(runs));
+      io.out(table(runs.map((r) => ({ ...r, created: new Date(r.createdAt).toISOString() })), ['id', 'modelId', 'status', 'created']));
+    },
+  },
+  datasets: {
+    summary: 'list imported datasets',
+    available: true,
+    options: {},
+    async run({ call, json, io }) {
+      const ds = await call('datasets.list', {});
+      if (json) return io.out(JSON.stringify(ds));
+      io.out(table(ds, ['id', 'name', 'format', 'rows']));
+    },
+  },
+  import: notYet('import a dataset file'),
+  train: notYet('train a model'),
+  eval: notYet('evaluate a run on a test file'),
+  scan: notYet('batch-scan URL files with a trained model'),
+};

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import type { OpName, OpRequest, OpResponse } from '../../shared/contract';
+import { ContractError } from '../../shared/errors';
+import { createEngine, type Engine } from '../engine';
+import { createRouter } from '../router';
+import { resolveWorkspaceDir } from '../store/workspace';
+import { COMMANDS, type CliCommand } from './commands';
+
+export class UsageError extends Error {}
+
+const USAGE = `usage: deeptriage <command> [options]
+
+commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+  .join('\n')}
+
+global options:
+  --workspace DIR   workspace folder (default: DEEPTRIAGE_WORKSPACE or the platform's app-data folder)
+  --json            machine-readable output
+  --help            this text`;
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Calls go through the same router as the window and the host, so the CLI gets the same validation. */
+export function cliCaller(engine: Engine) {
+  const route = createRouter(engine.handlers);
+  return async function call<K extends OpName>(op: K, payload: OpRequest<K>): Promise<OpResponse<K>> {
+    const env = await route(op, payload);
+    if (!env.ok) throw ContractError.from(env.error);
+    return env.value as OpResponse<K>;
+  };
+}
+export type CliCall = ReturnType<typeof cliCaller>;
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name ? 0 : 2;
+  }
+  const command: CliCommand | undefined = COMMANDS[name];
+  if (!command) {
+    io.err(`deeptriage: unknown command '${name}' (try --help)`);
+    return 2;
+  }
+  let engine: Engine | undefined;
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { workspace: { type: 'string' }, json: { type: 'boolean', default: false }, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (!command.available) throw new UsageError(`'${name}' is not available yet in this build`);
+    engine = createEngine({ workspaceDir: resolveWorkspaceDir(values.workspace as string | undefined), transport: 'cli' });
+    await command.run({ values, positionals, json: Boolean(values.json), call: cliCaller(engine), engine, io });
+    return 0;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    io.err(`deeptriage ${name}: ${message.split('\n')[0]}`);
+    return err instanceof UsageError || (err instanceof TypeError && 'code' in err) ? 2 : 1;
+  } finally {
+    await engine?.close();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * AUC of `scores` for separating positives from negatives (ties count one half), O(n log n).
+ * Returns NaN when one class is absent.
+ */
+export function auc(scores: ArrayLike<number>, positive: ArrayLike<number>, n = scores.length): number {
+  let np = 0;
+  for (let i = 0; i < n; i++) if (positive[i]) np++;
+  const nn = n - np;
+  if (np === 0 || nn === 0) return NaN;
+  const pos = new Float64Array(np);
+  const neg = new Float64Array(nn);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i] !== scores[i] ? -Infinity : scores[i];
+    if (positive[i]) pos[a++] = s;
+    else neg[b++] = s;
+  }
+  pos.sort();
+  neg.sort();
+  let wins = 0;
+  let lo = 0; // negatives strictly below the current positive
+  let hi = 0; // negatives at or below it
+  for (let i = 0; i < np; i++) {
+    const p = pos[i];
+    while (lo < nn && neg[lo] < p) lo++;
+    if (hi < lo) hi = lo;
+    while (hi < nn && neg[hi] <= p) hi++;
+    wins += lo + (hi - lo) / 2;
+  }
+  return wins / (np * nn);
+}
+
+/** Direction-free separability: a feature that is perfectly inverted is as much a shortcut. */
+export function separability(scores: ArrayLike<number>, positive: ArrayLike<number>, n?: number): number {
+  const a = auc(scores, positive, n);
+  return a !== a ? NaN : Math.max(a, 1 - a);
+}
+
+/** Deterministic PRNG (mulberry32) so summaries are reproducible. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 53-bit string hash (cyrb53-style finaliser, cheaper inner loop); collisions among 10^6 rows are ~1e-4 likely, fine for a duplicate count. */
+export function hash53(s: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = (h2 * 31 + ch) | 0;
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}

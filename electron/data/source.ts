@@ -1,0 +1,224 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { DataAbortError, DataError, preview } from './errors';
+
+export const MAX_LINE_BYTES = 1 << 20;
+const READ_CHUNK = 1 << 20;
+
+export interface SourceInfo {
+  path: string;
+  /** File base name, used in error messages. */
+  file: string;
+  gzip: boolean;
+  /** On-disk size (compressed size for .gz). */
+  totalBytes: number;
+  /** Decompressed size estimate (gzip ISIZE trailer, exact below 4 GiB for one member). */
+  contentBytes: number;
+}
+
+/** A physical line, or a line that could not be read as text (error set, text = printable preview). */
+export interface LineItem {
+  n: number;
+  off: number;
+  text: string;
+  error?: string;
+}
+
+export interface ReadState {
+  bytesRead: number;
+  lines: number;
+  /** Set when the file shrank or disappeared while it was read. */
+  changed?: string;
+}
+
+export async function openSource(filePath: string): Promise<SourceInfo> {
+  const file = path.basename(filePath);
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(filePath, 'r');
+  } catch (e) {
+    throw new DataError(file, undefined, `cannot open: ${(e as Error).message}`);
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new DataError(file, undefined, 'not a regular file');
+    const magic = Buffer.alloc(2);
+    await fh.read(magic, 0, 2, 0);
+    // Magic bytes, not the extension: renamed or extension-less gzip files are common in log dumps.
+    const gzip = st.size >= 18 && magic[0] === 0x1f && magic[1] === 0x8b;
+    let contentBytes = st.size;
+    if (gzip) {
+      const tail = Buffer.alloc(4);
+      await fh.read(tail, 0, 4, st.size - 4);
+      contentBytes = tail.readUInt32LE(0);
+    }
+    return { path: filePath, file, gzip, totalBytes: st.size, contentBytes };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** First bytes of the decompressed content, for format sniffing. */
+export async function readHead(src: SourceInfo, maxBytes = 64 * 1024): Promise<Buffer> {
+  const fh = await fs.promises.open(src.path, 'r');
+  try {
+    const want = src.gzip ? Math.min(src.totalBytes, 32 * 1024) : Math.min(src.totalBytes, maxBytes);
+    const buf = Buffer.alloc(want);
+    const { bytesRead } = await fh.read(buf, 0, want, 0);
+    const raw = buf.subarray(0, bytesRead);
+    if (!src.gzip) return raw;
+    try {
+      // SYNC_FLUSH lets a truncated prefix decompress as far as it goes.
+      const out = zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      return out.subarray(0, maxBytes);
+    } catch (e) {
+      throw new DataError(src.file, undefined, `corrupt gzip data: ${(e as Error).message}`);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+function badLinePreview(b: Buffer): string {
+  return preview(b.subarray(0, 200).toString('latin1'));
+}
+
+function classifyBytes(b: Buffer): string | undefined {
+  const nul = b.indexOf(0);
+  if (nul >= 0) return `NUL byte at column ${nul + 1} (binary data?)`;
+  if (!isUtf8(b)) {
+    let i = 0;
+    // Locate the first offending byte for the report; the prefix up to it is valid ASCII/UTF-8 most of the time.
+    while (i < b.length && b[i] < 0x80) i++;
+    return `invalid UTF-8 near byte ${i + 1} of the line`;
+  }
+  return undefined;
+}
+
+/**
+ * Splits the decompressed stream into lines, in batches (one per ~1 MiB chunk).
+ * Memory stays bounded: at most one chunk plus one partial line (≤ 1 MiB) is held.
+ * CRLF and a UTF-8 BOM are tolerated. Lines that are too long, hold NUL bytes or are not UTF-8
+ * come back as items with `error` set so the caller can apply strict/lenient policy.
+ */
+export async function* readLines(
+  src: SourceInfo,
+  state: ReadState,
+  opts: { signal?: AbortSignal; copyTo?: fs.promises.FileHandle } = {},
+): AsyncGenerator<LineItem[]> {
+  const file = fs.createReadStream(src.path, { highWaterMark: READ_CHUNK });
+  let stream: NodeJS.ReadableStream & AsyncIterable<Buffer> = file;
+  let gunzip: zlib.Gunzip | undefined;
+  if (src.gzip) {
+    gunzip = zlib.createGunzip({ chunkSize: READ_CHUNK });
+    file.on('error', (e) => gunzip!.destroy(e));
+    file.pipe(gunzip);
+    stream = gunzip;
+  }
+  let carry: Buffer | null = null;
+  let skipping = false;
+  let lineNo = 0;
+  let off = 0; // offset of the next unconsumed byte in the decompressed content
+  let first = true;
+  const splitBody = (body: Buffer, items: LineItem[]): void => {
+    if (body.indexOf(0) < 0 && isAscii(body)) {
+      const parts = body.toString('latin1').split('\n');
+      for (let i = 0; i < parts.length; i++) {
+        let t = parts[i];
+        const len = t.length;
+        if (len > 0 && t.charCodeAt(len - 1) === 13) t = t.slice(0, -1);
+        lineNo++;
+        if (len > MAX_LINE_BYTES) items.push({ n: lineNo, off, text: preview(t), error: `line longer than 1 MiB (${len} bytes)` });
+        else items.push({ n: lineNo, off, text: t });
+        off += len + 1;
+      }
+      return;
+    }
+    let s = 0;
+    for (;;) {
+      let e = body.indexOf(10, s);
+      const last = e < 0;
+      if (last) e = body.length;
+      let end = e;
+      if (end > s && body[end - 1] === 13) end--;
+      const b = body.subarray(s, end);
+      lineNo++;
+      const err = e - s > MAX_LINE_BYTES ? `line longer than 1 MiB (${e - s} bytes)` : classifyBytes(b);
+      if (err) items.push({ n: lineNo, off, text: badLinePreview(b), error: err });
+      else items.push({ n: lineNo, off, text: b.toString('utf8') });
+      off += e - s + 1;
+      if (last) break;
+      s = e + 1;
+    }
+  };
+  try {
+    for await (const chunkAny of stream) {
+      if (opts.signal?.aborted) throw new DataAbortError(src.file);
+      let buf = chunkAny as Buffer;
+      if (opts.copyTo) await opts.copyTo.write(buf);
+      state.bytesRead = file.bytesRead;
+      if (first) {
+        first = false;
+        if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+          buf = buf.subarray(3);
+          off = 3;
+        }
+      }
+      const items: LineItem[] = [];
+      if (skipping) {
+        const nl = buf.indexOf(10);
+        if (nl < 0) {
+          off += buf.length;
+          continue;
+        }
+        skipping = false;
+        off += nl + 1;
+        buf = buf.subarray(nl + 1);
+      }
+      if (carry) {
+        buf = Buffer.concat([carry, buf]);
+        carry = null;
+      }
+      const lastNl = buf.lastIndexOf(10);
+      if (lastNl < 0) {
+        if (buf.length > MAX_LINE_BYTES) {
+          lineNo++;
+          items.push({ n: lineNo, off, text: badLinePreview(buf), error: 'line longer than 1 MiB' });
+          skipping = true;
+          off += buf.length;
+        } else carry = buf;
+      } else {
+        splitBody(buf.subarray(0, lastNl), items);
+        if (lastNl + 1 < buf.length) carry = Buffer.from(buf.subarray(lastNl + 1));
+      }
+      state.lines = lineNo;
+      if (items.length) yield items;
+    }
+    if (carry && carry.length) {
+      const items: LineItem[] = [];
+      splitBody(carry, items);
+      state.lines = lineNo;
+      yield items;
+    }
+  } catch (e) {
+    if (e instanceof DataError || e instanceof DataAbortError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    const what = err.code === 'ENOENT' ? 'file vanished during read' : err.code?.startsWith('Z_') ? `corrupt or truncated gzip data (${err.message})` : `read failed: ${err.message}`;
+    throw new DataError(src.file, lineNo + 1, what);
+  } finally {
+    file.destroy();
+    gunzip?.destroy();
+  }
+  state.bytesRead = file.bytesRead;
+  // On POSIX an unlinked or truncated file still reads to the end of what remains, so check after the fact.
+  try {
+    const st = await fs.promises.stat(src.path);
+    if (file.bytesRead < src.totalBytes || st.size < src.totalBytes) {
+      state.changed = `file shrank during read (${src.totalBytes} bytes at start, ${file.bytesRead} read, ${st.size} now)`;
+    }
+  } catch {
+    state.changed = `file vanished during read (${file.bytesRead} of ${src.totalBytes} bytes read)`;
+  }
+}

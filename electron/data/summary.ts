@@ -1,0 +1,192 @@
+import { hash53 } from './auc';
+import type { MalformedLine } from './reader';
+import { ShortcutSampler, type ShortcutResult } from './shortcuts';
+import type { DataRecord, DatasetSchema, FormatName } from './types';
+import type { LabelMode } from './labels';
+
+export interface NumericStats {
+  name: string;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  missing: number;
+}
+
+export interface DatasetSummary {
+  source: string;
+  file: string;
+  format: FormatName;
+  kind: 'tabular' | 'text';
+  gzip: boolean;
+  bytes: number;
+  lines: number;
+  rows: number;
+  labels: {
+    source: string;
+    mode: LabelMode;
+    raw: Record<string, number>;
+    /** KDD: normal/dos/probe/r2l/u2r; other data: normal/attack. */
+    categories: Record<string, number>;
+    /** Labels the attack map / benign list cannot place (those rows are skipped, or throw in strict mode). */
+    unknown: Record<string, number>;
+    /** 'attack' mode with a given label encoder: labels outside its classes (label index -1). */
+    unseen: Record<string, number>;
+    /** Rows skipped because of options.labels.drop. */
+    dropped: Record<string, number>;
+  } | null;
+  /** `rows` = rows whose raw feature part repeats an earlier row. */
+  duplicates: { rows: number; distinct: number };
+  numeric: NumericStats[];
+  categorical: Array<{ name: string; cardinality: number; capped: boolean; top: Array<[string, number]> }>;
+  text: { minLength: number; maxLength: number; meanLength: number } | null;
+  metadata: Record<string, { min: number; max: number } | { distinct: number }>;
+  malformed: { count: number; examples: MalformedLine[] };
+  shortcuts: ShortcutResult[];
+  warnings: string[];
+}
+
+const CARDINALITY_CAP = 100_000;
+const inc = (m: Map<string, number>, k: string, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
+const obj = (m: Map<string, number>) => Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1]));
+
+/** One pass of statistics, fed the rows that are kept (after label checks). */
+export class SummaryBuilder {
+  rows = 0;
+  private readonly hashes = new Set<number>();
+  private readonly nMin: Float64Array;
+  private readonly nMax: Float64Array;
+  private readonly nSum: Float64Array;
+  private readonly nCount: Float64Array;
+  private readonly nMissing: Float64Array;
+  private readonly cats: Array<Map<string, number>>;
+  private readonly capped: boolean[];
+  readonly raw = new Map<string, number>();
+  readonly categories = new Map<string, number>();
+  readonly unknown = new Map<string, number>();
+  readonly unseen = new Map<string, number>();
+  readonly dropped = new Map<string, number>();
+  private textMin = Infinity;
+  private textMax = 0;
+  private textSum = 0;
+  private readonly meta = new Map<string, { min: number; max: number; distinct: Set<string> }>();
+  readonly sampler: ShortcutSampler | undefined;
+
+  constructor(private readonly schema: DatasetSchema) {
+    const k = schema.columns.length;
+    const nc = schema.columns.filter((c) => c.type === 'categorical').length;
+    this.nMin = new Float64Array(k).fill(Infinity);
+    this.nMax = new Float64Array(k).fill(-Infinity);
+    this.nSum = new Float64Array(k);
+    this.nCount = new Float64Array(k);
+    this.nMissing = new Float64Array(k);
+    this.cats = Array.from({ length: nc }, () => new Map<string, number>());
+    this.capped = this.cats.map(() => false);
+    if (schema.labelSource !== undefined) this.sampler = new ShortcutSampler(schema.kind, schema.columns, schema.textKind);
+  }
+
+  /** `category` is the label category already checked by the caller; `benign` drives the shortcut check. */
+  add(rec: DataRecord, category: string | undefined, benign: boolean | undefined): void {
+    this.rows++;
+    this.hashes.add(hash53(rec.key));
+    const v = rec.num;
+    if (v) {
+      // Stats arrays are indexed by numeric / categorical position, not schema position.
+      for (let j = 0; j < v.length; j++) {
+        const x = v[j];
+        if (x !== x) this.nMissing[j]++;
+        else {
+          if (x < this.nMin[j]) this.nMin[j] = x;
+          if (x > this.nMax[j]) this.nMax[j] = x;
+          this.nSum[j] += x;
+          this.nCount[j]++;
+        }
+      }
+      const c = rec.cat!;
+      for (let j = 0; j < c.length; j++) {
+        const x = c[j];
+        const m = this.cats[j];
+        const n = m.get(x);
+        if (n !== undefined) m.set(x, n + 1);
+        else if (m.size < CARDINALITY_CAP) m.set(x, 1);
+        else this.capped[j] = true;
+      }
+    }
+    if (rec.text !== undefined) {
+      const L = rec.text.length;
+      if (L < this.textMin) this.textMin = L;
+      if (L > this.textMax) this.textMax = L;
+      this.textSum += L;
+    }
+    if (rec.meta) {
+      for (const k in rec.meta) {
+        let s = this.meta.get(k);
+        if (!s) this.meta.set(k, (s = { min: Infinity, max: -Infinity, distinct: new Set() }));
+        const m = rec.meta[k];
+        if (typeof m === 'number') {
+          if (m < s.min) s.min = m;
+          if (m > s.max) s.max = m;
+        } else if (s.distinct.size < 1000) s.distinct.add(m);
+      }
+    }
+    if (rec.label !== undefined) {
+      inc(this.raw, rec.label);
+      if (category !== undefined) inc(this.categories, category);
+      if (benign !== undefined) this.sampler?.add(!benign, v, rec.text);
+    }
+  }
+
+  finish(base: Pick<DatasetSummary, 'source' | 'file' | 'gzip' | 'bytes' | 'lines' | 'malformed'>, labelMode: LabelMode | undefined, warnings: string[], threshold: number): DatasetSummary {
+    const s = this.schema;
+    const shortcuts = this.sampler && this.rows ? this.sampler.results() : [];
+    const w = [...warnings];
+    for (const r of shortcuts) {
+      if (r.auc >= threshold) {
+        w.push(`shortcut: "${r.feature}" alone separates benign from malicious rows with AUC ${r.auc.toFixed(3)} (≥ ${threshold}); a model can learn this instead of the content`);
+      } else if (r.pure && r.pure.fraction >= 0.5) {
+        const p = r.pure;
+        const other = p.cls === 'malicious' ? 'benign' : 'malicious';
+        w.push(
+          `shortcut: "${r.feature}" ${p.side === 'below' ? '<' : '>'} ${+p.threshold.toFixed(4)} holds ${(p.fraction * 100).toFixed(1)}% of ${p.cls} rows and no ${other} row ` +
+            `(AUC ${r.auc.toFixed(3)}, sample of ${r.sampled}); a model can learn this instead of the content`,
+        );
+      }
+    }
+    if (this.unknown.size) w.push(`unknown labels (rows skipped): ${[...this.unknown.entries()].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+    if (base.malformed.count) w.push(`${base.malformed.count} malformed line(s) skipped`);
+    const dup = this.rows - this.hashes.size;
+    if (this.rows && dup / this.rows > 0.1) w.push(`${dup} duplicate rows (${Math.round((dup / this.rows) * 100)}%); consider de-duplicating before splitting`);
+    const metadata: DatasetSummary['metadata'] = {};
+    for (const [k, m] of this.meta) metadata[k] = m.distinct.size ? { distinct: m.distinct.size } : { min: m.min, max: m.max };
+    return {
+      ...base,
+      format: s.format,
+      kind: s.kind,
+      rows: this.rows,
+      labels:
+        s.labelSource === undefined
+          ? null
+          : { source: s.labelSource, mode: labelMode!, raw: obj(this.raw), categories: obj(this.categories), unknown: obj(this.unknown), unseen: obj(this.unseen), dropped: obj(this.dropped) },
+      duplicates: { rows: dup, distinct: this.hashes.size },
+      numeric: s.columns
+        .filter((c) => c.type === 'numeric')
+        .map((c, j) => ({
+          name: c.name,
+          min: this.nCount[j] ? this.nMin[j] : null,
+          max: this.nCount[j] ? this.nMax[j] : null,
+          mean: this.nCount[j] ? this.nSum[j] / this.nCount[j] : null,
+          missing: this.nMissing[j],
+        })),
+      categorical: s.columns
+        .filter((c) => c.type === 'categorical')
+        .map((c, j) => {
+          const m = this.cats[j];
+          const top = [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+          return { name: c.name, cardinality: m.size, capped: this.capped[j], top };
+        }),
+      text: s.kind === 'text' && this.rows ? { minLength: this.textMin, maxLength: this.textMax, meanLength: this.textSum / this.rows } : null,
+      metadata,
+      shortcuts,
+      warnings: w,
+    };
+  }
+}

@@ -1,0 +1,211 @@
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { BackendInfo, JobInfo, JobKind, JobProgress } from '../../shared/domain';
+import type { JobWorkerData, WorkerToMain } from './protocol';
+
+/** In source (tsx) the worker is the .ts file; in a build it is the bundled entry beside this one. */
+export function workerEntry(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL('./worker.ts', here);
+  // Packaged: worker threads cannot load from inside app.asar, so electron-builder unpacks the worker.
+  return new URL('./job-worker.js', here.replace('/app.asar/', '/app.asar.unpacked/'));
+}
+
+export interface StartOptions {
+  /** Runs on the main side with the worker's result, e.g. to write rows; a throw fails the job. */
+  onResult?: (result: unknown, job: JobInfo) => unknown | Promise<unknown>;
+  /** Hidden jobs (the backend probe) do not show in the job list. */
+  hidden?: boolean;
+  resourceLimits?: ResourceLimits;
+}
+
+export interface JobManagerOptions {
+  workspaceDir: string;
+  backendOverride?: string;
+  maxConcurrent?: number;
+  emitProgress?: (p: JobProgress) => void;
+  emitUpdated?: (job: JobInfo) => void;
+  onBackend?: (info: BackendInfo) => void;
+}
+
+interface Entry {
+  info: JobInfo;
+  input: unknown;
+  opts: StartOptions;
+  worker?: Worker;
+  cancelFlag?: Int32Array;
+  settled: Promise<JobInfo>;
+  settle: (info: JobInfo) => void;
+}
+
+const FINISHED = new Set(['done', 'failed', 'cancelled']);
+
+/**
+ * Runs each job in its own worker thread so training and scans never block the main side,
+ * and a worker that crashes takes only its own job down.
+ */
+export class JobManager {
+  private readonly jobs = new Map<string, Entry>();
+  private readonly queue: Entry[] = [];
+  private running = 0;
+  private readonly maxConcurrent: number;
+  private closed = false;
+
+  constructor(private readonly opts: JobManagerOptions) {
+    this.maxConcurrent = opts.maxConcurrent ?? Math.max(1, Math.min(2, os.availableParallelism()));
+  }
+
+  start(kind: JobKind, title: string, input: unknown, opts: StartOptions = {}): JobInfo {
+    if (this.closed) throw new Error('job manager is closed');
+    const info: JobInfo = { id: randomUUID(), kind, title, status: 'queued', createdAt: Date.now() };
+    let settle!: (i: JobInfo) => void;
+    const settled = new Promise<JobInfo>((r) => (settle = r));
+    const entry: Entry = { info, input, opts, settled, settle };
+    this.jobs.set(info.id, entry);
+    this.queue.push(entry);
+    this.updated(entry);
+    this.pump();
+    return { ...info };
+  }
+
+  get(jobId: string): JobInfo | undefined {
+    const e = this.jobs.get(jobId);
+    return e ? { ...e.info } : undefined;
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].filter((e) => !e.opts.hidden).map((e) => ({ ...e.info }));
+  }
+
+  wait(jobId: string): Promise<JobInfo> {
+    const e = this.jobs.get(jobId);
+    if (!e) return Promise.reject(new Error(`no job ${jobId}`));
+    return e.settled;
+  }
+
+  cancel(jobId: string): boolean {
+    const e = this.jobs.get(jobId);
+    if (!e || FINISHED.has(e.info.status)) return false;
+    if (e.info.status === 'queued') {
+      this.queue.splice(this.queue.indexOf(e), 1);
+      this.finish(e, 'cancelled');
+      return true;
+    }
+    if (e.cancelFlag) Atomics.store(e.cancelFlag, 0, 1);
+    e.worker?.postMessage({ type: 'cancel' });
+    return true;
+  }
+
+  /** Run a job and resolve with its result; rejects with the job's error. */
+  async run(kind: JobKind, title: string, input: unknown, opts: StartOptions = {}): Promise<unknown> {
+    const info = this.start(kind, title, input, opts);
+    const done = await this.wait(info.id);
+    if (done.status !== 'done') throw new Error(done.error ?? `job ${done.status}`);
+    return done.result;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const e of this.queue.splice(0)) this.finish(e, 'cancelled');
+    await Promise.all([...this.jobs.values()].map((e) => e.worker?.terminate()));
+  }
+
+  private pump(): void {
+    while (this.running < this.maxConcurrent && this.queue.length > 0) {
+      const entry = this.queue.shift()!;
+      this.launch(entry);
+    }
+  }
+
+  private launch(entry: Entry): void {
+    this.running++;
+    entry.info.status = 'running';
+    entry.info.startedAt = Date.now();
+    const cancelBuffer = new SharedArrayBuffer(4);
+    entry.cancelFlag = new Int32Array(cancelBuffer);
+    const data: JobWorkerData = {
+      jobId: entry.info.id,
+      kind: entry.info.kind,
+      input: entry.input,
+      workspaceDir: this.opts.workspaceDir,
+      cancelBuffer,
+      ...(this.opts.backendOverride ? { backendOverride: this.opts.backendOverride } : {}),
+    };
+    let worker: Worker;
+    try {
+      const entryUrl = workerEntry();
+      const fromSource = entryUrl.pathname.endsWith('.ts');
+      const options = { workerData: data, ...(entry.opts.resourceLimits ? { resourceLimits: entry.opts.resourceLimits } : {}) };
+      worker = fromSource
+        ? // Running from source (tests, dev): the worker first installs the TypeScript loader, then the entry.
+          new Worker(
+            `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entryUrl.href)}); })`,
+            { ...options, eval: true },
+          )
+        : new Worker(entryUrl, options);
+    } catch (err) {
+      this.running--;
+      this.finish(entry, 'failed', `could not start worker: ${(err as Error).message}`);
+      this.pump();
+      return;
+    }
+    entry.worker = worker;
+    this.updated(entry);
+    let outcome: WorkerToMain | undefined;
+    worker.on('message', (m: WorkerToMain) => {
+      switch (m.type) {
+        case 'backend':
+          this.opts.onBackend?.(m.info);
+          break;
+        case 'progress': {
+          const progress: JobProgress = { ...m.progress, jobId: entry.info.id, kind: entry.info.kind };
+          entry.info.progress = progress;
+          if (!entry.opts.hidden) this.opts.emitProgress?.(progress);
+          break;
+        }
+        case 'result':
+        case 'error':
+          outcome = m;
+          break;
+      }
+    });
+    let crash: Error | undefined;
+    worker.on('error', (err) => (crash = err));
+    worker.on('exit', (code) => {
+      entry.worker = undefined;
+      this.running--;
+      void this.conclude(entry, outcome, crash, code).finally(() => this.pump());
+    });
+  }
+
+  private async conclude(entry: Entry, outcome: WorkerToMain | undefined, crash: Error | undefined, code: number) {
+    if (outcome?.type === 'result') {
+      try {
+        entry.info.result = entry.opts.onResult ? await entry.opts.onResult(outcome.result, { ...entry.info }) : outcome.result;
+        this.finish(entry, 'done');
+      } catch (err) {
+        this.finish(entry, 'failed', (err as Error).message);
+      }
+    } else if (outcome?.type === 'error') {
+      this.finish(entry, outcome.cancelled ? 'cancelled' : 'failed', outcome.cancelled ? undefined : outcome.message);
+    } else if (entry.cancelFlag && Atomics.load(entry.cancelFlag, 0) === 1 && !crash) {
+      this.finish(entry, 'cancelled');
+    } else {
+      const why = crash ? crash.message : `worker exited with code ${code}`;
+      this.finish(entry, 'failed', `worker crashed: ${why}`);
+    }
+  }
+
+  private finish(entry: Entry, status: 'done' | 'failed' | 'cancelled', error?: string): void {
+    entry.info.status = status;
+    entry.info.finishedAt = Date.now();
+    if (error !== undefined) entry.info.error = error;
+    this.updated(entry);
+    entry.settle({ ...entry.info });
+  }
+
+  private updated(entry: Entry): void {
+    if (!entry.opts.hidden) this.opts.emitUpdated?.({ ...entry.info });
+  }
+}

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { app, BrowserWindow, session, shell } from 'electron';
+import { createEngine, type Engine } from './engine';
+import { wireIpc } from './ipc';
+import { appRoot, rendererBuildDir } from './paths';
+import { resolveWorkspaceDir } from './store/workspace';
+
+const { values } = parseArgs({ options: { workspace: { type: 'string' } }, strict: false });
+
+let engine: Engine | undefined;
+let win: BrowserWindow | undefined;
+
+const indexFile = path.join(rendererBuildDir(), 'index.html');
+const indexUrl = pathToFileURL(indexFile).href;
+const isOurPage = (url: string) => url.split('#')[0] === indexUrl;
+
+app.enableSandbox();
+
+app.whenReady().then(() => {
+  const workspaceDir = resolveWorkspaceDir(
+    typeof values.workspace === 'string' ? values.workspace : undefined,
+    { ...process.env, DEEPTRIAGE_WORKSPACE: process.env.DEEPTRIAGE_WORKSPACE ?? app.getPath('userData') },
+  );
+  engine = createEngine({ workspaceDir, transport: 'electron' });
+
+  // Nothing outside the app is fetched: deny every permission request (camera, notifications, ...).
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+
+  win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'DeepTriage',
+    webPreferences: {
+      preload: path.join(appRoot(), 'dist', 'engine', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  wireIpc(engine, () => win?.webContents, isOurPage);
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!isOurPage(url)) e.preventDefault();
+  });
+  void win.loadURL(indexUrl);
+});
+
+app.on('window-all-closed', () => {
+  void engine?.close().finally(() => app.quit());
+});

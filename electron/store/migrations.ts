@@ -1,0 +1,54 @@
+/**
+ * Schema history, append-only: a released migration is never edited, a change is a new entry.
+ * The index + 1 is the schema version stored in SQLite's user_version.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: datasets, runs, scans, and a job log so finished jobs survive a restart.
+  `
+  CREATE TABLE datasets (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    source_path TEXT,
+    created_at INTEGER NOT NULL,
+    rows INTEGER NOT NULL DEFAULT 0,
+    summary_json TEXT NOT NULL DEFAULT '{}',
+    featurizer_json TEXT,
+    files_json TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    dataset_id TEXT REFERENCES datasets(id) ON DELETE SET NULL,
+    model_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    params_json TEXT NOT NULL DEFAULT '{}',
+    featurizer_json TEXT,
+    history_json TEXT NOT NULL DEFAULT '[]',
+    metrics_json TEXT,
+    backend TEXT,
+    wall_ms INTEGER,
+    weights_dir TEXT,
+    tags TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX runs_by_dataset ON runs(dataset_id);
+  CREATE TABLE scans (
+    id TEXT PRIMARY KEY,
+    run_id TEXT REFERENCES runs(id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    files_json TEXT NOT NULL DEFAULT '[]',
+    stats_json TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    error TEXT
+  );
+  `,
+];

@@ -1,0 +1,36 @@
+import type { Hyperparams, ModelDef, ParamValue } from '../../models/types';
+import { mergeParams } from '../../models/lib/build';
+
+/**
+ * Training-loop options every model accepts on top of its architecture defaults.
+ * - seed: split, shuffles, initialisers and dropout masks (see README in index.ts for what is reproducible)
+ * - validationFraction: stratified hold-out for validation metrics / early stopping (0 = none; then early
+ *   stopping watches the training loss)
+ * - patience: epochs without a validation-loss improvement > minDelta before stopping; 0 disables
+ * - classWeight: 'none' | 'balanced' (n / (k · n_c), as scikit-learn) | explicit per-class list
+ * - predictBatchSize: rows per forward pass when validating / predicting
+ */
+export const TRAIN_DEFAULTS = {
+  seed: 42,
+  validationFraction: 0.1,
+  patience: 5,
+  minDelta: 0,
+  classWeight: 'none',
+  predictBatchSize: 1024,
+} satisfies Record<string, ParamValue>;
+
+export function resolveParams(def: ModelDef, overrides?: Partial<Hyperparams>): Hyperparams {
+  return mergeParams({ ...TRAIN_DEFAULTS, ...def.defaults }, overrides);
+}
+
+export function optionalInt(p: Hyperparams, key: string, fallback: number, min = 0): number {
+  const v = p[key] ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`parameter '${key}' must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function optionalNum(p: Hyperparams, key: string, fallback: number): number {
+  const v = p[key] ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`parameter '${key}' must be a number, got ${JSON.stringify(v)}`);
+  return v;
+}

@@ -1,0 +1,98 @@
+import type { Classifier, Dataset, FitReport, Hyperparams, ModelSpec, Progress } from '../../models/types';
+import { getModel } from '../../models/registry';
+import { optionalInt, optionalNum, resolveParams } from './params';
+import { splitDataset } from './split';
+import { TfClassifier } from './tf-classifier';
+
+export interface TrainModelOptions {
+  modelId: string;
+  /** rows × cols row-major: Float32Array features (records) or Int32Array char ids (sequences). */
+  x: Float32Array | Int32Array;
+  /** Class index per row, 0 … numClasses-1. */
+  y: Int32Array;
+  numClasses: number;
+  /** Overrides of the model's defaults and of TRAIN_DEFAULTS. */
+  params?: Partial<Hyperparams>;
+  /** Sequences: size of the id space (ids are 0 … vocabSize-1). Default: largest id + 1. */
+  vocabSize?: number;
+  onProgress?: (p: Progress) => void;
+  /** Polled after every batch; true → stop, keep the best checkpoint. */
+  shouldStop?: () => boolean;
+}
+
+export interface TrainResult extends FitReport {
+  /** Holds the best checkpoint's weights. TfClassifier (has .net) for tf.js models. */
+  model: Classifier;
+  /** The effective hyperparameters (defaults + overrides). */
+  params: Hyperparams;
+  trainRows: number;
+  valRows: number;
+  /** Deep models only: training stopped on a NaN / infinite loss. */
+  diverged: boolean;
+}
+
+function checkInputs(o: TrainModelOptions, family: 'records' | 'sequences'): Dataset {
+  const rows = o.y.length;
+  if (rows === 0) throw new Error('trainModel: y is empty');
+  if (o.x.length % rows !== 0) throw new Error(`trainModel: x has ${o.x.length} values, not a whole number of ${rows} rows`);
+  const cols = o.x.length / rows;
+  if (family === 'sequences' && !(o.x instanceof Int32Array)) throw new Error(`trainModel: '${o.modelId}' reads sequences; x must be an Int32Array of char ids`);
+  if (family === 'records' && !(o.x instanceof Float32Array)) throw new Error(`trainModel: '${o.modelId}' reads records; x must be a Float32Array`);
+  if (!Number.isInteger(o.numClasses) || o.numClasses < 2) throw new Error(`trainModel: numClasses must be an integer >= 2, got ${o.numClasses}`);
+  for (let i = 0; i < rows; i++) {
+    if (!(o.y[i] >= 0 && o.y[i] < o.numClasses)) throw new Error(`trainModel: y[${i}] = ${o.y[i]} is outside 0…${o.numClasses - 1}`);
+  }
+  if (family === 'records') {
+    for (let i = 0; i < o.x.length; i++) {
+      if (!Number.isFinite(o.x[i])) throw new Error(`trainModel: x row ${Math.floor(i / cols)}, column ${i % cols} is ${o.x[i]}`);
+    }
+  }
+  return { x: o.x, y: o.y, rows, cols };
+}
+
+/** Builds the registry model, splits (stratified, seeded), trains, and returns the best checkpoint. */
+export async function trainModel(o: TrainModelOptions): Promise<TrainResult> {
+  const t0 = Date.now();
+  const def = getModel(o.modelId);
+  const params = resolveParams(def, o.params);
+  const data = checkInputs(o, def.family);
+  const seed = optionalInt(params, 'seed', 42);
+  const spec: ModelSpec = { numClasses: o.numClasses, params, seed };
+  if (def.family === 'records') {
+    spec.numFeatures = data.cols;
+  } else {
+    let maxId = 0;
+    for (let i = 0; i < data.x.length; i++) if (data.x[i] > maxId) maxId = data.x[i];
+    const vocabSize = o.vocabSize ?? maxId + 1;
+    if (maxId >= vocabSize) throw new Error(`trainModel: char id ${maxId} is outside vocabSize ${vocabSize}`);
+    spec.vocabSize = Math.max(vocabSize, 2);
+    spec.maxLen = data.cols;
+  }
+  const split = splitDataset(data, optionalNum(params, 'validationFraction', 0.1), seed);
+  const model: Classifier =
+    def.engine === 'tfjs'
+      ? new TfClassifier(def.build(spec), {
+          modelId: def.id,
+          family: def.family,
+          numClasses: o.numClasses,
+          numFeatures: spec.numFeatures,
+          vocabSize: spec.vocabSize,
+          maxLen: spec.maxLen,
+        })
+      : def.build(spec);
+  try {
+    const report = await model.fit(split, { params, onProgress: o.onProgress, shouldStop: o.shouldStop });
+    return {
+      ...report,
+      diverged: 'diverged' in report ? Boolean(report.diverged) : false,
+      wallMs: Date.now() - t0,
+      model,
+      params,
+      trainRows: split.train.rows,
+      valRows: split.val?.rows ?? 0,
+    };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}

@@ -1,0 +1,3 @@
+import { dnnDef } from './lib/dnn';
+
+export default dnnDef(5);

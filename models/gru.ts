@@ -1,0 +1,3 @@
+import { recordsRnnDef } from './lib/records-rnn';
+
+export default recordsRnnDef('gru', 'gru', false);

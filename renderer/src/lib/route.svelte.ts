@@ -1,0 +1,30 @@
+export const VIEWS = [
+  { id: 'datasets', label: 'Datasets' },
+  { id: 'train', label: 'Train' },
+  { id: 'compare', label: 'Compare' },
+  { id: 'inspect', label: 'Inspect' },
+  { id: 'scan', label: 'Scan' },
+] as const;
+export type ViewId = (typeof VIEWS)[number]['id'];
+
+function parseHash(): { view: ViewId; params: URLSearchParams } {
+  const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  const view = VIEWS.find((v) => v.id === path)?.id ?? 'datasets';
+  return { view, params: new URLSearchParams(query) };
+}
+
+/** Hash routing: deep links (Compare → Inspect, Scan → Inspect) survive reloads and work from file://. */
+class Route {
+  current = $state(parseHash());
+
+  constructor() {
+    window.addEventListener('hashchange', () => (this.current = parseHash()));
+  }
+
+  go(view: ViewId, params: Record<string, string> = {}): void {
+    const q = new URLSearchParams(params).toString();
+    location.hash = `#/${view}${q ? `?${q}` : ''}`;
+  }
+}
+
+export const route = new Route();

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import {
+  AppInfoSchema,
+  BackendInfoSchema,
+  DatasetRowSchema,
+  JobInfoSchema,
+  JobProgressSchema,
+  ModelInfoSchema,
+  RunRowSchema,
+} from './domain';
+
+const Empty = z.object({}).strict();
+const JobStarted = z.object({ jobId: z.string() });
+const Id = z.string().min(1).max(200);
+
+/**
+ * The single source of truth for what the renderer (or any client) may ask of the engine.
+ * Requests are strict: an unknown key is a bug on the caller's side and is refused, not ignored.
+ */
+export const operations = {
+  'app.info': { request: Empty, response: AppInfoSchema },
+  'backend.info': { request: Empty, response: BackendInfoSchema },
+  'models.list': { request: Empty, response: z.array(ModelInfoSchema) },
+  'jobs.list': { request: Empty, response: z.array(JobInfoSchema) },
+  'jobs.get': { request: z.object({ jobId: Id }).strict(), response: JobInfoSchema },
+  'jobs.cancel': {
+    request: z.object({ jobId: Id }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  /** A matmul throughput check on the active backend: the smallest real job, useful to see the pipeline work. */
+  'compute.benchmark': {
+    request: z
+      .object({
+        size: z.number().int().min(16).max(4096).default(256),
+        repeats: z.number().int().min(1).max(10_000).default(20),
+      })
+      .strict(),
+    response: JobStarted,
+  },
+  'datasets.list': { request: Empty, response: z.array(DatasetRowSchema) },
+  'runs.list': { request: Empty, response: z.array(RunRowSchema) },
+  'runs.delete': {
+    request: z.object({ runId: Id }).strict(),
+    response: z.object({ deleted: z.boolean() }),
+  },
+} as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
+
+export type Operations = typeof operations;
+export type OpName = keyof Operations;
+/** What a caller passes (defaults not yet applied). */
+export type OpRequest<K extends OpName> = z.input<Operations[K]['request']>;
+/** What a handler receives (after validation and defaults). */
+export type OpParsedRequest<K extends OpName> = z.output<Operations[K]['request']>;
+export type OpResponse<K extends OpName> = z.output<Operations[K]['response']>;
+
+export const events = {
+  'job.progress': JobProgressSchema,
+  'job.updated': JobInfoSchema,
+  'datasets.changed': z.object({}),
+  'runs.changed': z.object({}),
+} as const satisfies Record<string, z.ZodType>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<K extends EventName> = z.output<Events[K]>;
+
+export function isOpName(name: unknown): name is OpName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(operations, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}

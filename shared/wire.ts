@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { ContractErrorSchema } from './errors';
+
+/** Electron IPC channel names: the preload and the main-process wiring both read them from here. */
+export const IPC_CALL_CHANNEL = 'deeptriage:call';
+export const IPC_EVENT_CHANNEL = 'deeptriage:event';
+
+/** The localhost host's socket path and the query parameter / cookie carrying the per-launch token. */
+export const HOST_SOCKET_PATH = '/ws';
+export const HOST_TOKEN_PARAM = 'token';
+export const HOST_TOKEN_COOKIE = 'deeptriage_token';
+
+/** Every call answers with an envelope, so errors keep their code across any transport. */
+export const ResultEnvelopeSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ContractErrorSchema }),
+]);
+export type ResultEnvelope = z.infer<typeof ResultEnvelopeSchema>;
+
+export const SocketClientMessageSchema = z.object({
+  type: z.literal('call'),
+  id: z.number().int(),
+  op: z.string(),
+  payload: z.unknown(),
+});
+export type SocketClientMessage = z.infer<typeof SocketClientMessageSchema>;
+
+export type SocketServerMessage =
+  | { type: 'result'; id: number; result: ResultEnvelope }
+  | { type: 'event'; name: string; payload: unknown };
+
+/** What both transports give the renderer; it never learns which one it has. */
+export interface Bridge {
+  call(op: string, payload: unknown): Promise<ResultEnvelope>;
+  onEvent(listener: (name: string, payload: unknown) => void): () => void;
+}

@@ -1,0 +1,338 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernelFixes } from '../../../electron/compute/kernels/index';
+import { conv2DBackpropFilterOptions } from '../../../electron/compute/kernels/conv2d-backprop-filter';
+
+// Every fix is checked the way tfjs-layers checks kernels: the same case on the cpu
+// backend (reference) and on wasm, forward values and gradients.
+
+await tf.setBackend('wasm');
+registerWasmKernelFixes();
+
+/** Deterministic uniform values in [-1, 1). */
+function rand(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    out[i] = (s / 0x100000000) * 2 - 1;
+  }
+  return out;
+}
+
+function randTensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(rand(tf.util.sizeFromShape(shape), seed), shape);
+}
+
+async function runOn(backend: 'cpu' | 'wasm', fn: () => tf.Tensor | tf.Tensor[]): Promise<{ shape: number[]; data: Float32Array }[]> {
+  await tf.setBackend(backend);
+  const out = tf.tidy(fn);
+  const list = Array.isArray(out) ? out : [out];
+  const res = list.map((t) => ({ shape: t.shape, data: Float32Array.from(t.dataSync() as Float32Array) }));
+  tf.dispose(list);
+  await tf.setBackend('wasm');
+  return res;
+}
+
+function assertClose(label: string, got: { shape: number[]; data: Float32Array }, want: { shape: number[]; data: Float32Array }): void {
+  assert.deepEqual(got.shape, want.shape, `${label}: shape`);
+  let scale = 0;
+  for (const v of want.data) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < want.data.length; i++) {
+    const tol = 1e-4 * Math.max(Math.abs(want.data[i]), scale, 1e-3);
+    const diff = Math.abs(got.data[i] - want.data[i]);
+    if (!(diff <= tol)) assert.fail(`${label}: element ${i} wasm=${got.data[i]} cpu=${want.data[i]} (|diff| ${diff} > ${tol})`);
+  }
+}
+
+/** Runs fn on cpu and wasm, compares every output, and checks wasm leaked no buffers. */
+async function sameOnBothBackends(label: string, fn: () => tf.Tensor | tf.Tensor[]): Promise<void> {
+  const want = await runOn('cpu', fn);
+  const before = tf.engine().backend.numDataIds();
+  const got = await runOn('wasm', fn);
+  assert.equal(tf.engine().backend.numDataIds(), before, `${label}: wasm buffers leaked`);
+  assert.equal(got.length, want.length, `${label}: output count`);
+  got.forEach((g, i) => assertClose(`${label} [output ${i}]`, g, want[i]));
+}
+
+/** Value and gradients (w.r.t. every input) of sum(f(inputs) * random weights). */
+function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, shapes: number[][], seed: number): () => tf.Tensor[] {
+  return () => {
+    const xs = shapes.map((s, i) => randTensor(s, seed + i));
+    const y = f(...xs);
+    const w = randTensor(y.shape, seed + 99);
+    const grads = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(f(...args), w)))(xs);
+    return [y, ...grads];
+  };
+}
+
+test('registerWasmKernelFixes is idempotent', () => {
+  const names = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum'];
+  const before = names.map((n) => tf.getKernel(n, 'wasm').kernelFunc);
+  registerWasmKernelFixes();
+  names.forEach((n, i) => assert.equal(tf.getKernel(n, 'wasm').kernelFunc, before[i], n));
+});
+
+test('BatchMatMul with transposes matches cpu (values and gradients)', async () => {
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[5, 7], [7, 3], false, false],
+    [[7, 5], [7, 3], true, false],
+    [[5, 7], [3, 7], false, true],
+    [[7, 5], [3, 7], true, true],
+    [[1, 9], [9, 1], false, false],
+    [[2, 4, 6], [2, 6, 5], false, false],
+    [[2, 6, 4], [2, 5, 6], true, true],
+    [[3, 2, 6, 4], [3, 2, 6, 5], true, false],
+    [[64, 33], [17, 33], false, true],
+  ];
+  let seed = 1;
+  for (const [sa, sb, ta, tb] of cases) {
+    await sameOnBothBackends(`matMul ${sa}x${sb} tA=${ta} tB=${tb}`,
+      valueAndGrads((a, b) => tf.matMul(a, b, ta, tb), [sa, sb], seed += 10));
+  }
+});
+
+test('_FusedMatMul with transposes, bias and activation matches cpu', async () => {
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[1, 6, 8], [1, 8, 4], false, false],
+    [[1, 8, 6], [1, 8, 4], true, false],
+    [[1, 6, 8], [1, 4, 8], false, true],
+    [[2, 8, 6], [2, 4, 8], true, true],
+  ];
+  let seed = 500;
+  for (const [sa, sb, ta, tb] of cases) {
+    const outCols = tb ? sb[sb.length - 2] : sb[sb.length - 1];
+    // 'linear' keeps the fused kernel under a gradient tape; relu only fuses in inference.
+    await sameOnBothBackends(`fused linear ${sa}x${sb} tA=${ta} tB=${tb}`, valueAndGrads(
+      (a, b, bias) => tf.fused.matMul({ a, b, bias, transposeA: ta, transposeB: tb, activation: 'linear' }),
+      [sa, sb, [outCols]], seed += 10));
+    await sameOnBothBackends(`fused relu ${sa}x${sb} tA=${ta} tB=${tb}`, () => tf.fused.matMul({
+      a: randTensor(sa, seed + 1), b: randTensor(sb, seed + 2), bias: randTensor([outCols], seed + 3),
+      transposeA: ta, transposeB: tb, activation: 'relu',
+    }));
+  }
+});
+
+test('_FusedMatMul with batch > 1 and bias matches cpu for every activation', async () => {
+  // The stock wasm kernel mis-adds the bias when the batch is > 1.
+  const acts = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const;
+  for (const activation of acts) {
+    await sameOnBothBackends(`fused batched ${activation}`, () => tf.fused.matMul({
+      a: randTensor([3, 5, 6], 700), b: randTensor([3, 6, 4], 701), bias: randTensor([4], 702),
+      activation, leakyreluAlpha: 0.3,
+      preluActivationWeights: activation === 'prelu' ? randTensor([4], 703) : undefined,
+    }));
+  }
+  await sameOnBothBackends('fused batched broadcast b, transposed', () => tf.fused.matMul({
+    a: randTensor([2, 6, 5], 710), b: randTensor([1, 4, 6], 711), bias: randTensor([4], 712),
+    transposeA: true, transposeB: true, activation: 'relu',
+  }));
+});
+
+type ConvCase = { x: number[]; f: number[]; stride: number; pad: 'same' | 'valid' };
+const convCases: ConvCase[] = [
+  // Conv1D as the layers build it: height 1.
+  { x: [2, 1, 11, 3], f: [1, 2, 3, 4], stride: 1, pad: 'same' },
+  { x: [2, 1, 11, 3], f: [1, 3, 3, 4], stride: 1, pad: 'same' },
+  { x: [2, 1, 11, 3], f: [1, 4, 3, 5], stride: 1, pad: 'same' },
+  { x: [3, 1, 12, 5], f: [1, 5, 5, 6], stride: 1, pad: 'valid' },
+  { x: [2, 1, 13, 4], f: [1, 3, 4, 2], stride: 2, pad: 'same' },
+  // True 2D convs.
+  { x: [2, 6, 7, 3], f: [3, 2, 3, 4], stride: 1, pad: 'same' },
+  { x: [2, 7, 6, 2], f: [3, 3, 2, 3], stride: 1, pad: 'valid' },
+  { x: [1, 9, 8, 2], f: [3, 3, 2, 2], stride: 2, pad: 'valid' },
+];
+
+test('Conv2DBackpropFilter (conv2d filter gradient) matches cpu', async () => {
+  let seed = 1000;
+  for (const c of convCases) {
+    await sameOnBothBackends(`conv2d dW x=${c.x} f=${c.f} s=${c.stride} ${c.pad}`, () => {
+      const x = randTensor(c.x, seed + 1);
+      const conv = (f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad);
+      const f = randTensor(c.f, seed + 2);
+      const y = conv(f);
+      const w = randTensor(y.shape, seed + 3);
+      return [y, tf.grad((ff: tf.Tensor) => tf.sum(tf.mul(conv(ff), w)))(f)];
+    });
+    seed += 10;
+  }
+});
+
+test('Conv2DBackpropFilter in batch chunks equals one pass', async () => {
+  const saved = conv2DBackpropFilterOptions.maxPatchFloats;
+  conv2DBackpropFilterOptions.maxPatchFloats = 200; // forces chunks of one or two samples
+  try {
+    await sameOnBothBackends('conv1d dW chunked', valueAndGrads(
+      (x, f) => tf.conv1d(x as tf.Tensor3D, f as tf.Tensor3D, 1, 'same'), [[5, 10, 3], [3, 3, 4]], 2000));
+  } finally {
+    conv2DBackpropFilterOptions.maxPatchFloats = saved;
+  }
+});
+
+test('Conv2DBackpropFilter rejects unsupported configs with a clear error', async () => {
+  await tf.setBackend('wasm');
+  const x = tf.zeros([1, 4, 4, 2]);
+  const dy = tf.zeros([1, 2, 4, 4]);
+  assert.throws(
+    () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 2, 4] }),
+    /Conv2DBackpropFilter \(wasm fix\): dataFormat 'NCHW' not supported/);
+  tf.dispose([x, dy]);
+});
+
+test('Conv2DBackpropInput (conv2d input gradient) matches cpu, stride 1 and fallback', async () => {
+  let seed = 3000;
+  for (const c of convCases) {
+    await sameOnBothBackends(`conv2d dx x=${c.x} f=${c.f} s=${c.stride} ${c.pad}`, valueAndGrads(
+      (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad), [c.x, c.f], seed += 10));
+  }
+  await sameOnBothBackends('conv1d elu same, both grads', valueAndGrads(
+    (x, f) => tf.elu(tf.conv1d(x as tf.Tensor3D, f as tf.Tensor3D, 1, 'same')), [[4, 15, 6], [5, 6, 7]], 3500));
+});
+
+test('UnsortedSegmentSum and the Gather (embedding) gradient match cpu', async () => {
+  const ids = [3, 0, 3, 1, 6, 0, 2, 3];
+  await sameOnBothBackends('unsortedSegmentSum rank 2', () =>
+    tf.unsortedSegmentSum(randTensor([8, 5], 4000), tf.tensor1d(ids, 'int32'), 7));
+  await sameOnBothBackends('unsortedSegmentSum rank 1', () =>
+    tf.unsortedSegmentSum(randTensor([8], 4001), tf.tensor1d(ids, 'int32'), 9));
+  await sameOnBothBackends('unsortedSegmentSum int32', () =>
+    tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8], 'int32'), tf.tensor1d(ids, 'int32'), 7));
+  await sameOnBothBackends('gather grad (embedding)', () => {
+    const table = randTensor([12, 4], 4002);
+    const idx = tf.tensor2d([[1, 5, 5, 0], [11, 1, 3, 5], [7, 7, 7, 2]], undefined, 'int32');
+    const y = tf.gather(table, idx);
+    const w = randTensor(y.shape, 4003);
+    return [y, tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, idx), w)))(table)];
+  });
+});
+
+// --- Training on wasm ----------------------------------------------------------
+
+class SumOverTime extends tf.layers.Layer {
+  static className = 'SumOverTime';
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = s as tf.Shape;
+    return [shape[0], shape[2]];
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.sum(Array.isArray(inputs) ? inputs[0] : inputs, 1);
+  }
+}
+
+/** Labels that depend on the inputs, so a model can actually learn them. */
+function sequenceTask(n: number, len: number, vocab: number, seed: number): { x: tf.Tensor; y: tf.Tensor } {
+  const r = rand(n * len, seed);
+  const tokens = new Float32Array(n * len);
+  const labels = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let marks = 0;
+    for (let t = 0; t < len; t++) {
+      const tok = Math.floor(((r[i * len + t] + 1) / 2) * vocab);
+      tokens[i * len + t] = tok;
+      if (tok < 3) marks++;
+    }
+    labels[i] = marks >= 2 ? 1 : 0;
+  }
+  return { x: tf.tensor2d(tokens, [n, len]), y: tf.tensor2d(labels, [n, 1]) };
+}
+
+async function trainsWithFallingLoss(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, label: string): Promise<void> {
+  await tf.setBackend('wasm');
+  const lossOf = () => tf.tidy(() => (model.evaluate(x, y, { batchSize: 64 }) as tf.Scalar).dataSync()[0]);
+  const before = lossOf();
+  await model.fit(x, y, { epochs: 1, batchSize: 16, shuffle: false, verbose: 0 });
+  const after = lossOf();
+  assert.ok(Number.isFinite(after), `${label}: loss is ${after}`);
+  assert.ok(after < before, `${label}: loss did not fall (${before} -> ${after})`);
+}
+
+test('a small Conv1D model trains one epoch on wasm', async () => {
+  await tf.setBackend('wasm');
+  const { x: tokens, y } = sequenceTask(256, 20, 12, 77);
+  const x = tf.oneHot(tokens.cast('int32'), 12).cast('float32');
+  const model = tf.sequential();
+  model.add(tf.layers.conv1d({ inputShape: [20, 12], filters: 16, kernelSize: 3, activation: 'relu', seed: 1 } as never));
+  model.add(tf.layers.maxPooling1d({ poolSize: 2 }));
+  model.add(tf.layers.conv1d({ filters: 8, kernelSize: 2, padding: 'same', activation: 'elu' }));
+  model.add(tf.layers.globalMaxPooling1d());
+  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy' });
+  await trainsWithFallingLoss(model, x, y, 'conv1d');
+  tf.dispose([tokens, x, y]);
+  model.dispose();
+});
+
+test('an Embedding + Conv1D(elu, same) + sum-over-time model trains one epoch on wasm', async () => {
+  await tf.setBackend('wasm');
+  const { x, y } = sequenceTask(256, 24, 16, 91);
+  const input = tf.input({ shape: [24] });
+  const emb = tf.layers.embedding({ inputDim: 16, outputDim: 8 }).apply(input) as tf.SymbolicTensor;
+  const branches = [2, 3].map((k) => {
+    const c = tf.layers.conv1d({ filters: 8, kernelSize: k, padding: 'same', activation: 'elu' }).apply(emb) as tf.SymbolicTensor;
+    return new SumOverTime({}).apply(c) as tf.SymbolicTensor;
+  });
+  const merged = tf.layers.concatenate().apply(branches) as tf.SymbolicTensor;
+  const hidden = tf.layers.dense({ units: 16, activation: 'elu' }).apply(merged) as tf.SymbolicTensor;
+  const dropped = tf.layers.dropout({ rate: 0.2 }).apply(hidden) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 1, activation: 'sigmoid' }).apply(dropped) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: out });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy' });
+  await trainsWithFallingLoss(model, x, y, 'embedding-cnn');
+  tf.dispose([x, y]);
+  model.dispose();
+});
+
+test('Dense, recurrent and Conv1D+LSTM architectures all fit on wasm', async () => {
+  await tf.setBackend('wasm');
+  const { x: tokens, y } = sequenceTask(128, 10, 8, 5);
+  const seq = tf.oneHot(tokens.cast('int32'), 8).cast('float32');
+  const flat = seq.reshape([128, 80]);
+  const rnn = (kind: string, cfg: Record<string, unknown>) =>
+    kind === 'lstm' ? tf.layers.lstm(cfg as never) : kind === 'gru' ? tf.layers.gru(cfg as never) : tf.layers.simpleRNN(cfg as never);
+  const builds: [string, () => tf.Sequential, tf.Tensor][] = [
+    ['dense', () => {
+      const m = tf.sequential();
+      m.add(tf.layers.dense({ inputShape: [80], units: 32, activation: 'relu' }));
+      m.add(tf.layers.dropout({ rate: 0.3 }));
+      m.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
+      return m;
+    }, flat],
+    ...['simpleRNN', 'lstm', 'gru'].flatMap((kind) => [
+      [kind, () => {
+        const m = tf.sequential();
+        m.add(rnn(kind, { inputShape: [10, 8], units: 8 }));
+        m.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
+        return m;
+      }, seq] as [string, () => tf.Sequential, tf.Tensor],
+      [`bidirectional ${kind}`, () => {
+        const m = tf.sequential();
+        m.add(tf.layers.bidirectional({ inputShape: [10, 8], layer: rnn(kind, { units: 8 }) as never }));
+        m.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
+        return m;
+      }, seq] as [string, () => tf.Sequential, tf.Tensor],
+    ]),
+    ['conv1d+maxpool+lstm', () => {
+      const m = tf.sequential();
+      m.add(tf.layers.conv1d({ inputShape: [10, 8], filters: 8, kernelSize: 3, activation: 'relu' }));
+      m.add(tf.layers.maxPooling1d({ poolSize: 2 }));
+      m.add(tf.layers.lstm({ units: 8 }));
+      m.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
+      return m;
+    }, seq],
+  ];
+  const y2 = tf.oneHot(y.reshape([128]).cast('int32'), 2);
+  for (const [label, build, x] of builds) {
+    const model = build();
+    model.compile({ optimizer: tf.train.adam(0.02), loss: 'categoricalCrossentropy' });
+    const h = await model.fit(x, y2, { epochs: 3, batchSize: 32, verbose: 0 });
+    const losses = h.history.loss as number[];
+    assert.ok(losses.every(Number.isFinite), `${label}: non-finite loss ${losses}`);
+    assert.ok(losses[losses.length - 1] < losses[0], `${label}: loss did not fall ${losses}`);
+    model.dispose();
+  }
+  tf.dispose([tokens, y, seq, flat, y2]);
+});

@@ -1,11 +1,17 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { OpName, OpParsedRequest, OpResponse } from '../shared/contract';
 import type { AppInfo, BackendInfo } from '../shared/domain';
 import { ContractError } from '../shared/errors';
 import { EventHub } from './events';
 import { JobManager } from './jobs/manager';
 import { openWorkspace, type Workspace } from './store/workspace';
-import { listDatasets } from './store/datasets';
+import type { CacheImportResult } from './data/import';
+import type { ImportJobInput } from './data/import-job';
+import { deleteDataset, getDataset, getEncoding, insertDataset, listDatasets, readSample } from './store/datasets';
+import { newId } from './ids';
+import type { DatasetSummary } from '../shared/dataset';
 import { deleteRun, listRuns } from './store/runs';
 import { listModelInfos } from '../models/catalog';
 import { APP_VERSION } from './version';
@@ -78,6 +84,66 @@ export function createEngine(opts: EngineOptions): Engine {
       return { jobId: job.id };
     },
     'datasets.list': async () => listDatasets(workspace.db),
+    'datasets.import': async ({ path: file, name, options }) => {
+      const abs = path.resolve(file);
+      const stat = fs.statSync(abs, { throwIfNoEntry: false });
+      if (!stat) throw new ContractError('BAD_INPUT', `${abs}: no such file`);
+      if (!stat.isFile()) throw new ContractError('BAD_INPUT', `${abs}: not a regular file`);
+      let encodeLike: ImportJobInput['encodeLike'];
+      if (options.encodeLike) {
+        const enc = getEncoding(workspace.db, options.encodeLike);
+        if (!enc) throw notFound('dataset', options.encodeLike);
+        encodeLike = { featurizer: enc.featurizer, labelEncoder: enc.labelEncoder } as ImportJobInput['encodeLike'];
+      }
+      const id = newId('ds');
+      const outDir = path.join(workspace.dir, 'datasets', id);
+      const input: ImportJobInput = { path: abs, outDir, options, ...(encodeLike ? { encodeLike } : {}) };
+      const job = jobs.start('import', `import ${path.basename(abs)}`, input, {
+        onResult: (raw) => {
+          const r = raw as CacheImportResult & { samplePath: string };
+          const summary = r.summary as unknown as DatasetSummary;
+          insertDataset(workspace.db, {
+            id,
+            name: name ?? path.basename(abs),
+            format: summary.format,
+            sourcePath: abs,
+            rows: r.rows,
+            summary,
+            encoding: {
+              featurizer: r.featurizer,
+              labelEncoder: r.labelEncoder,
+              options: { ...options },
+              encodedLike: options.encodeLike ?? null,
+              cols: r.cols,
+            },
+            files: { cache: r.cachePath, raw: r.rawLinesPath, sample: r.samplePath },
+          });
+          events.emit('datasets.changed', {});
+          return { datasetId: id, rows: r.rows, malformed: summary.malformed.count };
+        },
+        // A failed or cancelled import leaves nothing behind; what the workspace held before is untouched.
+        onAbandon: () => fs.rmSync(outDir, { recursive: true, force: true }),
+      });
+      return { jobId: job.id };
+    },
+    'datasets.get': async ({ datasetId }) => {
+      const d = getDataset(workspace.db, datasetId);
+      if (!d) throw notFound('dataset', datasetId);
+      return d;
+    },
+    'datasets.sample': async ({ datasetId, limit }) => {
+      const rows = readSample(workspace.db, datasetId, limit);
+      if (!rows) throw notFound('dataset', datasetId);
+      return rows;
+    },
+    'datasets.delete': async ({ datasetId }) => {
+      if (!deleteDataset(workspace, datasetId)) throw notFound('dataset', datasetId);
+      events.emit('datasets.changed', {});
+      return { deleted: true };
+    },
+    'files.pick': async () => {
+      throw new ContractError('NOT_AVAILABLE', 'the native file dialog exists only in the desktop window; type a path or drop a file');
+    },
     'runs.list': async () => listRuns(workspace.db),
     'runs.delete': async ({ runId }) => {
       const deleted = deleteRun(workspace, runId);

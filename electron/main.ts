@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { createEngine, type Engine } from './engine';
 import { wireIpc } from './ipc';
 import { appRoot, rendererBuildDir } from './paths';
@@ -24,6 +24,11 @@ app.whenReady().then(() => {
     { ...process.env, DEEPTRIAGE_WORKSPACE: process.env.DEEPTRIAGE_WORKSPACE ?? app.getPath('userData') },
   );
   engine = createEngine({ workspaceDir, transport: 'electron' });
+  // Only the shell can show native dialogs; the engine's default answers NOT_AVAILABLE.
+  engine.handlers['files.pick'] = async ({ title, multiple }) => {
+    const r = await dialog.showOpenDialog(win!, { title, properties: multiple ? ['openFile', 'multiSelections'] : ['openFile'] });
+    return { paths: r.canceled ? [] : r.filePaths };
+  };
 
   // Nothing outside the app is fetched: deny every permission request (camera, notifications, ...).
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type Bridge, type ResultEnvelope } from '../shared/wire';
 
 /**
@@ -12,6 +12,7 @@ const bridge: Bridge = {
     ipcRenderer.on(IPC_EVENT_CHANNEL, wrapped);
     return () => ipcRenderer.removeListener(IPC_EVENT_CHANNEL, wrapped);
   },
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('deeptriage', bridge);

@@ -8,6 +8,7 @@ import {
   ModelInfoSchema,
   RunRowSchema,
 } from './domain';
+import { DatasetDetailSchema, ImportOptionsSchema, SampleRowSchema } from './dataset';
 
 const Empty = z.object({}).strict();
 const JobStarted = z.object({ jobId: z.string() });
@@ -38,6 +39,26 @@ export const operations = {
     response: JobStarted,
   },
   'datasets.list': { request: Empty, response: z.array(DatasetRowSchema) },
+  /** Streams the file in a worker: parse, fit the encoding (or reuse another dataset's), summarise, cache. */
+  'datasets.import': {
+    request: z
+      .object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional(), options: ImportOptionsSchema.prefault({}) })
+      .strict(),
+    response: JobStarted,
+  },
+  'datasets.get': { request: z.object({ datasetId: Id }).strict(), response: DatasetDetailSchema },
+  'datasets.sample': {
+    request: z.object({ datasetId: Id, limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    response: z.array(SampleRowSchema),
+  },
+  'datasets.delete': { request: z.object({ datasetId: Id }).strict(), response: z.object({ deleted: z.boolean() }) },
+  /** The native open dialog; only the Electron shell can answer it (the host uses a path field and uploads). */
+  'files.pick': {
+    request: z
+      .object({ title: z.string().max(200).default('Open'), multiple: z.boolean().default(false) })
+      .strict(),
+    response: z.object({ paths: z.array(z.string()) }),
+  },
   'runs.list': { request: Empty, response: z.array(RunRowSchema) },
   'runs.delete': {
     request: z.object({ runId: Id }).strict(),

@@ -94,9 +94,14 @@ export const DatasetRowSchema = z.object({
   id: z.string(),
   name: z.string(),
   format: z.string(),
+  kind: z.enum(['tabular', 'text']),
   createdAt: z.number(),
   rows: z.number().int(),
-  summary: z.unknown(),
+  /** Rows per class (KDD categories, or the label values). */
+  classes: z.record(z.string(), z.number()),
+  malformed: z.number().int(),
+  warnings: z.number().int(),
+  encodedLike: z.string().nullable(),
 });
 export type DatasetRow = z.infer<typeof DatasetRowSchema>;
 

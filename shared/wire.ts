@@ -9,6 +9,9 @@ export const IPC_EVENT_CHANNEL = 'deeptriage:event';
 export const HOST_SOCKET_PATH = '/ws';
 export const HOST_TOKEN_PARAM = 'token';
 export const HOST_TOKEN_COOKIE = 'deeptriage_token';
+/** Uploads (a file dropped on the browser page) carry the token in this header. */
+export const HOST_TOKEN_HEADER = 'x-deeptriage-token';
+export const HOST_UPLOAD_PATH = '/upload';
 
 /** Every call answers with an envelope, so errors keep their code across any transport. */
 export const ResultEnvelopeSchema = z.discriminatedUnion('ok', [
@@ -33,4 +36,6 @@ export type SocketServerMessage =
 export interface Bridge {
   call(op: string, payload: unknown): Promise<ResultEnvelope>;
   onEvent(listener: (name: string, payload: unknown) => void): () => void;
+  /** Electron only: the disk path of a dropped file (a browser page cannot know it and uploads instead). */
+  pathForFile?(file: File): string;
 }

@@ -1,6 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Engine } from '../engine';
 import type { CliCall, CliIo } from './main';
+import { importCommand } from './import-command';
 
 export interface CommandContext {
   values: Record<string, unknown>;
@@ -18,7 +19,7 @@ export interface CliCommand {
   run(ctx: CommandContext): Promise<void>;
 }
 
-function table(rows: Record<string, unknown>[], columns: string[]): string {
+export function table(rows: Record<string, unknown>[], columns: string[]): string {
   if (rows.length === 0) return '(none)';
   const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '')));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
@@ -76,7 +77,7 @@ export const COMMANDS: Record<string, CliCommand> = {
       io.out(table(ds, ['id', 'name', 'format', 'rows']));
     },
   },
-  import: notYet('import a dataset file'),
+  import: importCommand,
   train: notYet('train a model'),
   eval: notYet('evaluate a run on a test file'),
   scan: notYet('batch-scan URL files with a trained model'),

@@ -6,7 +6,9 @@ import { createRouter } from '../router';
 import { resolveWorkspaceDir } from '../store/workspace';
 import { COMMANDS, type CliCommand } from './commands';
 
-export class UsageError extends Error {}
+import { UsageError } from './usage-error';
+
+export { UsageError };
 
 const USAGE = `usage: deeptriage <command> [options]
 

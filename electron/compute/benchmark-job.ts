@@ -32,7 +32,7 @@ export const benchmarkJob: JobHandler = async (raw, ctx) => {
   }
   const millis = performance.now() - t0;
   const result: BenchmarkResult = {
-    backend: ctx.backend.name,
+    backend: ctx.backend?.name ?? tf.getBackend(),
     size,
     repeats,
     millis,

@@ -97,6 +97,59 @@ function classifyBytes(b: Buffer): string | undefined {
   return undefined;
 }
 
+/** Receives the decompressed content as blocks of whole lines, in file order. */
+export interface LineSink {
+  /**
+   * `body` holds whole lines separated by '\n' (no final '\n'); its first line is number `line0 + 1` and
+   * starts at byte `off` of the content. Returns how many lines the body holds.
+   */
+  lines(body: Buffer, line0: number, off: number): number;
+  /** A line that could not be cut out at all (over 1 MiB with no end in the chunk). */
+  bad(item: LineItem): void;
+}
+
+/**
+ * One physical line of `body` as a LineItem: the same result whatever the rest of the body holds,
+ * so byte-level readers can hand any line they do not take to the string path.
+ */
+export function lineItem(body: Buffer, s: number, e: number, n: number, off: number): LineItem {
+  let end = e;
+  if (end > s && body[end - 1] === 13) end--;
+  const b = body.subarray(s, end);
+  const err = e - s > MAX_LINE_BYTES ? `line longer than 1 MiB (${e - s} bytes)` : classifyBytes(b);
+  if (err) return { n, off, text: badLinePreview(b), error: err };
+  return { n, off, text: b.toString('utf8') };
+}
+
+/** Splits a body into LineItems (the string path). */
+function splitBody(body: Buffer, lineNo: number, off: number, items: LineItem[]): number {
+  const first = lineNo;
+  if (body.indexOf(0) < 0 && isAscii(body)) {
+    const parts = body.toString('latin1').split('\n');
+    for (let i = 0; i < parts.length; i++) {
+      let t = parts[i];
+      const len = t.length;
+      if (len > 0 && t.charCodeAt(len - 1) === 13) t = t.slice(0, -1);
+      lineNo++;
+      if (len > MAX_LINE_BYTES) items.push({ n: lineNo, off, text: preview(t), error: `line longer than 1 MiB (${len} bytes)` });
+      else items.push({ n: lineNo, off, text: t });
+      off += len + 1;
+    }
+    return lineNo - first;
+  }
+  let s = 0;
+  for (;;) {
+    let e = body.indexOf(10, s);
+    const last = e < 0;
+    if (last) e = body.length;
+    items.push(lineItem(body, s, e, ++lineNo, off));
+    off += e - s + 1;
+    if (last) break;
+    s = e + 1;
+  }
+  return lineNo - first;
+}
+
 /**
  * Splits the decompressed stream into lines, in batches (one per ~1 MiB chunk).
  * Memory stays bounded: at most one chunk plus one partial line (≤ 1 MiB) is held.
@@ -108,6 +161,28 @@ export async function* readLines(
   state: ReadState,
   opts: { signal?: AbortSignal; copyTo?: fs.promises.FileHandle } = {},
 ): AsyncGenerator<LineItem[]> {
+  let items: LineItem[] = [];
+  const sink: LineSink = {
+    lines: (body, line0, off) => splitBody(body, line0, off, items),
+    bad: (it) => items.push(it),
+  };
+  for await (const _ of readBlocks(src, state, opts, sink)) {
+    const out = items;
+    items = [];
+    yield out;
+  }
+}
+
+/**
+ * The chunking under readLines: feeds `sink` whole-line blocks, one or two per ~1 MiB chunk, and yields
+ * after each chunk that delivered something (the caller drains what the sink collected).
+ */
+export async function* readBlocks(
+  src: SourceInfo,
+  state: ReadState,
+  opts: { signal?: AbortSignal; copyTo?: fs.promises.FileHandle },
+  sink: LineSink,
+): AsyncGenerator<void> {
   const file = fs.createReadStream(src.path, { highWaterMark: READ_CHUNK });
   let stream: NodeJS.ReadableStream & AsyncIterable<Buffer> = file;
   let gunzip: zlib.Gunzip | undefined;
@@ -122,37 +197,6 @@ export async function* readLines(
   let lineNo = 0;
   let off = 0; // offset of the next unconsumed byte in the decompressed content
   let first = true;
-  const splitBody = (body: Buffer, items: LineItem[]): void => {
-    if (body.indexOf(0) < 0 && isAscii(body)) {
-      const parts = body.toString('latin1').split('\n');
-      for (let i = 0; i < parts.length; i++) {
-        let t = parts[i];
-        const len = t.length;
-        if (len > 0 && t.charCodeAt(len - 1) === 13) t = t.slice(0, -1);
-        lineNo++;
-        if (len > MAX_LINE_BYTES) items.push({ n: lineNo, off, text: preview(t), error: `line longer than 1 MiB (${len} bytes)` });
-        else items.push({ n: lineNo, off, text: t });
-        off += len + 1;
-      }
-      return;
-    }
-    let s = 0;
-    for (;;) {
-      let e = body.indexOf(10, s);
-      const last = e < 0;
-      if (last) e = body.length;
-      let end = e;
-      if (end > s && body[end - 1] === 13) end--;
-      const b = body.subarray(s, end);
-      lineNo++;
-      const err = e - s > MAX_LINE_BYTES ? `line longer than 1 MiB (${e - s} bytes)` : classifyBytes(b);
-      if (err) items.push({ n: lineNo, off, text: badLinePreview(b), error: err });
-      else items.push({ n: lineNo, off, text: b.toString('utf8') });
-      off += e - s + 1;
-      if (last) break;
-      s = e + 1;
-    }
-  };
   try {
     for await (const chunkAny of stream) {
       if (opts.signal?.aborted) throw new DataAbortError(src.file);
@@ -166,7 +210,7 @@ export async function* readLines(
           off = 3;
         }
       }
-      const items: LineItem[] = [];
+      let delivered = false;
       if (skipping) {
         const nl = buf.indexOf(10);
         if (nl < 0) {
@@ -178,29 +222,40 @@ export async function* readLines(
         buf = buf.subarray(nl + 1);
       }
       if (carry) {
-        buf = Buffer.concat([carry, buf]);
+        // Only the line that straddles the chunk boundary is joined; the rest of the chunk is not copied.
+        const nl = buf.indexOf(10);
+        if (nl < 0) buf = Buffer.concat([carry, buf]);
+        else {
+          const joined = Buffer.concat([carry, buf.subarray(0, nl)]);
+          lineNo += sink.lines(joined, lineNo, off);
+          off += joined.length + 1;
+          delivered = true;
+          buf = buf.subarray(nl + 1);
+        }
         carry = null;
       }
       const lastNl = buf.lastIndexOf(10);
       if (lastNl < 0) {
         if (buf.length > MAX_LINE_BYTES) {
           lineNo++;
-          items.push({ n: lineNo, off, text: badLinePreview(buf), error: 'line longer than 1 MiB' });
+          sink.bad({ n: lineNo, off, text: badLinePreview(buf), error: 'line longer than 1 MiB' });
+          delivered = true;
           skipping = true;
           off += buf.length;
-        } else carry = buf;
+        } else if (buf.length) carry = buf;
       } else {
-        splitBody(buf.subarray(0, lastNl), items);
+        lineNo += sink.lines(buf.subarray(0, lastNl), lineNo, off);
+        off += lastNl + 1;
+        delivered = true;
         if (lastNl + 1 < buf.length) carry = Buffer.from(buf.subarray(lastNl + 1));
       }
       state.lines = lineNo;
-      if (items.length) yield items;
+      if (delivered) yield;
     }
     if (carry && carry.length) {
-      const items: LineItem[] = [];
-      splitBody(carry, items);
+      lineNo += sink.lines(carry, lineNo, off);
       state.lines = lineNo;
-      yield items;
+      yield;
     }
   } catch (e) {
     if (e instanceof DataError || e instanceof DataAbortError) throw e;

@@ -6,11 +6,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   HOST_SOCKET_PATH,
   HOST_TOKEN_COOKIE,
+  HOST_TOKEN_HEADER,
   HOST_TOKEN_PARAM,
+  HOST_UPLOAD_PATH,
   SocketClientMessageSchema,
   type SocketServerMessage,
 } from '../../shared/wire';
 import type { Engine } from '../engine';
+import { newId } from '../ids';
 import { createRouter } from '../router';
 import { allowedOrigins, contentSecurityPolicy, cookieToken, hostAllowed, newToken, tokensEqual } from './security';
 
@@ -79,8 +82,9 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 
   function handleHttp(req: IncomingMessage, res: ServerResponse) {
     if (!hostAllowed(req, port)) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden host');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (req.method === 'POST' && url.pathname === HOST_UPLOAD_PATH) return handleUpload(req, res, url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed');
     const queryToken = url.searchParams.get(HOST_TOKEN_PARAM);
     const authorised = tokensEqual(queryToken, token) || tokensEqual(cookieToken(req), token);
     if (!authorised) {
@@ -99,6 +103,31 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       body = body.toString('utf8').replace('</head>', `<meta name="deeptriage-token" content="${token}"></head>`);
     }
     send(res, 200, MIME[path.extname(file)] ?? 'application/octet-stream', body, extra);
+  }
+
+  /**
+   * A browser cannot hand us a file path, so a dropped file is streamed into the workspace's uploads folder
+   * and imported from there. The token must come in a header, which a cross-site form cannot set.
+   */
+  function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins(port).has(origin)) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden origin');
+    const given = req.headers[HOST_TOKEN_HEADER];
+    if (!tokensEqual(Array.isArray(given) ? given[0] : given, token)) return send(res, 401, 'text/plain; charset=utf-8', 'unauthorized');
+    const name = (url.searchParams.get('name') ?? 'upload').replace(/[^A-Za-z0-9._+-]/g, '_').slice(-120) || 'upload';
+    const dir = path.join(opts.engine.workspace.dir, 'uploads');
+    fs.mkdirSync(dir, { recursive: true });
+    const target = path.join(dir, `${newId('up')}-${name}`);
+    const out = fs.createWriteStream(target, { flags: 'wx' });
+    const fail = (err: Error) => {
+      out.destroy();
+      fs.rmSync(target, { force: true });
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `upload failed: ${err.message}`);
+    };
+    req.on('error', fail);
+    out.on('error', fail);
+    out.on('finish', () => send(res, 200, 'application/json', JSON.stringify({ path: target, bytes: out.bytesWritten })));
+    req.pipe(out);
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_MESSAGE });

@@ -13,7 +13,8 @@ export interface JobContext {
   jobId: string;
   kind: JobKind;
   workspaceDir: string;
-  backend: BackendInfo;
+  /** Undefined for jobs that do not use TF.js (see JOBS_WITHOUT_TF). */
+  backend: BackendInfo | undefined;
   /** Throttled; pass force for milestones (an epoch end) that must reach the UI. */
   progress(update: ProgressUpdate, force?: boolean): void;
   shouldStop(): boolean;
@@ -28,7 +29,7 @@ export function createJobContext(opts: {
   jobId: string;
   kind: JobKind;
   workspaceDir: string;
-  backend: BackendInfo;
+  backend: BackendInfo | undefined;
   post: (update: ProgressUpdate) => void;
   isCancelled: () => boolean;
 }): JobContext {

@@ -1,9 +1,14 @@
 import type { JobKind } from '../../shared/domain';
 import { benchmarkJob } from '../compute/benchmark-job';
+import { importJob } from '../data/import-job';
 import type { JobHandler } from './context';
+
+/** Kinds that never touch TF.js skip loading it (saves a second and tens of MB per import job). */
+export const JOBS_WITHOUT_TF: ReadonlySet<JobKind> = new Set(['import']);
 
 /** Job kind → the code that runs it inside the worker. Kinds owned by later features are added here. */
 export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   probe: async (_input, ctx) => ctx.backend,
   benchmark: benchmarkJob,
+  import: importJob,
 };

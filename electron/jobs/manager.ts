@@ -15,6 +15,8 @@ export function workerEntry(): URL {
 export interface StartOptions {
   /** Runs on the main side with the worker's result, e.g. to write rows; a throw fails the job. */
   onResult?: (result: unknown, job: JobInfo) => unknown | Promise<unknown>;
+  /** Runs on the main side when the job ends without success (failed or cancelled), e.g. to remove partial files. */
+  onAbandon?: (job: JobInfo) => void;
   /** Hidden jobs (the backend probe) do not show in the job list. */
   hidden?: boolean;
   resourceLimits?: ResourceLimits;
@@ -201,6 +203,13 @@ export class JobManager {
     entry.info.status = status;
     entry.info.finishedAt = Date.now();
     if (error !== undefined) entry.info.error = error;
+    if (status !== 'done') {
+      try {
+        entry.opts.onAbandon?.({ ...entry.info });
+      } catch {
+        // Clean-up is best effort; the job's own outcome is what the analyst needs to see.
+      }
+    }
     this.updated(entry);
     entry.settle({ ...entry.info });
   }

@@ -1,6 +1,6 @@
-import { selectBackend } from '../compute/backend';
+import type { BackendInfo } from '../../shared/domain';
 import { createJobContext, JobCancelledError } from './context';
-import { JOB_HANDLERS } from './handlers';
+import { JOB_HANDLERS, JOBS_WITHOUT_TF } from './handlers';
 import { connectWorkerPort } from './port';
 
 /** Entry point of every job worker: pick the backend, run one job, report, exit. */
@@ -16,8 +16,13 @@ async function main(): Promise<void> {
   try {
     const handler = JOB_HANDLERS[data.kind];
     if (!handler) throw new Error(`job kind '${data.kind}' is not available in this build`);
-    const backend = await selectBackend(data.backendOverride);
-    port.post({ type: 'backend', info: backend });
+    let backend: BackendInfo | undefined;
+    if (!JOBS_WITHOUT_TF.has(data.kind)) {
+      // Loaded on demand so jobs without tensors do not pay for TF.js.
+      const { selectBackend } = await import('../compute/backend');
+      backend = await selectBackend(data.backendOverride);
+      port.post({ type: 'backend', info: backend });
+    }
     const ctx = createJobContext({
       jobId: data.jobId,
       kind: data.kind,

@@ -6,7 +6,7 @@ import {
   type SocketServerMessage,
 } from '../../../shared/wire';
 
-function pageToken(): string {
+export function pageToken(): string {
   const meta = document.querySelector('meta[name="deeptriage-token"]')?.getAttribute('content');
   return meta ?? new URLSearchParams(location.search).get(HOST_TOKEN_PARAM) ?? '';
 }

@@ -1,0 +1,112 @@
+"""PyTorch peer for bench/train.ts: the same architectures, batch and step count, on CPU.
+
+Bench-only (Debian python3-torch); never a runtime dependency of DeepTriage.
+Reads the rows bench/train.ts wrote to a temp dir (raw little-endian arrays), trains `warmup` steps,
+then times `steps` optimiser steps, for each requested thread count. Prints one JSON line.
+
+  /usr/bin/python3 bench/peers/train_torch.py --model dnn5 --x X.bin --y Y.bin --rows R --cols C \
+      --classes K --batch B --warmup W --steps S --threads 1,2
+"""
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+
+class Dnn5(nn.Module):
+    """dnn5: 1024-768-512-256-128 ReLU, each followed by dropout (DeepTriage default 0.01)."""
+
+    def __init__(self, cols: int, classes: int, dropout: float):
+        super().__init__()
+        layers, width = [], cols
+        for units in (1024, 768, 512, 256, 128):
+            layers += [nn.Linear(width, units), nn.ReLU(), nn.Dropout(dropout)]
+            width = units
+        layers.append(nn.Linear(width, classes))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class CharCnn(nn.Module):
+    """Embedding(97,32) -> Conv1D k=2..5 x256 ELU 'same', each summed over time -> Dense 1024 ELU x2 (dropout) -> 1 logit."""
+
+    def __init__(self, vocab: int, dropout: float):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, 32)
+        self.convs = nn.ModuleList(nn.Conv1d(32, 256, k, padding="same") for k in (2, 3, 4, 5))
+        self.head = nn.Sequential(
+            nn.Linear(1024, 1024), nn.ELU(), nn.Dropout(dropout),
+            nn.Linear(1024, 1024), nn.ELU(), nn.Dropout(dropout),
+            nn.Linear(1024, 1),
+        )
+
+    def forward(self, x):
+        e = self.emb(x).transpose(1, 2)  # [batch, 32, time]
+        h = torch.cat([torch.nn.functional.elu(c(e)).sum(dim=2) for c in self.convs], dim=1)
+        return self.head(h).squeeze(1)
+
+
+def run(args, threads: int, x: torch.Tensor, y: torch.Tensor) -> float:
+    torch.set_num_threads(threads)
+    torch.manual_seed(42)
+    if args.model == "dnn5":
+        model = Dnn5(args.cols, args.classes, args.dropout)
+        loss_fn = nn.CrossEntropyLoss()
+        target = y.long()
+    else:
+        model = CharCnn(97, args.dropout)
+        loss_fn = nn.BCEWithLogitsLoss()
+        target = y.float()
+    model.train()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    batches = args.rows // args.batch
+
+    def step(i: int) -> None:
+        b = i % batches
+        xb = x[b * args.batch:(b + 1) * args.batch]
+        yb = target[b * args.batch:(b + 1) * args.batch]
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        loss.item()  # same host sync as DeepTriage's per-batch loss read
+
+    for i in range(args.warmup):
+        step(i)
+    t = time.perf_counter()
+    for i in range(args.warmup, args.warmup + args.steps):
+        step(i)
+    return args.steps * args.batch / (time.perf_counter() - t)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--model", choices=["dnn5", "char-cnn"], required=True)
+    p.add_argument("--x", required=True)
+    p.add_argument("--y", required=True)
+    p.add_argument("--rows", type=int, required=True)
+    p.add_argument("--cols", type=int, required=True)
+    p.add_argument("--classes", type=int, required=True)
+    p.add_argument("--batch", type=int, required=True)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--dropout", type=float, required=True)
+    p.add_argument("--threads", default="1,2")
+    args = p.parse_args()
+
+    dtype = np.float32 if args.model == "dnn5" else np.int32
+    x = torch.from_numpy(np.fromfile(args.x, dtype=dtype).reshape(args.rows, args.cols).copy())
+    if args.model == "char-cnn":
+        x = x.long()
+    y = torch.from_numpy(np.fromfile(args.y, dtype=np.int32).copy())
+    out = {str(t): run(args, t, x, y) for t in (int(s) for s in args.threads.split(","))}
+    print(json.dumps({"samplesPerSec": out, "torch": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+import path from 'node:path';
+import type { ImportOptionsParsed, SampleRow } from '../../shared/dataset';
+import type { JobHandler } from '../jobs/context';
+import { writeFileAtomic } from '../store/atomic';
+import { readCache, readRawLine } from './cache';
+import type { FeaturizerJSON } from './featurize';
+import { importToCache } from './import';
+import type { LabelEncoderJSON } from './labels';
+import type { ImportOptions, Progress } from './types';
+
+export interface ImportJobInput {
+  path: string;
+  outDir: string;
+  options: ImportOptionsParsed;
+  /** The fitted encoding of the dataset named in options.encodeLike, looked up by the main side. */
+  encodeLike?: { featurizer: FeaturizerJSON; labelEncoder: LabelEncoderJSON | null };
+}
+
+export const SAMPLE_ROWS = 50;
+
+/** The analyst's choices, in the data layer's terms. */
+export function toDataOptions(o: ImportOptionsParsed, like?: ImportJobInput['encodeLike']): ImportOptions {
+  const columns = {
+    ...(o.labelColumn !== undefined ? { label: o.labelColumn } : {}),
+    ...(o.featureColumns ? { features: o.featureColumns } : {}),
+    ...(o.categoricalColumns ? { categorical: o.categoricalColumns } : {}),
+  };
+  const labels = {
+    ...(o.labelMode ? { mode: o.labelMode } : {}),
+    ...(o.dropLabels ? { drop: o.dropLabels } : {}),
+    ...(o.benignLabels ? { benign: o.benignLabels } : {}),
+  };
+  const text = {
+    ...(o.maxLength ? { maxLength: o.maxLength } : {}),
+    ...(o.truncate ? { truncate: o.truncate } : {}),
+    ...(o.stripScheme !== undefined ? { stripScheme: o.stripScheme } : {}),
+  };
+  return {
+    ...(o.format !== 'auto' ? { format: o.format } : {}),
+    errors: o.errors,
+    ...(Object.keys(columns).length ? { columns } : {}),
+    ...(Object.keys(labels).length ? { labels } : {}),
+    ...(Object.keys(text).length ? { text } : {}),
+    ...(o.fixedLabel ? { fixedLabel: o.fixedLabel } : {}),
+    ...(o.scaling ? { scaling: o.scaling } : {}),
+    ...(like ? { featurizer: like.featurizer, ...(like.labelEncoder ? { labelEncoder: like.labelEncoder } : {}) } : {}),
+  };
+}
+
+/** Two-pass imports (fit, then encode) report each pass as half of the bar. */
+function fractionOf(p: Progress, twoPass: boolean): number {
+  const f = p.totalBytes > 0 ? Math.min(1, p.bytesRead / p.totalBytes) : 0;
+  if (!twoPass) return f;
+  return p.phase === 'fit' ? f / 2 : 0.5 + f / 2;
+}
+
+export const importJob: JobHandler = async (raw, ctx) => {
+  const input = raw as ImportJobInput;
+  const controller = new AbortController();
+  // The data layer listens to an AbortSignal; the job system raises a shared flag. Poll one into the other.
+  const poll = setInterval(() => {
+    if (ctx.shouldStop()) controller.abort();
+  }, 50);
+  const started = Date.now();
+  let twoPass = false;
+  try {
+    const result = await importToCache(input.path, input.outDir, toDataOptions(input.options, input.encodeLike), {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'fit') twoPass = true;
+        const fraction = fractionOf(p, twoPass);
+        const secs = (Date.now() - started) / 1000;
+        ctx.progress({
+          fraction,
+          message: `${p.phase === 'fit' ? 'fitting' : p.phase === 'encode' ? 'encoding' : 'reading'}: ${p.rows.toLocaleString('en-US')} rows`,
+          metrics: { rows: p.rows, lines: p.lines, rowsPerSec: secs > 0 ? p.rows / secs : 0 },
+          ...(fraction > 0.02 ? { etaSeconds: (secs / fraction) * (1 - fraction) } : {}),
+        });
+      },
+    });
+    ctx.throwIfCancelled();
+    const samplePath = path.join(input.outDir, 'sample.json');
+    writeFileAtomic(samplePath, JSON.stringify(await sampleRows(result.cachePath, result.rawLinesPath, result.labelEncoder)));
+    return { ...result, samplePath };
+  } finally {
+    clearInterval(poll);
+  }
+};
+
+async function sampleRows(cachePath: string, rawPath: string, labels: LabelEncoderJSON | null): Promise<SampleRow[]> {
+  const data = await readCache(cachePath);
+  const n = Math.min(SAMPLE_ROWS, data.rows);
+  const out: SampleRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const li = data.labels ? data.labels[i] : -1;
+    const raw = data.rawOffsets ? await readRawLine(rawPath, data.rawOffsets[i]) : '';
+    out.push({
+      row: i,
+      id: `${data.sourceName}:${data.lines[i]}`,
+      label: labels && li >= 0 ? (labels.classes[li] ?? null) : null,
+      raw: raw.length > 2000 ? `${raw.slice(0, 2000)}…` : raw,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+export const FormatNameSchema = z.enum(['kdd99', 'nsl-kdd', 'csv', 'zeek', 'urls', 'domains']);
+export type FormatName = z.infer<typeof FormatNameSchema>;
+export const LabelModeSchema = z.enum(['5class', 'binary', 'attack']);
+
+/** What the analyst chooses at import; everything optional has a sensible default per format. */
+export const ImportOptionsSchema = z
+  .object({
+    format: z.union([z.literal('auto'), FormatNameSchema]).default('auto'),
+    errors: z.enum(['strict', 'lenient']).default('lenient'),
+    labelMode: LabelModeSchema.optional(),
+    /** CSV / zeek: the label column (null = unlabelled) and the feature columns. */
+    labelColumn: z.string().max(200).nullable().optional(),
+    featureColumns: z.array(z.string().max(200)).max(10_000).optional(),
+    categoricalColumns: z.array(z.string().max(200)).max(10_000).optional(),
+    /** Every row gets this label (a DGA family file, a benign list). */
+    fixedLabel: z.string().max(200).optional(),
+    dropLabels: z.array(z.string().max(200)).max(100).optional(),
+    benignLabels: z.array(z.string().max(200)).max(100).optional(),
+    scaling: z.enum(['minmax', 'log1p-zscore']).optional(),
+    maxLength: z.number().int().min(4).max(4096).optional(),
+    truncate: z.enum(['left', 'right']).optional(),
+    stripScheme: z.boolean().optional(),
+    /** Encode with another dataset's fitted featurizer and classes (a test set for that training set). */
+    encodeLike: z.string().max(200).optional(),
+  })
+  .strict();
+export type ImportOptionsInput = z.input<typeof ImportOptionsSchema>;
+export type ImportOptionsParsed = z.output<typeof ImportOptionsSchema>;
+
+export const MalformedLineSchema = z.object({ line: z.number(), reason: z.string(), text: z.string() });
+
+export const ShortcutSchema = z.object({
+  feature: z.string(),
+  auc: z.number(),
+  pure: z
+    .object({ cls: z.string(), side: z.string(), threshold: z.number(), fraction: z.number() })
+    .optional(),
+  sampled: z.number(),
+});
+
+/** Mirrors the data layer's summary; loose so a newer engine can add fields without breaking an older view. */
+export const DatasetSummarySchema = z.looseObject({
+  source: z.string(),
+  file: z.string(),
+  format: FormatNameSchema,
+  kind: z.enum(['tabular', 'text']),
+  gzip: z.boolean(),
+  bytes: z.number(),
+  lines: z.number(),
+  rows: z.number(),
+  labels: z
+    .looseObject({
+      source: z.string(),
+      mode: LabelModeSchema,
+      raw: z.record(z.string(), z.number()),
+      categories: z.record(z.string(), z.number()),
+      unknown: z.record(z.string(), z.number()),
+      unseen: z.record(z.string(), z.number()),
+      dropped: z.record(z.string(), z.number()),
+    })
+    .nullable(),
+  duplicates: z.object({ rows: z.number(), distinct: z.number() }),
+  numeric: z.array(z.object({ name: z.string(), min: z.number().nullable(), max: z.number().nullable(), mean: z.number().nullable(), missing: z.number() })),
+  categorical: z.array(z.looseObject({ name: z.string(), cardinality: z.number(), capped: z.boolean(), top: z.array(z.tuple([z.string(), z.number()])) })),
+  text: z.object({ minLength: z.number(), maxLength: z.number(), meanLength: z.number() }).nullable(),
+  malformed: z.object({ count: z.number(), examples: z.array(MalformedLineSchema) }),
+  shortcuts: z.array(ShortcutSchema),
+  warnings: z.array(z.string()),
+});
+export type DatasetSummary = z.infer<typeof DatasetSummarySchema>;
+
+export const DatasetDetailSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  format: FormatNameSchema,
+  sourcePath: z.string().nullable(),
+  createdAt: z.number(),
+  rows: z.number().int(),
+  cols: z.number().int(),
+  kind: z.enum(['tabular', 'text']),
+  classes: z.array(z.string()),
+  /** Set when this dataset was encoded with another dataset's featurizer. */
+  encodedLike: z.string().nullable(),
+  options: z.record(z.string(), z.unknown()),
+  summary: DatasetSummarySchema,
+});
+export type DatasetDetail = z.infer<typeof DatasetDetailSchema>;
+
+export const SampleRowSchema = z.object({ row: z.number().int(), id: z.string(), label: z.string().nullable(), raw: z.string() });
+export type SampleRow = z.infer<typeof SampleRowSchema>;
+
+export const ImportResultSchema = z.object({ datasetId: z.string(), rows: z.number().int(), malformed: z.number().int() });

@@ -97,19 +97,31 @@ export class ShortcutSampler {
 
   /** `num` = the row's numeric features (numeric-column order). */
   add(positive: boolean, num: ArrayLike<number> | undefined, text: string | undefined): void {
-    const t = this.seen++;
-    let slot: number;
-    if (t < this.cap) slot = this.n++;
-    else {
-      slot = Math.floor(this.rand() * (t + 1));
-      if (slot >= this.cap) return;
-    }
+    const slot = this.slot();
+    if (slot < 0) return;
     this.pos[slot] = positive ? 1 : 0;
     if (this.kind === 'text') this.texts[slot] = text!;
     else {
       const k = this.numericIdx.length;
       for (let j = 0; j < k; j++) this.num[slot * k + j] = num![j];
     }
+  }
+
+  /** Tabular row given as num[at, at + numeric columns), so callers need no per-row view. */
+  addAt(positive: boolean, num: Float64Array, at: number): void {
+    const slot = this.slot();
+    if (slot < 0) return;
+    this.pos[slot] = positive ? 1 : 0;
+    const k = this.numericIdx.length;
+    this.num.set(num.subarray(at, at + k), slot * k);
+  }
+
+  /** Reservoir slot for the next row, -1 = not sampled. */
+  private slot(): number {
+    const t = this.seen++;
+    if (t < this.cap) return this.n++;
+    const slot = Math.floor(this.rand() * (t + 1));
+    return slot >= this.cap ? -1 : slot;
   }
 
   results(): ShortcutResult[] {

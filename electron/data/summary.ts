@@ -1,4 +1,5 @@
 import { hash53 } from './auc';
+import { CodeCounts, HashSet53, type Interner } from './bytes';
 import type { MalformedLine } from './reader';
 import { ShortcutSampler, type ShortcutResult } from './shortcuts';
 import type { DataRecord, DatasetSchema, FormatName } from './types';
@@ -52,7 +53,7 @@ const obj = (m: Map<string, number>) => Object.fromEntries([...m.entries()].sort
 /** One pass of statistics, fed the rows that are kept (after label checks). */
 export class SummaryBuilder {
   rows = 0;
-  private readonly hashes = new Set<number>();
+  private readonly hashes = new HashSet53(1 << 16);
   private readonly nMin: Float64Array;
   private readonly nMax: Float64Array;
   private readonly nSum: Float64Array;
@@ -87,7 +88,7 @@ export class SummaryBuilder {
   /** `category` is the label category already checked by the caller; `benign` drives the shortcut check. */
   add(rec: DataRecord, category: string | undefined, benign: boolean | undefined): void {
     this.rows++;
-    this.hashes.add(hash53(rec.key));
+    this.hashes.addNumber(hash53(rec.key));
     const v = rec.num;
     if (v) {
       // Stats arrays are indexed by numeric / categorical position, not schema position.
@@ -135,7 +136,66 @@ export class SummaryBuilder {
     }
   }
 
+  /** Coded rows (byte path): categorical values and labels arrive as interned codes, counted per code. */
+  private coded: { cats: Interner[]; labels: Interner; catCounts: CodeCounts[]; raw: CodeCounts; categoryOf: string[] } | undefined;
+
+  /** Switches to coded rows; the returned counts are per categorical column (accepted rows, uncapped). */
+  useCodes(cats: Interner[], labels: Interner): CodeCounts[] {
+    const catCounts = cats.map(() => new CodeCounts());
+    this.coded = { cats, labels, catCounts, raw: new CodeCounts(), categoryOf: [] };
+    return catCounts;
+  }
+
+  /** One kept row of the byte path: numeric x[xo ...], category codes cat[co ...], key hash (hi, lo), label code. */
+  addCoded(x: Float64Array, xo: number, nNum: number, cat: Uint32Array, co: number, hi: number, lo: number, label: number, category: string, benign: boolean): void {
+    this.rows++;
+    this.hashes.add(hi, lo);
+    const { nMin, nMax, nSum, nCount, nMissing } = this;
+    for (let j = 0; j < nNum; j++) {
+      const v = x[xo + j];
+      if (v !== v) nMissing[j]++;
+      else {
+        if (v < nMin[j]) nMin[j] = v;
+        if (v > nMax[j]) nMax[j] = v;
+        nSum[j] += v;
+        nCount[j]++;
+      }
+    }
+    const c = this.coded!;
+    const cc = c.catCounts;
+    for (let k = 0; k < cc.length; k++) cc[k].add(cat[co + k]);
+    c.raw.add(label);
+    c.categoryOf[label] = category;
+    this.sampler?.addAt(!benign, x, xo);
+  }
+
+  /** Numeric metadata of a kept row (NSL-KDD difficulty), same rules as DataRecord.meta. */
+  addMetaNumber(k: string, m: number): void {
+    let s = this.meta.get(k);
+    if (!s) this.meta.set(k, (s = { min: Infinity, max: -Infinity, distinct: new Set() }));
+    if (m < s.min) s.min = m;
+    if (m > s.max) s.max = m;
+  }
+
+  /** Rebuilds the Maps add() would have filled, in the same first-seen order, so finish() is shared. */
+  private uncode(): void {
+    const c = this.coded;
+    if (!c) return;
+    c.catCounts.forEach((cc, k) => {
+      const m = this.cats[k];
+      const names = c.cats[k].names;
+      for (let i = 0; i < cc.order.length && i < CARDINALITY_CAP; i++) m.set(names[cc.order[i]], cc.count[cc.order[i]]);
+      this.capped[k] = cc.order.length > CARDINALITY_CAP;
+    });
+    for (const code of c.raw.order) {
+      inc(this.raw, c.labels.names[code], c.raw.count[code]);
+      inc(this.categories, c.categoryOf[code], c.raw.count[code]);
+    }
+    this.coded = undefined;
+  }
+
   finish(base: Pick<DatasetSummary, 'source' | 'file' | 'gzip' | 'bytes' | 'lines' | 'malformed'>, labelMode: LabelMode | undefined, warnings: string[], threshold: number): DatasetSummary {
+    this.uncode();
     const s = this.schema;
     const shortcuts = this.sampler && this.rows ? this.sampler.results() : [];
     const w = [...warnings];

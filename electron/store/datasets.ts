@@ -43,7 +43,9 @@ export interface NewDataset {
   files: DatasetFiles;
 }
 
-const classCounts = (s: DatasetSummary): Record<string, number> => s.labels?.categories ?? {};
+/** The classes a model trained on this dataset predicts: raw labels in 'attack' mode, categories otherwise. */
+export const classCounts = (s: DatasetSummary): Record<string, number> =>
+  (s.labels?.mode === 'attack' ? s.labels.raw : s.labels?.categories) ?? {};
 
 export function insertDataset(db: Db, d: NewDataset): void {
   db.prepare(

@@ -71,6 +71,24 @@ export class TabularFitter {
     this.m2[j] += t * t;
   }
 
+  /**
+   * addNumeric with the scaled-space value t already known (signed log1p of x, or x for minmax;
+   * `scaledSpace`), so byte readers can memoise the log of repeated values.
+   */
+  addT(j: number, x: number, t: number): void {
+    if (x !== x) return;
+    if (x < this.min[j]) this.min[j] = x;
+    if (x > this.max[j]) this.max[j] = x;
+    this.n[j]++;
+    this.mean[j] += t;
+    this.m2[j] += t * t;
+  }
+
+  /** True when t must be the signed log1p of x (log1p-zscore), false when t = x. */
+  get scaledSpace(): boolean {
+    return this.log;
+  }
+
   addCategory(j: number, s: string, times = 1): void {
     const m = this.counts[j]!;
     m.set(s, (m.get(s) ?? 0) + times);
@@ -189,6 +207,19 @@ export class TabularFeaturizer {
     }
     const r = this.b[k];
     return r > 0 ? (x - this.a[k]) / r : 0;
+  }
+
+  /** scale() given t = the signed log1p of x (log1p-zscore) or x itself (minmax); same arithmetic, same bits. */
+  scaleT(k: number, t: number): number {
+    if (t !== t) return this.fill[k];
+    if (this.log) return (t - this.a[k]) / this.b[k];
+    const r = this.b[k];
+    return r > 0 ? (t - this.a[k]) / r : 0;
+  }
+
+  /** True when scaleT wants signed log1p values. */
+  get scaledSpace(): boolean {
+    return this.log;
   }
 
   /** Slot of a category within column j; unknown values go to the last slot. */

@@ -1,0 +1,277 @@
+import { hash53 } from './auc';
+import { FNV_SEED, Interner, hash53Into } from './bytes';
+import { KDD_CATEGORICAL, KDD_FEATURES } from './kdd';
+import { MAX_LINE_BYTES, lineItem, type LineItem, type LineSink } from './source';
+import type { MalformedLog } from './reader';
+import type { RowParser } from './parsers';
+
+export interface ScanOptions {
+  /** Also fill `t` with the signed log1p of each numeric value (what log1p-zscore fits and encodes). */
+  log: boolean;
+  /** Fill the duplicate-key hash of each row. */
+  hash: boolean;
+}
+
+const N_NUM = KDD_FEATURES.filter((n) => !KDD_CATEGORICAL.has(n)).length;
+const N_CAT = KDD_FEATURES.length - N_NUM;
+const IS_CAT = Uint8Array.from(KDD_FEATURES, (n) => (KDD_CATEGORICAL.has(n) ? 1 : 0));
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+/** Memo of log1p(m / 10^d) for d < 4, m < 2^16: KDD cells are mostly small counts and two-decimal rates. */
+const MEMO_M = 1 << 16;
+
+const slog = (v: number) => (v === 0 ? 0 : v > 0 ? Math.log1p(v) : -Math.log1p(-v));
+
+/** The rows of one ~1 MiB chunk, column-packed; reused from chunk to chunk. */
+export class CodedBatch {
+  n = 0;
+  cap = 0;
+  readonly nNum = N_NUM;
+  readonly nCat = N_CAT;
+  line = new Uint32Array(0);
+  off = new Float64Array(0);
+  /** n × nNum raw values. */
+  x = new Float64Array(0);
+  /** n × nNum scaled-space values (ScanOptions.log), else the same array as x. */
+  t = new Float64Array(0);
+  /** n × nCat codes into the scanner's per-column interners. */
+  cat = new Uint32Array(0);
+  label = new Int32Array(0);
+  hi = new Uint32Array(0);
+  lo = new Uint32Array(0);
+  /** NSL-KDD difficulty (NaN for KDD'99). */
+  diff = new Float64Array(0);
+  bodies: Buffer[] = [];
+  private bi = new Uint8Array(0);
+  private bs = new Uint32Array(0);
+  private be = new Uint32Array(0);
+
+  constructor(private readonly log: boolean) {
+    this.grow(16384);
+  }
+
+  grow(cap = this.cap * 2): void {
+    const g = <T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(a: T, w: number, C: { new (n: number): T }): T => {
+      const b = new C(cap * w);
+      b.set(a as never);
+      return b;
+    };
+    this.line = g(this.line, 1, Uint32Array);
+    this.off = g(this.off, 1, Float64Array);
+    this.x = g(this.x, N_NUM, Float64Array);
+    this.t = this.log ? g(this.t, N_NUM, Float64Array) : this.x;
+    this.cat = g(this.cat, N_CAT, Uint32Array);
+    this.label = g(this.label, 1, Int32Array);
+    this.hi = g(this.hi, 1, Uint32Array);
+    this.lo = g(this.lo, 1, Uint32Array);
+    this.diff = g(this.diff, 1, Float64Array);
+    this.bi = g(this.bi, 1, Uint8Array);
+    this.bs = g(this.bs, 1, Uint32Array);
+    this.be = g(this.be, 1, Uint32Array);
+    this.cap = cap;
+  }
+
+  reset(): void {
+    this.n = 0;
+    this.bodies = [];
+  }
+
+  /** Where row r's line lies in the chunk (for reports that need its text). */
+  place(r: number, body: number, s: number, e: number): void {
+    this.bi[r] = body;
+    this.bs[r] = s;
+    this.be[r] = e;
+  }
+
+  /** Row r's line exactly as the string path would give it (DataRecord.raw). */
+  text(r: number): string {
+    return lineItem(this.bodies[this.bi[r]], this.bs[r], this.be[r], 0, 0).text;
+  }
+}
+
+/**
+ * KDD'99 / NSL-KDD lines parsed straight from the decompressed bytes: numbers without substrings,
+ * categories and labels by interned code, the duplicate hash over the raw key bytes. Any line that is
+ * not plain (bad field count, non-ASCII, odd number syntax, ...) goes through the string parser, so
+ * results and error messages are those of the record path.
+ */
+export class KddScanner implements LineSink {
+  readonly cats: Interner[] = Array.from({ length: N_CAT }, () => new Interner());
+  readonly labels = new Interner();
+  readonly batch: CodedBatch;
+  private readonly memo: Float64Array;
+  private readonly tmp = new Float64Array(N_NUM);
+  private readonly nsl: boolean;
+
+  constructor(
+    private readonly parser: RowParser,
+    private readonly log: MalformedLog,
+    private readonly opts: ScanOptions,
+  ) {
+    this.nsl = parser.schema.format === 'nsl-kdd';
+    this.batch = new CodedBatch(opts.log);
+    this.memo = new Float64Array(opts.log ? 4 * MEMO_M : 0).fill(NaN);
+  }
+
+  bad(it: LineItem): void {
+    this.log.add(it.n, it.error!, it.text);
+  }
+
+  lines(body: Buffer, line0: number, off: number): number {
+    const b = this.batch;
+    const bi = b.bodies.push(body) - 1;
+    const L = body.length;
+    const { cats, memo, nsl } = this;
+    const log = this.opts.log;
+    const hash = this.opts.hash;
+    let n = line0;
+    let s = 0;
+    for (;;) {
+      n++;
+      if (b.n === b.cap) b.grow();
+      const r = b.n;
+      let e = -1;
+      fast: {
+        const x = b.x;
+        const t = b.t;
+        const cat = b.cat;
+        let i = s;
+        let xo = r * N_NUM;
+        let co = r * N_CAT;
+        for (let f = 0; f < 41; f++) {
+          if (IS_CAT[f] === 1) {
+            const a = i;
+            let h = FNV_SEED;
+            for (; i < L; i++) {
+              const c = body[i];
+              if (c === 44) break;
+              if (c === 10 || c === 0 || c > 127) break fast;
+              h = Math.imul(h ^ c, 16777619);
+            }
+            if (i >= L || i === a) break fast;
+            cat[co] = cats[co - r * N_CAT].bytes(body, a, i, h);
+            co++;
+          } else {
+            let neg = false;
+            if (body[i] === 45) {
+              neg = true;
+              i++;
+            }
+            let m = 0;
+            let digits = 0;
+            let dot = -1;
+            for (; i < L; i++) {
+              const c = body[i];
+              if (c === 44) break;
+              const d = c - 48;
+              if (d >= 0 && d <= 9) {
+                m = m * 10 + d;
+                digits++;
+              } else if (c === 46 && dot < 0) dot = i;
+              else break fast;
+            }
+            if (i >= L || digits === 0 || digits > 15) break fast;
+            // M / 10^k with M < 2^53 is one correctly rounded division: bit-identical to Number(s).
+            const fr = dot < 0 ? 0 : i - dot - 1;
+            let v = dot < 0 ? m : m / POW10[fr];
+            if (neg) v = -v;
+            x[xo] = v;
+            if (log) {
+              if (!neg && fr < 4 && m < MEMO_M) {
+                const q = (fr << 16) | m;
+                let u = memo[q];
+                if (u !== u) memo[q] = u = slog(v);
+                t[xo] = u;
+              } else t[xo] = slog(v);
+            }
+            xo++;
+          }
+          i++;
+        }
+        const keyEnd = i - 1;
+        const a = i;
+        for (; i < L; i++) {
+          const c = body[i];
+          if (c === 10 || c === 44) break;
+          if (c === 0 || c > 127) break fast;
+        }
+        let end = i;
+        let diff = NaN;
+        if (nsl) {
+          if (i >= L || body[i] !== 44) break fast;
+          i++;
+          let d = 0;
+          let digits = 0;
+          for (; i < L; i++) {
+            const c = body[i] - 48;
+            if (c >= 0 && c <= 9) {
+              d = d * 10 + c;
+              digits++;
+            } else break;
+          }
+          let j = i;
+          if (j < L && body[j] === 13 && (j + 1 === L || body[j + 1] === 10)) j++;
+          if ((j < L && body[j] !== 10) || digits === 0 || digits > 15 || d > 21) break fast;
+          diff = d;
+          i = j;
+        } else {
+          if (i < L && body[i] === 44) break fast;
+          if (end > a && body[end - 1] === 13) end--;
+        }
+        if (end > a && body[end - 1] === 46) end--;
+        if (end === a || i - s > MAX_LINE_BYTES) break fast;
+        let h = FNV_SEED;
+        for (let j = a; j < end; j++) h = Math.imul(h ^ body[j], 16777619);
+        b.label[r] = this.labels.bytes(body, a, end, h);
+        if (hash) hash53Into(body, s, keyEnd, b.hi, b.lo, r);
+        b.diff[r] = diff;
+        e = i;
+      }
+      if (e < 0) {
+        e = body.indexOf(10, s);
+        if (e < 0) e = L;
+        if (!this.slow(body, s, e, n, off + s)) {
+          if (e >= L) break;
+          s = e + 1;
+          continue;
+        }
+      }
+      b.line[r] = n;
+      b.off[r] = off + s;
+      b.place(r, bi, s, e);
+      b.n++;
+      if (e >= L) break;
+      s = e + 1;
+    }
+    return n - line0;
+  }
+
+  /** The string path for one line; true when it yielded a row (written at batch.n). */
+  private slow(body: Buffer, s: number, e: number, n: number, off: number): boolean {
+    const it = lineItem(body, s, e, n, off);
+    if (it.error !== undefined) {
+      this.log.add(n, it.error, it.text);
+      return false;
+    }
+    if (this.parser.skip(it.text, n)) return false;
+    const p = this.parser.parse(it.text, this.tmp, 0);
+    if (typeof p === 'string') {
+      this.log.add(n, p, it.text);
+      return false;
+    }
+    const b = this.batch;
+    const r = b.n;
+    for (let k = 0; k < N_NUM; k++) {
+      const v = this.tmp[k];
+      b.x[r * N_NUM + k] = v;
+      if (this.opts.log) b.t[r * N_NUM + k] = slog(v);
+    }
+    for (let k = 0; k < N_CAT; k++) b.cat[r * N_CAT + k] = this.cats[k].string(p.cat![k]);
+    b.label[r] = this.labels.string(p.label!);
+    const h = hash53(p.key);
+    b.hi[r] = Math.floor(h / 4294967296);
+    b.lo[r] = h >>> 0;
+    const d = p.meta?.difficulty;
+    b.diff[r] = typeof d === 'number' ? d : NaN;
+    return true;
+  }
+}

@@ -1,0 +1,89 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { SHARED_DATA, tempDir } from '../helpers/temp';
+import { launchBrowser, startWorkbench, watchErrors, type Workbench } from './harness';
+
+let wb: Workbench;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+before(async () => {
+  wb = await startWorkbench();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  errors = watchErrors(page);
+  await page.goto(`${wb.url}#/datasets`);
+});
+after(async () => {
+  await browser?.close();
+  await wb?.stop();
+});
+
+async function importPath(file: string, opts: { strict?: boolean } = {}) {
+  await page.getByPlaceholder(/path\/to/).fill(file);
+  const strict = page.getByLabel('strict');
+  if ((await strict.isChecked()) !== Boolean(opts.strict)) await strict.click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+}
+
+test('importing a file by path shows its summary: rows, class chart, sample rows', async () => {
+  await page.getByTestId('datasets-empty').waitFor();
+  await importPath(path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest-21.txt'));
+  const summary = page.getByTestId('dataset-summary');
+  await summary.getByTestId('summary-rows').waitFor({ timeout: 60_000 });
+  assert.equal(await summary.getByTestId('summary-rows').innerText(), '11,850');
+  await summary.getByTestId('class-chart').locator('canvas').waitFor();
+  const classTable = await summary.getByTestId('class-table').innerText();
+  for (const cls of ['normal', 'dos', 'probe', 'r2l', 'u2r']) assert.match(classTable, new RegExp(`\\b${cls}\\b`));
+  assert.match(classTable, /normal\s+2,152/);
+  assert.equal(await summary.getByTestId('sample-table').locator('tbody tr').count(), 50);
+  assert.match(await summary.getByTestId('sample-table').locator('tbody tr').first().innerText(), /KDDTest-21\.txt:1/);
+  assert.equal(await page.getByTestId('datasets-table').locator('tbody tr').count(), 1);
+});
+
+test('a dropped file is uploaded to the host and imported, with the shortcut warning shown', async () => {
+  // Benign URLs long, malicious short: exactly the shortcut the summary must point out.
+  const lines = ['url,label'];
+  for (let i = 0; i < 300; i++) lines.push(`http://www.example-news-site.com/articles/2024/${i}/a-rather-long-benign-path-name,benign`);
+  for (let i = 0; i < 300; i++) lines.push(`http://x${i}.ru/p,malicious`);
+  const content = lines.join('\r\n') + '\r\n';
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped-urls.csv', { type: 'text/csv' }));
+    return dt;
+  }, content);
+  await page.getByTestId('import-panel').dispatchEvent('drop', { dataTransfer });
+  await page.waitForFunction(() => (document.querySelector('input[placeholder^="/path/to"]') as HTMLInputElement).value.includes('dropped-urls.csv'));
+  const uploaded = await page.getByPlaceholder(/path\/to/).inputValue();
+  assert.ok(uploaded.startsWith(path.join(wb.workspace, 'uploads')), uploaded);
+  assert.equal(fs.readFileSync(uploaded, 'utf8'), content);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByTestId('dataset-summary').getByText('dropped-urls.csv', { exact: true }).waitFor({ timeout: 60_000 });
+  const summary = page.getByTestId('dataset-summary');
+  assert.equal(await summary.getByTestId('summary-rows').innerText(), '600');
+  assert.match(await summary.getByTestId('summary-warnings').innerText(), /shortcut: "length"/);
+});
+
+test('a strict import of a bad file shows the file, line and reason and keeps the existing datasets', async () => {
+  const dir = tempDir();
+  const bad = path.join(dir, 'broken.txt');
+  const good = fs.readFileSync(path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest-21.txt'), 'utf8').split('\n').slice(0, 200);
+  fs.writeFileSync(bad, [...good, 'only,three,fields', ...good].join('\n') + '\n');
+  await importPath(bad, { strict: true });
+  const failed = page.getByTestId('import-panel').locator('[data-status="failed"]');
+  await failed.waitFor({ timeout: 30_000 });
+  assert.match(await failed.innerText(), /broken\.txt:201: field 1 \(duration\): "only" is not a number/);
+  assert.equal(await page.getByTestId('datasets-table').locator('tbody tr').count(), 2);
+});
+
+test('deleting a dataset removes it from the list', async () => {
+  await page.getByTestId('datasets-table').getByText('dropped-urls.csv').click();
+  await page.getByTestId('dataset-summary').getByRole('button', { name: 'Delete…' }).click();
+  await page.getByTestId('dataset-summary').getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="datasets-table"] tbody tr').length === 1);
+  assert.deepEqual(errors, []);
+});

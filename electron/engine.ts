@@ -12,7 +12,10 @@ import type { ImportJobInput } from './data/import-job';
 import { deleteDataset, getDataset, getEncoding, insertDataset, listDatasets, readSample } from './store/datasets';
 import { newId } from './ids';
 import type { DatasetSummary } from '../shared/dataset';
-import { deleteRun, listRuns } from './store/runs';
+import { deleteRun, getRun, listRuns } from './store/runs';
+import { startTraining } from './train/train-service';
+import { listEvaluations } from './store/evaluations';
+import type { EvalResult } from '../shared/eval';
 import { listModelInfos } from '../models/catalog';
 import { APP_VERSION } from './version';
 
@@ -33,6 +36,8 @@ export interface Engine {
   jobs: JobManager;
   workspace: Workspace;
   backend(): Promise<BackendInfo>;
+  /** Stored evaluations of a run, newest first. */
+  evaluations(runId: string): EvalResult[];
   close(): Promise<void>;
 }
 
@@ -145,7 +150,16 @@ export function createEngine(opts: EngineOptions): Engine {
       throw new ContractError('NOT_AVAILABLE', 'the native file dialog exists only in the desktop window; type a path or drop a file');
     },
     'runs.list': async () => listRuns(workspace.db),
+    'runs.get': async ({ runId }) => {
+      const r = getRun(workspace.db, runId);
+      if (!r) throw notFound('run', runId);
+      return r;
+    },
+    'train.start': async (req) => ({ runs: startTraining({ workspace, jobs, events }, req) }),
     'runs.delete': async ({ runId }) => {
+      // A run still training is stopped first, so no worker writes into a folder that is being removed.
+      const jobId = getRun(workspace.db, runId)?.jobId;
+      if (jobId) jobs.cancel(jobId);
       const deleted = deleteRun(workspace, runId);
       if (!deleted) throw notFound('run', runId);
       events.emit('runs.changed', {});
@@ -159,6 +173,7 @@ export function createEngine(opts: EngineOptions): Engine {
     jobs,
     workspace,
     backend,
+    evaluations: (runId) => listEvaluations(workspace.db, runId).map((e) => e.result as EvalResult),
     async close() {
       await jobs.close();
       workspace.close();

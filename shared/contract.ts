@@ -9,6 +9,7 @@ import {
   RunRowSchema,
 } from './domain';
 import { DatasetDetailSchema, ImportOptionsSchema, SampleRowSchema } from './dataset';
+import { RunDetailSchema, TrainRequestSchema } from './run';
 
 const Empty = z.object({}).strict();
 const JobStarted = z.object({ jobId: z.string() });
@@ -60,6 +61,12 @@ export const operations = {
     response: z.object({ paths: z.array(z.string()) }),
   },
   'runs.list': { request: Empty, response: z.array(RunRowSchema) },
+  'runs.get': { request: z.object({ runId: Id }).strict(), response: RunDetailSchema },
+  /** One queued run per architecture; each streams job.progress with loss / accuracy per batch and epoch. */
+  'train.start': {
+    request: TrainRequestSchema,
+    response: z.object({ runs: z.array(z.object({ runId: z.string(), jobId: z.string() })) }),
+  },
   'runs.delete': {
     request: z.object({ runId: Id }).strict(),
     response: z.object({ deleted: z.boolean() }),

@@ -115,5 +115,7 @@ export const RunRowSchema = z.object({
   metrics: z.unknown().optional(),
   backend: z.string().optional(),
   wallMs: z.number().optional(),
+  testAccuracy: z.number().nullable(),
+  tags: z.array(z.string()),
 });
 export type RunRow = z.infer<typeof RunRowSchema>;

@@ -2,6 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import type { Engine } from '../engine';
 import type { CliCall, CliIo } from './main';
 import { importCommand } from './import-command';
+import { trainCommand } from './train-command';
 
 export interface CommandContext {
   values: Record<string, unknown>;
@@ -78,7 +79,7 @@ export const COMMANDS: Record<string, CliCommand> = {
     },
   },
   import: importCommand,
-  train: notYet('train a model'),
+  train: trainCommand,
   eval: notYet('evaluate a run on a test file'),
   scan: notYet('batch-scan URL files with a trained model'),
 };

@@ -1,14 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AtomicFile, writeFileAtomic } from './atomic';
+import { writeFileAtomic } from './atomic';
 import { CacheWriter, type EncodedData } from './cache';
 import { DataError } from './errors';
-import { CharSeqEncoder, TabularFeaturizer, TabularFitter, charSeqSpec, featurizerFromJSON, type FeaturizerJSON } from './featurize';
+import { CharSeqEncoder, TabularFeaturizer, TabularFitter, type FeaturizerJSON } from './featurize';
 import { Grow } from './grow';
-import { LabelEncoder, type LabelEncoderJSON, type LabelMode } from './labels';
-import { openDataset, type DatasetReader } from './reader';
+import { LabelState, estimateRows, makeFeaturizer, summarize, withRawFile } from './importcommon';
+import { importFileKdd, importToCacheKdd } from './importkdd';
+import type { LabelEncoderJSON } from './labels';
+import { openDataset } from './reader';
 import { SummaryBuilder, type DatasetSummary } from './summary';
-import type { DataRecord, ImportOptions, Progress, RunContext } from './types';
+import type { ImportOptions, Progress, RunContext } from './types';
 
 export interface ImportResult {
   summary: DatasetSummary;
@@ -31,71 +33,6 @@ export interface CacheImportResult {
   rawLinesPath: string;
   summaryPath: string;
   featurizerPath: string;
-}
-
-/** Label bookkeeping shared by both import paths: drop list, unknown labels, class dictionary. */
-class LabelState {
-  readonly labelled: boolean;
-  readonly mode: LabelMode;
-  private readonly probe: LabelEncoder | undefined;
-  private readonly given: LabelEncoder | undefined;
-  private readonly drop: Set<string>;
-  readonly dict = new Map<string, number>();
-  readonly codes: Grow<Uint32Array>;
-  category: string | undefined;
-  benign: boolean | undefined;
-
-  constructor(r: DatasetReader, private readonly opts: ImportOptions, capacity: number) {
-    this.labelled = r.schema.labelSource !== undefined;
-    const lo = opts.labels ?? {};
-    this.given = opts.labelEncoder ? new LabelEncoder(opts.labelEncoder) : undefined;
-    this.mode = this.given?.json.mode ?? lo.mode ?? (r.schema.taxonomy === 'kdd' ? '5class' : 'attack');
-    if (this.labelled) {
-      if (this.given && this.given.json.taxonomy !== r.schema.taxonomy) {
-        throw new DataError(r.source.file, undefined, `label encoder is for ${this.given.json.taxonomy} labels, this file has ${r.schema.taxonomy} labels`);
-      }
-      this.probe = this.given ?? LabelEncoder.fit(this.mode, r.schema.taxonomy, [], { attackMap: lo.attackMap, benign: lo.benign });
-    }
-    this.drop = new Set(lo.drop ?? []);
-    this.codes = new Grow(Uint32Array, this.labelled ? capacity : 0);
-  }
-
-  /** false = skip the row. Fills `category` / `benign` for the summary. */
-  accept(rec: DataRecord, r: DatasetReader, summary: SummaryBuilder | undefined): boolean {
-    if (!this.labelled) return true;
-    const raw = rec.label!;
-    if (this.drop.has(raw)) {
-      if (summary) summary.dropped.set(raw, (summary.dropped.get(raw) ?? 0) + 1);
-      return false;
-    }
-    const cat = this.probe!.category(raw);
-    if (cat === undefined) {
-      if (summary) {
-        summary.unknown.set(raw, (summary.unknown.get(raw) ?? 0) + 1);
-        r.malformed.add(rec.line, `unknown label "${raw}" (not in the attack map)`, rec.raw);
-      }
-      return false;
-    }
-    if (summary && this.given && this.given.encode(raw) < 0) summary.unseen.set(raw, (summary.unseen.get(raw) ?? 0) + 1);
-    this.category = cat;
-    this.benign = cat === 'normal';
-    let c = this.dict.get(raw);
-    if (c === undefined) this.dict.set(raw, (c = this.dict.size));
-    this.codes.push(c);
-    return true;
-  }
-
-  finish(): { encoder: LabelEncoder | undefined; labels: Int32Array | null } {
-    if (!this.labelled) return { encoder: undefined, labels: null };
-    const lo = this.opts.labels ?? {};
-    const names = [...this.dict.keys()];
-    const enc = this.given ?? LabelEncoder.fit(this.mode, this.probe!.json.taxonomy, names, { attackMap: lo.attackMap, benign: lo.benign });
-    const remap = Int32Array.from(names, (n) => enc.encode(n));
-    const codes = this.codes.view();
-    const labels = new Int32Array(codes.length);
-    for (let i = 0; i < codes.length; i++) labels[i] = remap[codes[i]];
-    return { encoder: enc, labels };
-  }
 }
 
 /** Raw numeric / categorical values kept column-wise while fitting, so the file is read only once. */
@@ -154,54 +91,6 @@ class ColumnStore {
   }
 }
 
-function makeFeaturizer(r: DatasetReader, opts: ImportOptions): TabularFeaturizer | CharSeqEncoder | undefined {
-  if (opts.featurizer) {
-    const f = featurizerFromJSON(opts.featurizer);
-    if (f instanceof TabularFeaturizer) {
-      const want = f.json.columns.map((c) => `${c.name}:${c.type}`).join(',');
-      const have = r.schema.columns.map((c) => `${c.name}:${c.type}`).join(',');
-      if (r.schema.kind !== 'tabular' || want !== have) {
-        throw new DataError(r.source.file, undefined, `featurizer expects columns [${want}] but the file gives [${have}]`);
-      }
-    } else if (r.schema.kind !== 'text') throw new DataError(r.source.file, undefined, 'a character featurizer needs a URL or domain list');
-    return f;
-  }
-  if (r.schema.kind === 'text') return new CharSeqEncoder(charSeqSpec(opts.text ?? {}, r.schema.textKind!));
-  return undefined;
-}
-
-function estimateRows(r: DatasetReader): number {
-  return Math.ceil(r.estimatedRows * 1.05) + 1024;
-}
-
-function summarize(r: DatasetReader, s: SummaryBuilder, labels: LabelState, opts: ImportOptions): DatasetSummary {
-  return s.finish(
-    {
-      source: r.sourceName,
-      file: r.source.file,
-      gzip: r.source.gzip,
-      bytes: r.source.totalBytes,
-      lines: r.state.lines,
-      malformed: { count: r.malformed.count, examples: r.malformed.examples },
-    },
-    labels.labelled ? labels.mode : undefined,
-    r.warnings,
-    opts.shortcutThreshold ?? 0.9,
-  );
-}
-
-async function withRawFile<T>(rawPath: string | undefined, run: (f: AtomicFile | undefined) => Promise<T>): Promise<T> {
-  const f = rawPath ? await AtomicFile.create(rawPath) : undefined;
-  try {
-    const out = await run(f);
-    await f?.commit();
-    return out;
-  } catch (e) {
-    await f?.abort();
-    throw e;
-  }
-}
-
 /**
  * Reads, checks, summarises and encodes one file in memory (one pass; tabular fitting keeps raw
  * columns as Float64 until the fit is known, ~8 bytes per numeric cell). Raw lines are not kept in
@@ -211,9 +100,10 @@ async function withRawFile<T>(rawPath: string | undefined, run: (f: AtomicFile |
 export async function importFile(filePath: string, options: ImportOptions & { rawLinesPath?: string } = {}, ctx: RunContext = {}): Promise<ImportResult> {
   const r = await openDataset(filePath, options, ctx);
   const cap = estimateRows(r);
-  const summary = new SummaryBuilder(r.schema);
   const labels = new LabelState(r, options, cap);
   const given = makeFeaturizer(r, options);
+  if (r.coded && !(given instanceof CharSeqEncoder)) return importFileKdd(r, options, ctx, labels, given);
+  const summary = new SummaryBuilder(r.schema);
   const fitter = given ? undefined : new TabularFitter(r.schema.columns, options.scaling, options.maxCategories);
   const store = fitter ? new ColumnStore(fitter, cap) : undefined;
   const dim = given ? given.dim : 0;
@@ -278,9 +168,10 @@ export async function importFile(filePath: string, options: ImportOptions & { ra
 export async function importToCache(filePath: string, outDir: string, options: ImportOptions = {}, ctx: RunContext = {}): Promise<CacheImportResult> {
   const r = await openDataset(filePath, options, ctx);
   const cap = estimateRows(r);
-  const summary = new SummaryBuilder(r.schema);
   const labels = new LabelState(r, options, cap);
   let featurizer = makeFeaturizer(r, options);
+  if (r.coded && !(featurizer instanceof CharSeqEncoder)) return importToCacheKdd(r, outDir, options, labels, featurizer);
+  const summary = new SummaryBuilder(r.schema);
   const lines = new Grow(Uint32Array, cap);
   const offsets = new Grow(Float64Array, cap);
   await fs.promises.mkdir(outDir, { recursive: true });

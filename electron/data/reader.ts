@@ -3,7 +3,8 @@ import type fs from 'node:fs';
 import { DataError, preview } from './errors';
 import { createParser, type RowParser } from './parsers';
 import { assertText, headLines, sniff, type Layout } from './sniff';
-import { MAX_LINE_BYTES, openSource, readHead, readLines, type ReadState, type SourceInfo } from './source';
+import { KddScanner, type ScanOptions } from './kddscan';
+import { MAX_LINE_BYTES, openSource, readBlocks, readHead, readLines, type ReadState, type SourceInfo } from './source';
 import type { DataRecord, DatasetSchema, ErrorMode, FormatName, ImportOptions, Progress, RunContext } from './types';
 
 export interface MalformedLine {
@@ -72,7 +73,18 @@ export interface DatasetReader {
   estimatedRows: number;
   /** One pass over the file; can be called again for a second pass. */
   /** report: false = a repeat pass whose bad lines were already reported (the malformed log is kept). */
-  batches(opts?: { phase?: Progress['phase']; copyTo?: fs.promises.FileHandle; report?: boolean }): AsyncGenerator<DataRecord[]>;
+  batches(opts?: BatchOptions): AsyncGenerator<DataRecord[]>;
+  /**
+   * The same pass as batches(), for KDD'99 / NSL-KDD only: rows parsed from bytes into column-packed
+   * chunks (scanner.batch, codes into scanner.cats / scanner.labels) instead of record objects.
+   */
+  coded?(opts: BatchOptions & ScanOptions): AsyncGenerator<KddScanner>;
+}
+
+export interface BatchOptions {
+  phase?: Progress['phase'];
+  copyTo?: fs.promises.FileHandle;
+  report?: boolean;
 }
 
 /** Sniffs the format (or takes options.format), reads header info and prepares a parser. */
@@ -109,6 +121,7 @@ export async function openDataset(filePath: string, options: ImportOptions = {},
     state: { bytesRead: 0, lines: 0 },
     batches: (o = {}) => batches(reader, parser, options, ctx, o.phase ?? 'read', o.copyTo, o.report ?? true),
   };
+  if (layout.format === 'kdd99' || layout.format === 'nsl-kdd') reader.coded = (o) => codedBatches(reader, parser, options, ctx, o);
   return reader;
 }
 
@@ -180,6 +193,27 @@ async function* batches(
     if (out.length) yield out;
   }
   if (pending) log.add(pending.n, 'unterminated quoted field at end of file', pending.text);
+  checkChanged(r);
+}
+
+async function* codedBatches(r: DatasetReader, parser: RowParser, options: ImportOptions, ctx: RunContext, o: BatchOptions & ScanOptions): AsyncGenerator<KddScanner> {
+  const report = o.report ?? true;
+  const log = new MalformedLog(r.source.file, report ? r.errors : 'lenient', options.maxMalformedExamples ?? 20);
+  if (report) r.malformed = log;
+  r.state = { bytesRead: 0, lines: 0 };
+  const phase = o.phase ?? 'read';
+  const scan = new KddScanner(parser, log, o);
+  let rows = 0;
+  for await (const _ of readBlocks(r.source, r.state, { signal: ctx.signal, copyTo: o.copyTo }, scan)) {
+    rows += scan.batch.n;
+    ctx.onProgress?.({ phase, bytesRead: r.state.bytesRead, totalBytes: r.source.totalBytes, lines: r.state.lines, rows });
+    if (scan.batch.n) yield scan;
+    scan.batch.reset();
+  }
+  checkChanged(r);
+}
+
+function checkChanged(r: DatasetReader): void {
   if (r.state.changed) {
     if (r.errors === 'strict') throw new DataError(r.source.file, undefined, r.state.changed);
     if (!r.warnings.some((w) => w.endsWith(r.state.changed!))) r.warnings.push(`${r.source.file}: ${r.state.changed}`);

@@ -113,7 +113,8 @@ export class ShortcutSampler {
     if (slot < 0) return;
     this.pos[slot] = positive ? 1 : 0;
     const k = this.numericIdx.length;
-    this.num.set(num.subarray(at, at + k), slot * k);
+    const o = slot * k;
+    for (let j = 0; j < k; j++) this.num[o + j] = num[at + j];
   }
 
   /** Reservoir slot for the next row, -1 = not sampled. */

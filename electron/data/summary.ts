@@ -47,6 +47,18 @@ export interface DatasetSummary {
 }
 
 const CARDINALITY_CAP = 100_000;
+
+/** Per-numeric-column running statistics, filled by the byte path in row order. */
+export interface NumericAccumulator {
+  min: Float64Array;
+  max: Float64Array;
+  sum: Float64Array;
+  count: Float64Array;
+  missing: Float64Array;
+  /** Sums of the scaled-space value t and of t² (the fitter's mean / m2). */
+  tSum: Float64Array;
+  t2Sum: Float64Array;
+}
 const inc = (m: Map<string, number>, k: string, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
 const obj = (m: Map<string, number>) => Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1]));
 
@@ -146,27 +158,29 @@ export class SummaryBuilder {
     return catCounts;
   }
 
-  /** One kept row of the byte path: numeric x[xo ...], category codes cat[co ...], key hash (hi, lo), label code. */
-  addCoded(x: Float64Array, xo: number, nNum: number, cat: Uint32Array, co: number, hi: number, lo: number, label: number, category: string, benign: boolean): void {
+  /**
+   * One kept row of the byte path: category codes cat[co ...], key hash (hi, lo), label code. Numeric
+   * statistics come separately (setNumeric) so the caller can share one pass with the fitter;
+   * x[xo ...] is only sampled.
+   */
+  addCoded(x: Float64Array, xo: number, cat: Uint32Array, co: number, hi: number, lo: number, label: number, category: string, benign: boolean): void {
     this.rows++;
     this.hashes.add(hi, lo);
-    const { nMin, nMax, nSum, nCount, nMissing } = this;
-    for (let j = 0; j < nNum; j++) {
-      const v = x[xo + j];
-      if (v !== v) nMissing[j]++;
-      else {
-        if (v < nMin[j]) nMin[j] = v;
-        if (v > nMax[j]) nMax[j] = v;
-        nSum[j] += v;
-        nCount[j]++;
-      }
-    }
     const c = this.coded!;
     const cc = c.catCounts;
     for (let k = 0; k < cc.length; k++) cc[k].add(cat[co + k]);
     c.raw.add(label);
     c.categoryOf[label] = category;
     this.sampler?.addAt(!benign, x, xo);
+  }
+
+  /** Numeric statistics of the coded rows, as add() would have accumulated them (same order of additions). */
+  setNumeric(s: NumericAccumulator): void {
+    this.nMin.set(s.min);
+    this.nMax.set(s.max);
+    this.nSum.set(s.sum);
+    this.nCount.set(s.count);
+    this.nMissing.set(s.missing);
   }
 
   /** Numeric metadata of a kept row (NSL-KDD difficulty), same rules as DataRecord.meta. */

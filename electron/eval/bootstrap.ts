@@ -1,13 +1,14 @@
-import { mulberry32 } from '../../models/lib/random';
 import { macroF1Flat } from './classification';
 import { EvalError } from './errors';
-import type { ConfidenceInterval } from './schema';
+import type { ConfidenceInterval } from '../../shared/eval';
 
 export interface BootstrapOptions {
   resamples?: number;
   seed?: number;
   /** Two-sided level of the percentile interval. */
   confidence?: number;
+  /** Called every 50 resamples (and at the end); the loop is synchronous, so this is for progress only. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface PairedBootstrap {
@@ -26,6 +27,7 @@ export interface PairedBootstrap {
  * Both metrics depend on a row only through its (true, predA, predB) triple, so rows are first mapped to
  * one of K³ cells and each resample just counts cells: n random draws plus O(K³) work instead of
  * rebuilding confusion matrices row by row. Same seed, same data → identical intervals.
+ * Cost: about 1–2 s per 1000 resamples at 311k rows (n random draws each); the default is 1000.
  */
 export function pairedBootstrap(yTrue: Int32Array, predA: Int32Array, predB: Int32Array, k: number, opts: BootstrapOptions = {}): PairedBootstrap {
   const resamples = opts.resamples ?? 1000;
@@ -36,7 +38,8 @@ export function pairedBootstrap(yTrue: Int32Array, predA: Int32Array, predB: Int
   if (!Number.isInteger(seed)) throw new EvalError('bootstrap seed', undefined, `must be an integer, got ${seed}`);
   const n = yTrue.length;
   const k2 = k * k;
-  const cellOf = new Int32Array(n);
+  // The draw loop reads cellOf at random positions: the narrowest element type keeps it in cache.
+  const cellOf = k * k2 <= 256 ? new Uint8Array(n) : k * k2 <= 65536 ? new Uint16Array(n) : new Int32Array(n);
   for (let i = 0; i < n; i++) cellOf[i] = (yTrue[i] * k + predA[i]) * k + predB[i];
 
   const cells = new Float64Array(k2 * k);
@@ -67,12 +70,21 @@ export function pairedBootstrap(yTrue: Int32Array, predA: Int32Array, predB: Int
   const point = score();
 
   const draws = Array.from({ length: 4 }, () => new Float64Array(resamples));
-  const rand = mulberry32(seed);
+  // mulberry32 (models/lib/random) inlined: a closure call per draw costs about half the run time at
+  // 311k rows × 1000 resamples. The sequence must stay identical to mulberry32(seed); a test checks it.
+  let state = seed >>> 0;
   for (let r = 0; r < resamples; r++) {
     cells.fill(0);
-    for (let i = 0; i < n; i++) cells[cellOf[Math.floor(rand() * n)]]++;
+    for (let i = 0; i < n; i++) {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      cells[cellOf[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n)]]++;
+    }
     const s = score();
     for (let m = 0; m < 4; m++) draws[m][r] = s[m];
+    if (opts.onProgress && ((r + 1) % 50 === 0 || r + 1 === resamples)) opts.onProgress(r + 1, resamples);
   }
   const diffAcc = draws[0].map((v, r) => v - draws[1][r]);
   const diffF1 = draws[2].map((v, r) => v - draws[3][r]);

@@ -1,3 +1,5 @@
+import type { ClassScores } from '../../shared/eval';
+
 /**
  * Classification report from a confusion matrix (rows = true, columns = predicted).
  *
@@ -9,17 +11,6 @@
  * is the mean of per-class F1, not the F1 of macro precision and recall. Weighted averages weight each
  * class by its support, so absent classes weigh nothing anyway.
  */
-
-export interface ClassScores {
-  label: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** Rows whose true class is this one. */
-  support: number;
-  /** Rows predicted as this class. */
-  predicted: number;
-}
 
 export interface Averages {
   precision: number;

@@ -1,7 +1,7 @@
 import { pairedBootstrap, type BootstrapOptions } from './bootstrap';
 import { EvalError } from './errors';
 import { discordantPairs, mcnemar, type McNemarOptions } from './mcnemar';
-import { EVAL_RESULT_VERSION, type CompareResult } from './schema';
+import { EVAL_RESULT_VERSION, type CompareResult } from '../../shared/eval';
 import { checkLabels } from './validate';
 
 export interface CompareInputs {

@@ -1,7 +1,7 @@
 import { nonCollinear, spreadAlongPath } from './downsample';
 import { averagePrecision, prPoints } from './pr';
 import { rocAuc, rocPoints } from './roc';
-import type { PrCurve, RocCurve } from './schema';
+import type { PrCurve, RocCurve } from '../../shared/eval';
 import type { Steps } from './steps';
 
 export const DISPLAY_POINTS = 500;
@@ -15,6 +15,16 @@ const pick = (a: Float64Array, idx: Int32Array): number[] => Array.from(idx, (i)
 const pickThresholds = (a: Float64Array, idx: Int32Array): (number | null)[] =>
   Array.from(idx, (i) => (a[i] === Infinity ? null : a[i]));
 
+/** Keys in schema order, so a stored result and its re-parsed copy serialise identically. */
+const header = (s: Steps, label: CurveLabel, fullPoints: number, reason: string | null) => ({
+  basis: label.basis,
+  positive: label.positive,
+  positives: s.positives,
+  negatives: s.negatives,
+  fullPoints,
+  reason,
+});
+
 /** Why a ranking metric does not exist for this positive class, or null when it does. */
 export function missingReason(s: Steps, label: CurveLabel, needNegatives: boolean): string | null {
   const what = label.basis === 'class' ? `'${label.positive}'` : 'attack';
@@ -25,14 +35,12 @@ export function missingReason(s: Steps, label: CurveLabel, needNegatives: boolea
 
 export function rocCurve(s: Steps, label: CurveLabel, maxPoints = DISPLAY_POINTS): RocCurve {
   const reason = missingReason(s, label, true);
-  const header = { ...label, positives: s.positives, negatives: s.negatives, reason };
-  if (reason !== null) return { ...header, fullPoints: 0, auc: null, fpr: [], tpr: [], thresholds: [] };
+  if (reason !== null) return { ...header(s, label, 0, reason), auc: null, fpr: [], tpr: [], thresholds: [] };
   const p = rocPoints(s);
   // Collinear points are tested in counts (exact), then the rest is spread along the curve.
   const idx = spreadAlongPath(p.fpr, p.tpr, nonCollinear(p.fpCounts, p.tpCounts), maxPoints);
   return {
-    ...header,
-    fullPoints: p.fpr.length,
+    ...header(s, label, p.fpr.length, null),
     auc: rocAuc(s),
     fpr: pick(p.fpr, idx),
     tpr: pick(p.tpr, idx),
@@ -42,14 +50,13 @@ export function rocCurve(s: Steps, label: CurveLabel, maxPoints = DISPLAY_POINTS
 
 export function prCurve(s: Steps, label: CurveLabel, maxPoints = DISPLAY_POINTS): PrCurve {
   const reason = missingReason(s, label, false);
-  const header = { ...label, positives: s.positives, negatives: s.negatives, reason };
-  if (reason !== null) return { ...header, fullPoints: 0, averagePrecision: null, recall: [], precision: [], thresholds: [] };
+  if (reason !== null) return { ...header(s, label, 0, reason), averagePrecision: null, recall: [], precision: [], thresholds: [] };
   const p = prPoints(s);
-  const all = Int32Array.from({ length: p.recall.length }, (_, i) => i);
+  const all = new Int32Array(p.recall.length);
+  for (let i = 0; i < all.length; i++) all[i] = i;
   const idx = spreadAlongPath(p.recall, p.precision, all, maxPoints);
   return {
-    ...header,
-    fullPoints: p.recall.length,
+    ...header(s, label, p.recall.length, null),
     averagePrecision: averagePrecision(s),
     recall: pick(p.recall, idx),
     precision: pick(p.precision, idx),

@@ -20,10 +20,14 @@ export function nonCollinear(x: ArrayLike<number>, y: ArrayLike<number>): Int32A
 }
 
 /**
- * Picks at most `maxPoints` of `idx` (indices into x, y) spaced evenly along the curve's L1 path length,
- * always keeping both ends. Both ROC and PR curves are drawn as polylines, so an even spread in path length
- * bounds how far the drawn line can stray from the true one (about total length / maxPoints), and long
- * single jumps survive because both of their ends do.
+ * Picks at most `maxPoints` of `idx` (indices into x, y) spread evenly along the curve's L1 path length,
+ * always keeping both ends. Both ROC and PR curves are drawn as polylines, so an even spread in path
+ * length bounds how far the drawn line can stray from the true one, and a long single jump survives
+ * because both of its ends do.
+ *
+ * A point is kept when it is the first to pass the next multiple of `step`. Long jumps pass many marks
+ * while keeping one point, so step = length / maxPoints would leave most of the budget unused (a typical
+ * ROC curve jumps straight up first); the step is therefore bisected to the smallest one that fits.
  */
 export function spreadAlongPath(x: ArrayLike<number>, y: ArrayLike<number>, idx: Int32Array, maxPoints: number): Int32Array {
   const m = idx.length;
@@ -35,18 +39,33 @@ export function spreadAlongPath(x: ArrayLike<number>, y: ArrayLike<number>, idx:
     cum[j] = cum[j - 1] + Math.abs(x[b] - x[a]) + Math.abs(y[b] - y[a]);
   }
   const total = cum[m - 1];
-  const slots = Math.max(1, maxPoints - 1);
-  const step = total / slots;
-  const out = new Int32Array(maxPoints);
-  let n = 0;
-  out[n++] = idx[0];
-  let nextMark = step;
-  for (let j = 1; j < m - 1 && n < maxPoints - 1; j++) {
-    if (cum[j] >= nextMark && cum[j] < total) {
-      out[n++] = idx[j];
-      nextMark = (Math.floor(cum[j] / step) + 1) * step;
+  if (!(total > 0)) return Int32Array.from([idx[0], idx[m - 1]]);
+  const out = new Int32Array(m);
+  /** Greedy pass; returns how many points it kept (both ends included), writing them to out. */
+  const pass = (step: number): number => {
+    let n = 0;
+    out[n++] = idx[0];
+    let nextMark = step;
+    for (let j = 1; j < m - 1; j++) {
+      if (cum[j] >= nextMark && cum[j] < total) {
+        out[n++] = idx[j];
+        nextMark = (Math.floor(cum[j] / step) + 1) * step;
+      }
     }
+    out[n++] = idx[m - 1];
+    return n;
+  };
+  // hi always fits (at most maxPoints − 2 interior marks); shrink lo until it does not.
+  let hi = total / (maxPoints - 1);
+  let lo = hi / 2;
+  while (pass(lo) <= maxPoints && lo > total * 1e-12) {
+    hi = lo;
+    lo /= 2;
   }
-  out[n++] = idx[m - 1];
-  return out.slice(0, n);
+  for (let it = 0; it < 20; it++) {
+    const mid = (lo + hi) / 2;
+    if (pass(mid) <= maxPoints) hi = mid;
+    else lo = mid;
+  }
+  return out.slice(0, pass(hi));
 }

@@ -4,7 +4,7 @@ import { DISPLAY_POINTS, macroOf, missingReason, prCurve, rocCurve, type CurveLa
 import { EvalError } from './errors';
 import { idsRates } from './ids';
 import { argmaxRows } from './predict';
-import { EVAL_RESULT_VERSION, type EvalResult, type EvalSplit } from './schema';
+import { EVAL_RESULT_VERSION, type EvalResult, type EvalSplit } from '../../shared/eval';
 import { thresholdSteps, type Steps } from './steps';
 import { tprAtFpr } from './tpr-at-fpr';
 import { validateInputs, type EvalInputs } from './validate';

@@ -25,4 +25,4 @@ export { mcnemar, discordantPairs, type McNemarOptions } from './mcnemar';
 export { pairedBootstrap, quantile, type BootstrapOptions, type PairedBootstrap } from './bootstrap';
 export { chi2Sf, binomHalfCdf } from './stats';
 export { EvalError } from './errors';
-export * from './schema';
+export * from '../../shared/eval';

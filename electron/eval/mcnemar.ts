@@ -1,6 +1,6 @@
 import { EvalError } from './errors';
 import { binomHalfCdf, chi2Sf } from './stats';
-import type { McNemarResult } from './schema';
+import type { McNemarResult } from '../../shared/eval';
 
 export interface McNemarOptions {
   /** 'auto' (default): exact binomial when b + c < exactBelow, else χ² with continuity correction. */

@@ -30,7 +30,11 @@ export function rocPoints(s: Steps): { fpr: Float64Array; tpr: Float64Array; thr
   fpCounts.set(s.fps, 1);
   tpCounts.set(s.tps, 1);
   thresholds.set(s.thresholds, 1);
-  const fpr = fpCounts.map((v) => v / s.negatives);
-  const tpr = tpCounts.map((v) => v / s.positives);
+  const fpr = new Float64Array(m);
+  const tpr = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    fpr[i] = fpCounts[i] / s.negatives;
+    tpr[i] = tpCounts[i] / s.positives;
+  }
   return { fpr, tpr, thresholds, fpCounts, tpCounts };
 }

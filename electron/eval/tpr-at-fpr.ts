@@ -1,4 +1,4 @@
-import type { OperatingPoint } from './schema';
+import type { OperatingPoint } from '../../shared/eval';
 import type { Steps } from './steps';
 
 /**

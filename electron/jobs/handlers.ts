@@ -1,6 +1,7 @@
 import type { JobKind } from '../../shared/domain';
 import { benchmarkJob } from '../compute/benchmark-job';
 import { importJob } from '../data/import-job';
+import { trainJob } from '../train/train-job';
 import type { JobHandler } from './context';
 
 /** Kinds that never touch TF.js skip loading it (saves a second and tens of MB per import job). */
@@ -11,4 +12,5 @@ export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   probe: async (_input, ctx) => ctx.backend,
   benchmark: benchmarkJob,
   import: importJob,
+  train: trainJob,
 };

@@ -15,6 +15,8 @@ export function workerEntry(): URL {
 export interface StartOptions {
   /** Runs on the main side with the worker's result, e.g. to write rows; a throw fails the job. */
   onResult?: (result: unknown, job: JobInfo) => unknown | Promise<unknown>;
+  /** Every progress update of this job, on the main side (e.g. to store each finished epoch). */
+  onProgress?: (p: JobProgress) => void;
   /** Runs on the main side when the job ends without success (failed or cancelled), e.g. to remove partial files. */
   onAbandon?: (job: JobInfo) => void;
   /** Hidden jobs (the backend probe) do not show in the job list. */
@@ -163,6 +165,11 @@ export class JobManager {
         case 'progress': {
           const progress: JobProgress = { ...m.progress, jobId: entry.info.id, kind: entry.info.kind };
           entry.info.progress = progress;
+          try {
+            entry.opts.onProgress?.(progress);
+          } catch {
+            // A bookkeeping failure must not stop the job; the final result is stored again at the end.
+          }
           if (!entry.opts.hidden) this.opts.emitProgress?.(progress);
           break;
         }
@@ -185,7 +192,8 @@ export class JobManager {
     if (outcome?.type === 'result') {
       try {
         entry.info.result = entry.opts.onResult ? await entry.opts.onResult(outcome.result, { ...entry.info }) : outcome.result;
-        this.finish(entry, 'done');
+        // A cancelled job that still delivered (the best checkpoint so far) is kept, and reported as cancelled.
+        this.finish(entry, outcome.cancelled ? 'cancelled' : 'done', undefined, false);
       } catch (err) {
         this.finish(entry, 'failed', (err as Error).message);
       }
@@ -199,11 +207,11 @@ export class JobManager {
     }
   }
 
-  private finish(entry: Entry, status: 'done' | 'failed' | 'cancelled', error?: string): void {
+  private finish(entry: Entry, status: 'done' | 'failed' | 'cancelled', error?: string, abandoned = status !== 'done'): void {
     entry.info.status = status;
     entry.info.finishedAt = Date.now();
     if (error !== undefined) entry.info.error = error;
-    if (status !== 'done') {
+    if (abandoned) {
       try {
         entry.opts.onAbandon?.({ ...entry.info });
       } catch {

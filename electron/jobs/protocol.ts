@@ -16,7 +16,8 @@ export type ProgressUpdate = Omit<JobProgress, 'jobId' | 'kind'>;
 export type WorkerToMain =
   | { type: 'backend'; info: BackendInfo }
   | { type: 'progress'; progress: ProgressUpdate }
-  | { type: 'result'; result: unknown }
+  /** cancelled: the job stopped early on request but still produced something worth keeping (a checkpoint). */
+  | { type: 'result'; result: unknown; cancelled: boolean }
   | { type: 'error'; message: string; cancelled: boolean };
 
 export type MainToWorker = { type: 'cancel' };

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       isCancelled,
     });
     const result = await handler(data.input, ctx);
-    port.post({ type: 'result', result });
+    port.post({ type: 'result', result, cancelled: isCancelled() });
   } catch (err) {
     const cancelled = err instanceof JobCancelledError || isCancelled();
     const message = err instanceof Error ? err.message : String(err);

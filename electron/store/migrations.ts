@@ -51,4 +51,28 @@ export const MIGRATIONS: readonly string[] = [
     error TEXT
   );
   `,
+  // 2: what a run needs to be reloaded and compared (classes, family, outcome), and stored evaluations.
+  `
+  ALTER TABLE runs ADD COLUMN family TEXT NOT NULL DEFAULT 'records';
+  ALTER TABLE runs ADD COLUMN classes_json TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE runs ADD COLUMN job_id TEXT;
+  ALTER TABLE runs ADD COLUMN error TEXT;
+  ALTER TABLE runs ADD COLUMN best_epoch INTEGER;
+  ALTER TABLE runs ADD COLUMN stopped_early INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN train_rows INTEGER;
+  ALTER TABLE runs ADD COLUMN val_rows INTEGER;
+  CREATE TABLE evaluations (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    dataset_id TEXT REFERENCES datasets(id) ON DELETE SET NULL,
+    split_kind TEXT NOT NULL,
+    split_description TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    rows INTEGER NOT NULL,
+    accuracy REAL,
+    result_json TEXT NOT NULL,
+    predictions_path TEXT
+  );
+  CREATE INDEX evaluations_by_run ON evaluations(run_id);
+  `,
 ];

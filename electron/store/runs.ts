@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunRow } from '../../shared/domain';
+import type { EpochStats, RunDetail } from '../../shared/run';
 import type { Db } from './db';
 import type { Workspace } from './workspace';
 
@@ -8,20 +9,90 @@ interface RunDbRow {
   id: string;
   dataset_id: string | null;
   model_id: string;
+  family: string;
   status: string;
   created_at: number;
   params_json: string;
+  featurizer_json: string | null;
+  classes_json: string;
+  history_json: string;
   metrics_json: string | null;
   backend: string | null;
   wall_ms: number | null;
+  weights_dir: string | null;
+  tags: string;
+  note: string;
+  job_id: string | null;
+  error: string | null;
+  best_epoch: number | null;
+  stopped_early: number;
+  train_rows: number | null;
+  val_rows: number | null;
+}
+
+export interface NewRun {
+  id: string;
+  datasetId: string;
+  modelId: string;
+  family: 'records' | 'sequences';
+  params: Record<string, unknown>;
+  /** The dataset's fitted encoding, copied so the run stays usable after the dataset is deleted. */
+  encoding: unknown;
+  classes: string[];
+  jobId: string;
+  tags: string[];
+}
+
+export function insertRun(db: Db, r: NewRun): void {
+  db.prepare(
+    `INSERT INTO runs (id, dataset_id, model_id, family, status, created_at, params_json, featurizer_json, classes_json, job_id, tags)
+     VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
+  ).run(r.id, r.datasetId, r.modelId, r.family, Date.now(), JSON.stringify(r.params), JSON.stringify(r.encoding), JSON.stringify(r.classes), r.jobId, r.tags.join(','));
+}
+
+export function setRunStatus(db: Db, id: string, status: string, error?: string): void {
+  db.prepare('UPDATE runs SET status = ?, error = ? WHERE id = ?').run(status, error ?? null, id);
+}
+
+/** Appends one epoch as it finishes, so a reloaded page (or a crash) still has the curve so far. */
+export function appendEpoch(db: Db, id: string, e: EpochStats): void {
+  const row = db.prepare('SELECT history_json FROM runs WHERE id = ?').get(id) as { history_json: string } | undefined;
+  if (!row) return;
+  const history = JSON.parse(row.history_json) as EpochStats[];
+  if (history.some((h) => h.epoch === e.epoch)) return;
+  history.push(e);
+  db.prepare('UPDATE runs SET history_json = ? WHERE id = ?').run(JSON.stringify(history), id);
+}
+
+export interface RunOutcome {
+  status: 'done' | 'cancelled';
+  params: Record<string, unknown>;
+  history: EpochStats[];
+  bestEpoch: number | null;
+  stoppedEarly: boolean;
+  backend: string;
+  wallMs: number;
+  weightsDir: string;
+  trainRows: number;
+  valRows: number;
+}
+
+export function finishRun(db: Db, id: string, o: RunOutcome): void {
+  db.prepare(
+    `UPDATE runs SET status = ?, params_json = ?, history_json = ?, best_epoch = ?, stopped_early = ?, backend = ?,
+       wall_ms = ?, weights_dir = ?, train_rows = ?, val_rows = ?, error = NULL WHERE id = ?`,
+  ).run(o.status, JSON.stringify(o.params), JSON.stringify(o.history), o.bestEpoch, o.stoppedEarly ? 1 : 0, o.backend, Math.round(o.wallMs), o.weightsDir, o.trainRows, o.valRows, id);
+}
+
+function latestAccuracy(db: Db, runId: string): number | null {
+  const r = db.prepare('SELECT accuracy FROM evaluations WHERE run_id = ? ORDER BY created_at DESC LIMIT 1').get(runId) as
+    | { accuracy: number | null }
+    | undefined;
+  return r?.accuracy ?? null;
 }
 
 export function listRuns(db: Db): RunRow[] {
-  const rows = db
-    .prepare(
-      'SELECT id, dataset_id, model_id, status, created_at, params_json, metrics_json, backend, wall_ms FROM runs ORDER BY created_at DESC',
-    )
-    .all() as RunDbRow[];
+  const rows = db.prepare('SELECT * FROM runs ORDER BY created_at DESC').all() as RunDbRow[];
   return rows.map((r) => ({
     id: r.id,
     datasetId: r.dataset_id,
@@ -29,10 +100,45 @@ export function listRuns(db: Db): RunRow[] {
     status: r.status,
     createdAt: r.created_at,
     params: JSON.parse(r.params_json) as unknown,
-    ...(r.metrics_json ? { metrics: JSON.parse(r.metrics_json) as unknown } : {}),
     ...(r.backend ? { backend: r.backend } : {}),
     ...(r.wall_ms !== null ? { wallMs: r.wall_ms } : {}),
+    testAccuracy: latestAccuracy(db, r.id),
+    tags: r.tags ? r.tags.split(',') : [],
   }));
+}
+
+export function getRun(db: Db, id: string): RunDetail | undefined {
+  const r = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
+  if (!r) return undefined;
+  const ds = r.dataset_id ? (db.prepare('SELECT name FROM datasets WHERE id = ?').get(r.dataset_id) as { name: string } | undefined) : undefined;
+  return {
+    id: r.id,
+    datasetId: r.dataset_id,
+    datasetName: ds?.name ?? null,
+    modelId: r.model_id,
+    family: r.family === 'sequences' ? 'sequences' : 'records',
+    status: r.status as RunDetail['status'],
+    createdAt: r.created_at,
+    params: JSON.parse(r.params_json) as RunDetail['params'],
+    classes: JSON.parse(r.classes_json) as string[],
+    history: JSON.parse(r.history_json) as EpochStats[],
+    bestEpoch: r.best_epoch,
+    stoppedEarly: r.stopped_early === 1,
+    backend: r.backend,
+    wallMs: r.wall_ms,
+    trainRows: r.train_rows,
+    valRows: r.val_rows,
+    jobId: r.job_id,
+    error: r.error,
+    tags: r.tags ? r.tags.split(',') : [],
+    note: r.note,
+    testAccuracy: latestAccuracy(db, r.id),
+  };
+}
+
+export function getRunEncoding(db: Db, id: string): unknown {
+  const r = db.prepare('SELECT featurizer_json FROM runs WHERE id = ?').get(id) as { featurizer_json: string | null } | undefined;
+  return r?.featurizer_json ? (JSON.parse(r.featurizer_json) as unknown) : undefined;
 }
 
 /** Row first, files second: a crash in between leaves orphan files, never a row pointing at nothing. */

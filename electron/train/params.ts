@@ -34,3 +34,18 @@ export function optionalNum(p: Hyperparams, key: string, fallback: number): numb
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`parameter '${key}' must be a number, got ${JSON.stringify(v)}`);
   return v;
 }
+
+/** The loop's own knobs, checked before a run is queued so a typo fails at once, not minutes later in a worker. */
+export function checkTrainParams(p: Hyperparams): void {
+  optionalInt(p, 'epochs', 1, 1);
+  optionalInt(p, 'batchSize', 1, 1);
+  optionalInt(p, 'seed', 42);
+  optionalInt(p, 'patience', 0);
+  const lr = optionalNum(p, 'learningRate', 1e-3);
+  if (!(lr > 0)) throw new Error(`parameter 'learningRate' must be > 0, got ${lr}`);
+  const vf = optionalNum(p, 'validationFraction', 0.1);
+  if (!(vf >= 0 && vf <= 0.5)) throw new Error(`parameter 'validationFraction' must be in [0, 0.5], got ${vf}`);
+  if (!['adam', 'sgd', 'rmsprop'].includes(String(p.optimizer))) {
+    throw new Error(`parameter 'optimizer' must be adam, sgd or rmsprop, got ${JSON.stringify(p.optimizer)}`);
+  }
+}

@@ -84,6 +84,18 @@ export class TabularFitter {
     this.m2[j] += t * t;
   }
 
+  /**
+   * Statistics of numeric column j accumulated elsewhere with exactly addT's operations in row order
+   * (min/max of x over non-NaN, count, sum of t, sum of t²): the same bits as feeding addT row by row.
+   */
+  setNumericStats(j: number, s: { min: number; max: number; n: number; tSum: number; t2Sum: number }): void {
+    this.min[j] = s.min;
+    this.max[j] = s.max;
+    this.n[j] = s.n;
+    this.mean[j] = s.tSum;
+    this.m2[j] = s.t2Sum;
+  }
+
   /** True when t must be the signed log1p of x (log1p-zscore), false when t = x. */
   get scaledSpace(): boolean {
     return this.log;

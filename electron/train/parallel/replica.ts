@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { getModel } from '../../../models/registry';
 import { SeededDropout } from '../../../models/lib/layers';
 import { countCorrect, crossEntropy } from '../loss';
@@ -10,12 +11,33 @@ import { shardStart, type ReplicaInit } from './protocol';
 /** Spreads the replicas' dropout seeds far apart so their shards get independent masks. */
 const DROPOUT_SEED_STRIDE = 1_000_003;
 
+/** Copies a float32 tensor's values into dst at off; on wasm straight from its heap (one copy, not two). */
+function copyOut(t: tf.Tensor, dst: Float32Array, off: number): void {
+  if (tf.getBackend() === 'wasm') dst.set((tf.backend() as BackendWasm).typedArrayFromHeap(t) as Float32Array, off);
+  else dst.set(t.dataSync() as Float32Array, off);
+}
+
+/** Largest variable first to the least-loaded replica: every replica computes the same assignment. */
+export function assignOwners(sizes: number[], replicas: number): number[] {
+  const load = new Array<number>(replicas).fill(0);
+  const owner = new Array<number>(sizes.length).fill(0);
+  const bySize = sizes.map((n, i) => [n, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [n, i] of bySize) {
+    let r = 0;
+    for (let k = 1; k < replicas; k++) if (load[k] < load[r]) r = k;
+    owner[i] = r;
+    load[r] += n;
+  }
+  return owner;
+}
+
 /**
  * One data-parallel replica (runs inside a worker thread). Every step it takes its shard of the batch,
  * computes gradients of (its shard's mean loss × its share of the batch), so the sum over replicas is the
- * full batch's mean-loss gradient; replicas add their gradients through shared memory (each sums one
- * slice, in replica order, so every replica reads the same bits) and each applies the sum with its own
- * optimizer. Same start weights + same summed gradients + same optimizer → replicas stay identical.
+ * full batch's mean-loss gradient. The gradients meet in shared memory; each variable has one owner
+ * replica that sums its gradients (in replica order), applies the sum with its optimizer (which holds that
+ * variable's moments) and publishes the new values, which the others copy bit for bit. So the summing and
+ * the optimizer work are split across replicas, and the replicas stay identical.
  */
 export class Replica {
   private readonly model: tf.LayersModel;
@@ -23,6 +45,8 @@ export class Replica {
   private readonly vars: tf.Variable[];
   private readonly offsets: number[];
   private readonly gradSize: number;
+  /** Which replica runs the optimizer for each variable (the optimizer work is split, not repeated). */
+  private readonly owner: number[];
 
   constructor(private readonly s: ReplicaInit) {
     const def = getModel(s.modelId);
@@ -43,6 +67,7 @@ export class Replica {
       off += v.size;
     }
     this.gradSize = off;
+    this.owner = assignOwners(this.vars.map((v) => v.size), s.replicas);
     if (s.gradSum.length !== off) throw new Error(`replica ${s.replica}: gradient buffer holds ${s.gradSum.length} values, model has ${off}`);
   }
 
@@ -76,23 +101,15 @@ export class Replica {
         return { loss, correct };
       }
       const mine = this.s.grads.subarray(replica * this.gradSize, (replica + 1) * this.gradSize);
-      this.vars.forEach((v, i) => mine.set(r.grads[v.name].dataSync() as Float32Array, this.offsets[i]));
+      this.vars.forEach((v, i) => copyOut(r.grads[v.name], mine, this.offsets[i]));
       tf.dispose(Object.values(r.grads));
     } else {
       this.s.grads.fill(0, replica * this.gradSize, (replica + 1) * this.gradSize);
     }
     barrier(this.s.ctrl, replicas);
-    this.reduceSlice();
+    this.applyOwned();
     barrier(this.s.ctrl, replicas);
-    const named: tf.NamedTensorMap = {};
-    const wasm = tf.getBackend() === 'wasm';
-    this.vars.forEach((v, i) => {
-      const view = this.s.gradSum.subarray(this.offsets[i], this.offsets[i] + v.size);
-      // wasm copies into its heap on upload; other backends may keep the array, which the next step rewrites.
-      named[v.name] = tf.tensor(wasm ? view : view.slice(), v.shape, 'float32');
-    });
-    this.optimizer.applyGradients(named);
-    tf.dispose(Object.values(named));
+    this.adoptOthers();
     return { loss, correct };
   }
 
@@ -133,17 +150,47 @@ export class Replica {
     return dst;
   }
 
-  /** Replica r sums slice r of every replica's gradients, always in replica order (same bits for all). */
-  private reduceSlice(): void {
+  /**
+   * For the variables this replica owns: sums every replica's gradient (in replica order), applies it with
+   * this replica's optimizer and publishes the new values in gradSum (the summed gradient is no longer needed).
+   */
+  private applyOwned(): void {
     const { replica, replicas, grads, gradSum } = this.s;
     const n = this.gradSize;
-    const lo = Math.floor((n * replica) / replicas);
-    const hi = Math.floor((n * (replica + 1)) / replicas);
-    gradSum.set(grads.subarray(lo, hi), lo);
-    for (let r = 1; r < replicas; r++) {
-      const base = r * n;
-      for (let j = lo; j < hi; j++) gradSum[j] += grads[base + j];
-    }
+    const named: tf.NamedTensorMap = {};
+    const wasm = tf.getBackend() === 'wasm';
+    const owned: number[] = [];
+    this.vars.forEach((v, i) => {
+      if (this.owner[i] !== replica) return;
+      owned.push(i);
+      const lo = this.offsets[i];
+      const hi = lo + v.size;
+      gradSum.set(grads.subarray(lo, hi), lo);
+      for (let r = 1; r < replicas; r++) {
+        const base = r * n;
+        for (let j = lo; j < hi; j++) gradSum[j] += grads[base + j];
+      }
+      const view = gradSum.subarray(lo, hi);
+      // wasm copies into its heap on upload; other backends may keep the array, which is rewritten below.
+      named[v.name] = tf.tensor(wasm ? view : view.slice(), v.shape, 'float32');
+    });
+    if (owned.length === 0) return;
+    this.optimizer.applyGradients(named);
+    tf.dispose(Object.values(named));
+    for (const i of owned) copyOut(this.vars[i], gradSum, this.offsets[i]);
+  }
+
+  /** Copies the variables other replicas own from gradSum, bit for bit. */
+  private adoptOthers(): void {
+    const { replica, gradSum } = this.s;
+    const wasm = tf.getBackend() === 'wasm';
+    this.vars.forEach((v, i) => {
+      if (this.owner[i] === replica) return;
+      const view = gradSum.subarray(this.offsets[i], this.offsets[i] + v.size);
+      const t = tf.tensor(wasm ? view : view.slice(), v.shape, 'float32');
+      v.assign(t);
+      t.dispose();
+    });
   }
 
   /** Fills valProbs for val rows [from, to) of this replica's share. */

@@ -6,7 +6,7 @@ import { averagePrecision, prPoints } from '../../../electron/eval/pr';
 import { tprAtFpr } from '../../../electron/eval/tpr-at-fpr';
 import { rocCurve, prCurve } from '../../../electron/eval/curves';
 import { evaluate } from '../../../electron/eval/evaluate';
-import { EvalResultSchema } from '../../../electron/eval/schema';
+import { EvalResultSchema } from '../../../shared/eval';
 import { mulberry32 } from '../../../models/lib/random';
 import { approx, binaryProba, split } from './helpers';
 

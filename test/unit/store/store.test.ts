@@ -33,7 +33,10 @@ test('migrations apply only what is new, and keep existing rows', () => {
   assert.deepEqual(v2.prepare('SELECT id, color FROM runs').all(), [{ id: 'r1', color: 'blue' }]);
   v2.close();
   // A database from a newer build is refused rather than silently downgraded.
-  assert.throws(() => openDatabase(file, MIGRATIONS), /schema version 2 is newer than this DeepTriage build knows \(1\)/);
+  assert.throws(
+    () => openDatabase(file, MIGRATIONS),
+    new RegExp(`schema version ${next.length} is newer than this DeepTriage build knows \\(${MIGRATIONS.length}\\)`),
+  );
 });
 
 test('a failing migration leaves the database as it was', () => {

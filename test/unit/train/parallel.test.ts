@@ -98,3 +98,11 @@ test('parallel: shouldStop cancels within one batch and keeps the current weight
     res.model.dispose();
   }
 });
+
+test('parallel: a replica that fails to start rejects the call instead of hanging', async () => {
+  const d = makeRecords(64, 4, 2);
+  await assert.rejects(
+    trainParallel({ modelId: 'dnn1', ...d, numClasses: 2, params: { units: [4], epochs: 1, optimizer: 'nadam' as never }, replicas: 2 }),
+    /optimizer must be 'adam', 'sgd' or 'rmsprop'/,
+  );
+});

@@ -117,7 +117,10 @@ export const OperatingPointSchema = z.object({
 export type OperatingPoint = z.infer<typeof OperatingPointSchema>;
 
 export const TprAtFprSchema = z.object({
-  /** The curve read: the binary curve, or attack-vs-normal for multi-class; null when neither exists. */
+  /**
+   * The curve read: the binary curve, or attack-vs-normal for multi-class; null when neither exists.
+   * Thresholds are on that curve's score: p(positive class), or 1 − p(normal) for attack-vs-normal.
+   */
   basis: z.enum(['binary', 'attack-vs-normal']).nullable(),
   reason: z.string().nullable(),
   points: z.array(OperatingPointSchema),

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import type { ImportOptionsInput } from '../../shared/dataset';
+import { LabelModeSchema } from '../../shared/dataset';
+import type { CliCommand, CommandContext } from './commands';
+import { waitForJob } from './job-wait';
+import { UsageError } from './usage-error';
+
+const USAGE =
+  'usage: deeptriage train --train FILE|DATASET_ID [--test FILE|DATASET_ID] --model ID[,ID...] [--epochs N] [--batch N] [--lr X] ' +
+  '[--label-mode 5class|binary|attack] [--seed N] [--class-weight balanced] [--json]';
+
+function intFlag(values: Record<string, unknown>, name: string): number | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got '${String(v)}'`);
+  return n;
+}
+
+/** A dataset id already in the workspace is used as it is; a path is imported first. */
+async function datasetFor(ctx: CommandContext, ref: string, options: ImportOptionsInput): Promise<string> {
+  const known = await ctx.call('datasets.list', {});
+  if (known.some((d) => d.id === ref)) return ref;
+  if (!fs.existsSync(ref)) throw new Error(`${ref}: no such file or dataset id`);
+  const { jobId } = await ctx.call('datasets.import', { path: ref, options });
+  const job = await waitForJob(ctx.engine, jobId, ctx.io);
+  if (job.status !== 'done') throw new Error(job.error ?? `import of ${ref} ${job.status}`);
+  return (job.result as { datasetId: string }).datasetId;
+}
+
+export const trainCommand: CliCommand = {
+  summary: 'train one or more architectures on a dataset (and evaluate on a test file)',
+  available: true,
+  options: {
+    train: { type: 'string' },
+    test: { type: 'string' },
+    model: { type: 'string' },
+    epochs: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string' },
+    patience: { type: 'string' },
+    'label-mode': { type: 'string' },
+    'class-weight': { type: 'string' },
+    tag: { type: 'string', multiple: true },
+  },
+  async run(ctx) {
+    const { values, json, call, engine, io } = ctx;
+    if (!values.train || !values.model || ctx.positionals.length) throw new UsageError(USAGE);
+    const labelMode = values['label-mode'];
+    if (labelMode !== undefined && !LabelModeSchema.options.includes(labelMode as never)) {
+      throw new UsageError(`--label-mode must be one of ${LabelModeSchema.options.join(', ')}`);
+    }
+    const params: Record<string, number | string> = {};
+    const epochs = intFlag(values, 'epochs');
+    const batch = intFlag(values, 'batch');
+    const seed = intFlag(values, 'seed');
+    const patience = intFlag(values, 'patience');
+    if (epochs !== undefined) params.epochs = epochs;
+    if (batch !== undefined) params.batchSize = batch;
+    if (seed !== undefined) params.seed = seed;
+    if (patience !== undefined) params.patience = patience;
+    if (values.lr !== undefined) {
+      const lr = Number(values.lr);
+      if (!(lr > 0)) throw new UsageError(`--lr must be a positive number`);
+      params.learningRate = lr;
+    }
+    if (values['class-weight'] !== undefined) params.classWeight = String(values['class-weight']);
+
+    const importOptions: ImportOptionsInput = labelMode ? { labelMode: labelMode as '5class' } : {};
+    const trainId = await datasetFor(ctx, String(values.train), importOptions);
+    const testId = values.test ? await datasetFor(ctx, String(values.test), { ...importOptions, encodeLike: trainId }) : undefined;
+    const modelIds = String(values.model).split(',').map((m) => m.trim()).filter(Boolean);
+    const { runs } = await call('train.start', {
+      datasetId: trainId,
+      modelIds,
+      params,
+      ...(testId ? { testDatasetId: testId } : {}),
+      tags: (values.tag as string[] | undefined) ?? [],
+    });
+    const results = [];
+    for (const r of runs) {
+      const job = await waitForJob(engine, r.jobId, io);
+      if (job.status === 'failed') throw new Error(`run ${r.runId}: ${job.error ?? 'failed'}`);
+      const run = await call('runs.get', { runId: r.runId });
+      const evaluation = testId ? engine.evaluations(r.runId)[0] : undefined;
+      results.push({ run, evaluation, status: job.status });
+    }
+    if (json) {
+      const out = results.map(({ run, evaluation, status }) => ({
+        runId: run.id,
+        model: run.modelId,
+        status,
+        datasetId: trainId,
+        testDatasetId: testId ?? null,
+        epochs: run.history.length,
+        bestEpoch: run.bestEpoch,
+        wallMs: run.wallMs,
+        backend: run.backend,
+        split: evaluation ? evaluation.split : null,
+        accuracy: evaluation?.accuracy ?? null,
+        perClass: evaluation?.perClass ?? null,
+        macro: evaluation?.macro ?? null,
+        detectionRate: evaluation?.detectionRate ?? null,
+        falseAlarmRate: evaluation?.falseAlarmRate ?? null,
+      }));
+      io.out(JSON.stringify(out.length === 1 ? out[0] : out));
+      return;
+    }
+    for (const { run, evaluation, status } of results) {
+      io.out(`run ${run.id}  ${run.modelId}  ${status}  best epoch ${run.bestEpoch ?? '-'} of ${run.history.length}  ${((run.wallMs ?? 0) / 1000).toFixed(1)} s on ${run.backend}`);
+      if (evaluation) {
+        io.out(`  ${evaluation.split.description}: accuracy ${(evaluation.accuracy * 100).toFixed(2)}%`);
+        for (const c of evaluation.perClass) {
+          io.out(`    ${c.label.padEnd(12)} precision ${c.precision.toFixed(3)}  recall ${c.recall.toFixed(3)}  f1 ${c.f1.toFixed(3)}  support ${c.support}`);
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,60 @@
+import type { Db } from './db';
+
+export interface NewEvaluation {
+  id: string;
+  runId: string;
+  datasetId: string | null;
+  splitKind: string;
+  splitDescription: string;
+  rows: number;
+  accuracy: number;
+  result: unknown;
+  predictionsPath: string | null;
+}
+
+export function insertEvaluation(db: Db, e: NewEvaluation): void {
+  db.prepare(
+    `INSERT INTO evaluations (id, run_id, dataset_id, split_kind, split_description, created_at, rows, accuracy, result_json, predictions_path)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(e.id, e.runId, e.datasetId, e.splitKind, e.splitDescription, Date.now(), e.rows, e.accuracy, JSON.stringify(e.result), e.predictionsPath);
+}
+
+export interface EvaluationRow {
+  id: string;
+  runId: string;
+  datasetId: string | null;
+  splitKind: string;
+  splitDescription: string;
+  createdAt: number;
+  rows: number;
+  accuracy: number | null;
+  result: unknown;
+  predictionsPath: string | null;
+}
+
+export function listEvaluations(db: Db, runId: string): EvaluationRow[] {
+  const rows = db.prepare('SELECT * FROM evaluations WHERE run_id = ? ORDER BY created_at DESC').all(runId) as {
+    id: string;
+    run_id: string;
+    dataset_id: string | null;
+    split_kind: string;
+    split_description: string;
+    created_at: number;
+    rows: number;
+    accuracy: number | null;
+    result_json: string;
+    predictions_path: string | null;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    runId: r.run_id,
+    datasetId: r.dataset_id,
+    splitKind: r.split_kind,
+    splitDescription: r.split_description,
+    createdAt: r.created_at,
+    rows: r.rows,
+    accuracy: r.accuracy,
+    result: JSON.parse(r.result_json) as unknown,
+    predictionsPath: r.predictions_path,
+  }));
+}

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import type { EpochStats } from '../../shared/run';
+import type { Hyperparams } from '../../models/types';
+import { evaluateOnCache, readLabelledRows } from '../eval/run-eval';
+import type { EvalResult, EvalSplit } from '../../shared/eval';
+import { JobCancelledError, type JobHandler } from '../jobs/context';
+import { writeRunModel } from './run-files';
+import { trainModel } from './train-model';
+
+export interface TrainJobInput {
+  runId: string;
+  modelId: string;
+  runDir: string;
+  trainCache: string;
+  classes: string[];
+  vocabSize?: number;
+  params: Partial<Hyperparams>;
+  test?: { cachePath: string; split: EvalSplit; evalId: string };
+}
+
+export interface TrainJobResult {
+  params: Hyperparams;
+  history: EpochStats[];
+  bestEpoch: number | null;
+  stoppedEarly: boolean;
+  cancelled: boolean;
+  wallMs: number;
+  trainRows: number;
+  valRows: number;
+  backend: string;
+  evaluation?: { evalId: string; result: EvalResult; probaPath: string; unknownRows: number };
+}
+
+/** Trains one architecture on an encoded dataset, saves the best checkpoint, and scores it on the test set. */
+export const trainJob: JobHandler = async (raw, ctx) => {
+  const input = raw as TrainJobInput;
+  ctx.progress({ fraction: 0, message: 'loading encoded data' }, true);
+  const data = await readLabelledRows(input.trainCache);
+  ctx.throwIfCancelled();
+  const result = await trainModel({
+    modelId: input.modelId,
+    x: data.x,
+    y: data.y,
+    numClasses: input.classes.length,
+    params: input.params,
+    ...(input.vocabSize ? { vocabSize: input.vocabSize } : {}),
+    shouldStop: ctx.shouldStop,
+    onProgress: (p) => {
+      const total = p.epochs * p.batchesPerEpoch;
+      const done = (p.epoch - 1) * p.batchesPerEpoch + p.batch;
+      const epochEnd = p.phase === 'epoch';
+      ctx.progress(
+        {
+          fraction: Math.min(1, done / Math.max(1, total)),
+          message: `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batchesPerEpoch} · loss ${p.loss.toFixed(4)}`,
+          metrics: {
+            epoch: p.epoch,
+            epochs: p.epochs,
+            batch: p.batch,
+            batchesPerEpoch: p.batchesPerEpoch,
+            loss: p.loss,
+            acc: p.acc,
+            samplesPerSec: p.samplesPerSec,
+            epochEnd: epochEnd ? 1 : 0,
+            ...(p.valLoss !== null ? { valLoss: p.valLoss } : {}),
+            ...(p.valAcc !== null ? { valAcc: p.valAcc } : {}),
+          },
+          etaSeconds: p.etaSeconds,
+        },
+        epochEnd,
+      );
+    },
+  });
+  try {
+    // Cancelled before any epoch finished: there is no checkpoint worth keeping.
+    if (result.cancelled && result.bestEpoch === null) throw new JobCancelledError();
+    writeRunModel(input.runDir, await result.model.serialize());
+    const out: TrainJobResult = {
+      params: result.params,
+      history: result.history.map((h) => ({ ...h, loss: finite(h.loss), acc: finite(h.acc), valLoss: finite(h.valLoss), valAcc: finite(h.valAcc) })),
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      cancelled: result.cancelled,
+      wallMs: result.wallMs,
+      trainRows: result.trainRows,
+      valRows: result.valRows,
+      backend: ctx.backend?.name ?? 'unknown',
+    };
+    if (input.test && !result.cancelled) {
+      ctx.progress({ fraction: 1, message: 'evaluating on the test set' }, true);
+      const probaPath = path.join(input.runDir, `${input.test.evalId}.proba.f32`);
+      const ev = await evaluateOnCache(result.model, input.classes, input.test.cachePath, input.test.split, probaPath);
+      out.evaluation = { evalId: input.test.evalId, result: ev.result, probaPath, unknownRows: ev.unknownRows };
+    }
+    return out;
+  } finally {
+    result.model.dispose();
+  }
+};
+
+/** JSON has no NaN: a diverged epoch is stored as null. */
+function finite(v: number | null): number | null {
+  return v === null || !Number.isFinite(v) ? null : v;
+}

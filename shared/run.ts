@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+export const ParamValueSchema = z.union([z.number(), z.string().max(200), z.boolean(), z.array(z.number()).max(64)]);
+export const HyperparamsSchema = z.record(z.string().max(64), ParamValueSchema);
+
+export const TrainRequestSchema = z
+  .object({
+    datasetId: z.string().min(1).max(200),
+    /** One run per architecture, queued in order: several variants in one go. */
+    modelIds: z.array(z.string().min(1).max(64)).min(1).max(32),
+    /** Overrides of each model's defaults (epochs, batchSize, learningRate, optimizer, seed, patience, ...). */
+    params: HyperparamsSchema.default({}),
+    /** Evaluated after training when given (must be encoded like the training set). */
+    testDatasetId: z.string().min(1).max(200).optional(),
+    tags: z.array(z.string().min(1).max(40)).max(20).default([]),
+  })
+  .strict();
+export type TrainRequest = z.input<typeof TrainRequestSchema>;
+
+export const EpochStatsSchema = z.object({
+  epoch: z.number().int(),
+  loss: z.number().nullable(),
+  acc: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  valAcc: z.number().nullable(),
+  wallMs: z.number(),
+});
+export type EpochStats = z.infer<typeof EpochStatsSchema>;
+
+export const RunStatusSchema = z.enum(['queued', 'running', 'done', 'cancelled', 'failed']);
+
+export const RunDetailSchema = z.object({
+  id: z.string(),
+  datasetId: z.string().nullable(),
+  datasetName: z.string().nullable(),
+  modelId: z.string(),
+  family: z.enum(['records', 'sequences']),
+  status: RunStatusSchema,
+  createdAt: z.number(),
+  params: HyperparamsSchema,
+  classes: z.array(z.string()),
+  history: z.array(EpochStatsSchema),
+  bestEpoch: z.number().int().nullable(),
+  stoppedEarly: z.boolean(),
+  backend: z.string().nullable(),
+  wallMs: z.number().nullable(),
+  trainRows: z.number().int().nullable(),
+  valRows: z.number().int().nullable(),
+  jobId: z.string().nullable(),
+  error: z.string().nullable(),
+  tags: z.array(z.string()),
+  note: z.string(),
+  /** The latest evaluation, when one exists (full results via evals). */
+  testAccuracy: z.number().nullable(),
+});
+export type RunDetail = z.infer<typeof RunDetailSchema>;

@@ -58,8 +58,8 @@ export function sortF64(a: Float64Array): void {
     hist[0x20000 + (hi & 0xffff)]++;
     hist[0x30000 + (hi >>> 16)]++;
   }
-  let src = u;
-  let dst = new Uint32Array(2 * n);
+  let src: Uint32Array = u;
+  let dst: Uint32Array = new Uint32Array(2 * n);
   for (let d = 0; d < 4; d++) {
     const base = d << 16;
     const word = d >> 1;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { runCli } from '../../../electron/cli/main';
-import { REPO_ROOT, tempDir } from '../../helpers/temp';
+import { REPO_ROOT, SHARED_DATA, tempDir } from '../../helpers/temp';
 
 async function cli(args: string[]) {
   const out: string[] = [];
@@ -53,4 +53,52 @@ test('the bin entry runs as a real process with the workspace from the environme
   const bad = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'deeptriage.js'), 'nope'], { encoding: 'utf8', cwd: REPO_ROOT });
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
+});
+
+test('import --json prints rows, format, classes and malformed counts of a real file', async () => {
+  const r = await cli(['import', path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest+.txt'), '--json', '--workspace', tempDir()]);
+  assert.equal(r.code, 0, r.err);
+  const s = JSON.parse(r.out);
+  assert.equal(s.rows, 22_544);
+  assert.equal(s.format, 'nsl-kdd');
+  assert.deepEqual(s.classes, { normal: 9_711, dos: 7_458, probe: 2_421, r2l: 2_754, u2r: 200 });
+  assert.equal(s.malformed, 0);
+});
+
+test('import of a missing file or with a bad flag fails with one line', async () => {
+  const missing = await cli(['import', '/no/such/file.txt', '--workspace', tempDir()]);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.err, 'deeptriage import: /no/such/file.txt: no such file');
+  const badFormat = await cli(['import', 'x', '--format', 'parquet']);
+  assert.equal(badFormat.code, 2);
+  assert.match(badFormat.err, /--format must be one of/);
+});
+
+test('train --json trains, evaluates on the test file and prints per-class metrics', async () => {
+  const r = await cli([
+    'train',
+    '--train',
+    path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest-21.txt'),
+    '--test',
+    path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest+.txt'),
+    '--model',
+    'logreg',
+    '--epochs',
+    '2',
+    '--label-mode',
+    'binary',
+    '--seed',
+    '7',
+    '--json',
+    '--workspace',
+    tempDir(),
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  assert.match(out.runId, /^run_/);
+  assert.equal(out.model, 'logreg');
+  assert.equal(out.split.kind, 'official-test');
+  assert.ok(out.accuracy > 0.5 && out.accuracy <= 1);
+  assert.deepEqual(out.perClass.map((c: { label: string }) => c.label).sort(), ['attack', 'normal']);
+  for (const c of out.perClass) for (const k of ['precision', 'recall', 'f1']) assert.ok(c[k] >= 0 && c[k] <= 1);
 });

@@ -58,7 +58,7 @@ test('byte path and record path give the same summary statistics and encoded fea
     assert.equal(fast.encoded.rows, 5000);
 
     const fitter = new TabularFitter((await openDataset(p)).schema.columns, scaling);
-    const recs = [];
+    const recs: Array<{ num: Float64Array; cat: string[]; label: string; line: number }> = [];
     for await (const rec of readRecords(p)) {
       fitter.updateRow(rec.num!, rec.cat!);
       recs.push({ num: Float64Array.from(rec.num!), cat: rec.cat!, label: rec.label!, line: rec.line });

@@ -1,0 +1,85 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { SHARED_DATA } from '../helpers/temp';
+import { launchBrowser, startWorkbench, watchErrors, type Workbench } from './harness';
+
+let wb: Workbench;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+before(async () => {
+  wb = await startWorkbench();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  errors = watchErrors(page);
+});
+after(async () => {
+  await browser?.close();
+  await wb?.stop();
+});
+
+async function importFile(file: string, like?: string) {
+  await page.goto(`${wb.url}#/datasets`);
+  await page.getByPlaceholder(/path\/to/).fill(file);
+  if (like) await page.getByLabel('Encode like').selectOption({ label: like });
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByTestId('dataset-summary').getByText(path.basename(file), { exact: true }).waitFor({ timeout: 60_000 });
+}
+
+test('training two architectures from the Train view draws live curves and reports test accuracy', async () => {
+  await importFile(path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest-21.txt'));
+  await importFile(path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest+.txt'), 'KDDTest-21.txt');
+  await page.goto(`${wb.url}#/train`);
+  const form = page.getByTestId('train-form');
+  await form.getByLabel('training set').selectOption({ label: 'KDDTest-21.txt (11,850 rows)' });
+  await form.getByLabel('test set').selectOption({ label: 'KDDTest+.txt' });
+  // Only records architectures are offered for a records dataset.
+  assert.equal(await form.getByText('char-cnn', { exact: true }).count(), 0);
+  await form.getByText('dnn1', { exact: true }).click();
+  await form.getByText('logreg', { exact: true }).click();
+  await form.getByLabel('Epochs').fill('3');
+  await form.getByLabel('Batch').fill('128');
+  await form.getByRole('button', { name: 'Train 2 runs' }).click();
+
+  const table = page.getByTestId('runs-table');
+  await table.locator('tbody tr').nth(1).waitFor();
+  // Curves fill while the run trains (the first run in the list is the one shown).
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points') ?? 0) > 0, null, {
+    timeout: 60_000,
+  });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tr[data-status="done"]').length === 2, null, {
+    timeout: 180_000,
+  });
+  const rows = await table.locator('tbody tr').allInnerTexts();
+  assert.equal(rows.length, 2);
+  for (const r of rows) assert.match(r, /done\s+\d+\.\d\d%/);
+  const detail = page.getByTestId('run-detail');
+  await detail.getByText(/test accuracy \d+\.\d\d%/).waitFor();
+  assert.match(await detail.innerText(), /best epoch \d of 3/);
+  const points = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
+  assert.ok(points >= 3, `loss chart has ${points} points`);
+  assert.deepEqual(errors, []);
+});
+
+test('a running training job can be cancelled from the view; the run keeps its best checkpoint', async () => {
+  const form = page.getByTestId('train-form');
+  await form.getByText('logreg', { exact: true }).click(); // deselect
+  await form.getByText('dnn1', { exact: true }).click(); // deselect
+  await form.getByText('dnn2', { exact: true }).click();
+  await form.getByLabel('Epochs').fill('200');
+  await form.getByLabel('Patience').fill('0');
+  await form.getByRole('button', { name: 'Train 1 run' }).click();
+  const detail = page.getByTestId('run-detail');
+  await detail.getByText('dnn2', { exact: true }).waitFor();
+  // Wait for a finished epoch so there is a checkpoint to keep.
+  await page.waitForFunction(() => /epoch [2-9]\d*\/200/.test(document.querySelector('[data-testid="run-detail"]')?.textContent ?? ''), null, {
+    timeout: 60_000,
+  });
+  await detail.getByRole('button', { name: /cancel/i }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'cancelled', null, { timeout: 30_000 });
+  assert.match(await detail.innerText(), /best epoch \d+ of \d+/);
+  assert.deepEqual(errors, []);
+});

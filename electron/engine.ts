@@ -12,7 +12,8 @@ import type { ImportJobInput } from './data/import-job';
 import { deleteDataset, getDataset, getEncoding, insertDataset, listDatasets, readSample } from './store/datasets';
 import { newId } from './ids';
 import type { DatasetSummary } from '../shared/dataset';
-import { deleteRun, getRun, listRuns } from './store/runs';
+import { deleteRun, getRun, listRuns, updateRunNotes } from './store/runs';
+import { getEvaluationResult, listEvalRecords, listEvaluations as listEvaluationInfos, startComparison, startEvaluation } from './eval/eval-service';
 import { startTraining } from './train/train-service';
 import { listEvaluations } from './store/evaluations';
 import type { EvalResult } from '../shared/eval';
@@ -156,6 +157,19 @@ export function createEngine(opts: EngineOptions): Engine {
       return r;
     },
     'train.start': async (req) => ({ runs: startTraining({ workspace, jobs, events }, req) }),
+    'runs.update': async ({ runId, tags, note }) => {
+      if (!updateRunNotes(workspace.db, runId, tags, note)) throw notFound('run', runId);
+      events.emit('runs.changed', {});
+      return getRun(workspace.db, runId)!;
+    },
+    'eval.start': async (req) => startEvaluation({ workspace, jobs, events }, req),
+    'evals.list': async ({ runIds }) => listEvaluationInfos({ workspace, jobs, events }, runIds),
+    'evals.get': async ({ evalId }) => {
+      const { info, result } = getEvaluationResult({ workspace, jobs, events }, evalId);
+      return { info, result };
+    },
+    'evals.records': async (req) => listEvalRecords({ workspace, jobs, events }, req),
+    'compare.start': async (req) => startComparison({ workspace, jobs, events }, req),
     'runs.delete': async ({ runId }) => {
       // A run still training is stopped first, so no worker writes into a folder that is being removed.
       const jobId = getRun(workspace.db, runId)?.jobId;

@@ -9,7 +9,8 @@ import {
   RunRowSchema,
 } from './domain';
 import { DatasetDetailSchema, ImportOptionsSchema, SampleRowSchema } from './dataset';
-import { RunDetailSchema, TrainRequestSchema } from './run';
+import { EvalRecordsPageSchema, EvaluationInfoSchema, RunDetailSchema, TrainRequestSchema } from './run';
+import { EvalResultSchema } from './eval';
 
 const Empty = z.object({}).strict();
 const JobStarted = z.object({ jobId: z.string() });
@@ -62,6 +63,50 @@ export const operations = {
   },
   'runs.list': { request: Empty, response: z.array(RunRowSchema) },
   'runs.get': { request: z.object({ runId: Id }).strict(), response: RunDetailSchema },
+  'runs.update': {
+    request: z
+      .object({ runId: Id, tags: z.array(z.string().min(1).max(40)).max(20).optional(), note: z.string().max(10_000).optional() })
+      .strict(),
+    response: RunDetailSchema,
+  },
+  /** Scores a run on a dataset encoded like its training set (its own training file: the validation rows). */
+  'eval.start': {
+    request: z.object({ runId: Id, datasetId: Id }).strict(),
+    response: z.object({ jobId: z.string(), evalId: z.string() }),
+  },
+  'evals.list': {
+    request: z.object({ runIds: z.array(Id).max(200).optional() }).strict(),
+    response: z.array(EvaluationInfoSchema),
+  },
+  'evals.get': {
+    request: z.object({ evalId: Id }).strict(),
+    response: z.object({ info: EvaluationInfoSchema, result: EvalResultSchema }),
+  },
+  /** The records an evaluation scored, optionally one confusion-matrix cell (class names), a page at a time. */
+  'evals.records': {
+    request: z
+      .object({
+        evalId: Id,
+        trueClass: z.string().max(200).optional(),
+        predClass: z.string().max(200).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+    response: EvalRecordsPageSchema,
+  },
+  /** McNemar and paired bootstrap intervals for two evaluations of the same rows; the result is the job's. */
+  'compare.start': {
+    request: z
+      .object({
+        evalIdA: Id,
+        evalIdB: Id,
+        resamples: z.number().int().min(100).max(20_000).default(1000),
+        seed: z.number().int().default(42),
+      })
+      .strict(),
+    response: JobStarted,
+  },
   /** One queued run per architecture; each streams job.progress with loss / accuracy per batch and epoch. */
   'train.start': {
     request: TrainRequestSchema,

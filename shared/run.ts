@@ -54,3 +54,27 @@ export const RunDetailSchema = z.object({
   testAccuracy: z.number().nullable(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+export const EvaluationInfoSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  modelId: z.string(),
+  datasetId: z.string().nullable(),
+  datasetName: z.string().nullable(),
+  split: z.object({ kind: z.enum(['official-test', 'random-split', 'file']), description: z.string() }),
+  rows: z.number().int(),
+  accuracy: z.number().nullable(),
+  createdAt: z.number(),
+});
+export type EvaluationInfo = z.infer<typeof EvaluationInfoSchema>;
+
+export const EvalRecordSchema = z.object({
+  row: z.number().int(),
+  id: z.string(),
+  trueLabel: z.string().nullable(),
+  predicted: z.string(),
+  confidence: z.number(),
+  raw: z.string(),
+});
+export const EvalRecordsPageSchema = z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(EvalRecordSchema) });
+export type EvalRecordsPage = z.infer<typeof EvalRecordsPageSchema>;

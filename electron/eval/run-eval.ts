@@ -54,11 +54,22 @@ export async function evaluateOnCache(
   const data = await readLabelledRows(cachePath);
   const proba = await model.predictProba(data.x, data.rows);
   writeFileAtomic(probaPath, new Uint8Array(proba.buffer, proba.byteOffset, proba.byteLength));
+  writeFileAtomic(rowsPathFor(probaPath), new Uint8Array(data.kept.buffer, data.kept.byteOffset, data.kept.byteLength));
   const result = evaluate({ yTrue: data.y, proba, classes, normalIndex: normalIndexOf(classes), split });
   return { result, unknownRows: data.unknown };
 }
 
+/** Which rows of the dataset cache the stored probabilities belong to, in order. */
+export function rowsPathFor(probaPath: string): string {
+  return probaPath.replace(/\.proba\.f32$/, '.rows.i32');
+}
+
+export function readRows(rowsPath: string): Int32Array {
+  const buf = fs.readFileSync(rowsPath);
+  return new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+}
+
 export function readProba(probaPath: string): Float32Array {
   const buf = fs.readFileSync(probaPath);
-  return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }

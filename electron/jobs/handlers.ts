@@ -2,10 +2,12 @@ import type { JobKind } from '../../shared/domain';
 import { benchmarkJob } from '../compute/benchmark-job';
 import { importJob } from '../data/import-job';
 import { trainJob } from '../train/train-job';
+import { evalJob } from '../eval/eval-job';
+import { compareJob } from '../eval/compare-job';
 import type { JobHandler } from './context';
 
 /** Kinds that never touch TF.js skip loading it (saves a second and tens of MB per import job). */
-export const JOBS_WITHOUT_TF: ReadonlySet<JobKind> = new Set(['import']);
+export const JOBS_WITHOUT_TF: ReadonlySet<JobKind> = new Set(['import', 'compare']);
 
 /** Job kind → the code that runs it inside the worker. Kinds owned by later features are added here. */
 export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
@@ -13,4 +15,6 @@ export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   benchmark: benchmarkJob,
   import: importJob,
   train: trainJob,
+  eval: evalJob,
+  compare: compareJob,
 };

@@ -1,3 +1,5 @@
+import type { EvalResult } from '../../shared/eval';
+import type { EvaluationInfo } from '../../shared/run';
 import type { Db } from './db';
 
 export interface NewEvaluation {
@@ -57,4 +59,47 @@ export function listEvaluations(db: Db, runId: string): EvaluationRow[] {
     result: JSON.parse(r.result_json) as unknown,
     predictionsPath: r.predictions_path,
   }));
+}
+
+interface EvalJoinRow {
+  id: string;
+  run_id: string;
+  model_id: string;
+  dataset_id: string | null;
+  dataset_name: string | null;
+  split_kind: string;
+  split_description: string;
+  rows: number;
+  accuracy: number | null;
+  created_at: number;
+  result_json: string;
+  predictions_path: string | null;
+}
+
+const JOIN = `SELECT e.*, r.model_id AS model_id, d.name AS dataset_name FROM evaluations e
+  JOIN runs r ON r.id = e.run_id LEFT JOIN datasets d ON d.id = e.dataset_id`;
+
+function toInfo(r: EvalJoinRow): EvaluationInfo {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    modelId: r.model_id,
+    datasetId: r.dataset_id,
+    datasetName: r.dataset_name,
+    split: { kind: r.split_kind as EvaluationInfo['split']['kind'], description: r.split_description },
+    rows: r.rows,
+    accuracy: r.accuracy,
+    createdAt: r.created_at,
+  };
+}
+
+export function listEvaluationInfos(db: Db, runIds?: string[]): EvaluationInfo[] {
+  const rows = db.prepare(`${JOIN} ORDER BY e.created_at DESC`).all() as EvalJoinRow[];
+  return rows.filter((r) => !runIds || runIds.includes(r.run_id)).map(toInfo);
+}
+
+export function getEvaluation(db: Db, id: string): { info: EvaluationInfo; result: EvalResult; predictionsPath: string | null } | undefined {
+  const r = db.prepare(`${JOIN} WHERE e.id = ?`).get(id) as EvalJoinRow | undefined;
+  if (!r) return undefined;
+  return { info: toInfo(r), result: JSON.parse(r.result_json) as EvalResult, predictionsPath: r.predictions_path };
 }

@@ -136,6 +136,13 @@ export function getRun(db: Db, id: string): RunDetail | undefined {
   };
 }
 
+export function updateRunNotes(db: Db, id: string, tags: string[] | undefined, note: string | undefined): boolean {
+  const r = db
+    .prepare('UPDATE runs SET tags = COALESCE(?, tags), note = COALESCE(?, note) WHERE id = ?')
+    .run(tags ? tags.map((t) => t.replace(/,/g, ' ')).join(',') : null, note ?? null, id);
+  return r.changes > 0;
+}
+
 export function getRunEncoding(db: Db, id: string): unknown {
   const r = db.prepare('SELECT featurizer_json FROM runs WHERE id = ?').get(id) as { featurizer_json: string | null } | undefined;
   return r?.featurizer_json ? (JSON.parse(r.featurizer_json) as unknown) : undefined;

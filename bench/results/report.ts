@@ -1,0 +1,171 @@
+// Renders docs/results.md and docs/presets.json from the rows bench/results.ts collected.
+import type { Hyperparams } from '../../models/types';
+
+export type TaskId = 'nsl' | 'kdd99' | 'urls' | 'dga';
+
+export interface ResultRow {
+  /** nsl-kdd-5class | nsl-kdd-binary | kdd99 | urls | dga */
+  preset: string;
+  modelId: string;
+  /** Names the test split every figure in the row came from. */
+  split: string;
+  splitKind: string;
+  rows: number;
+  accuracy: number | null;
+  macroF1: number | null;
+  detectionRate: number | null;
+  falseAlarmRate: number | null;
+  auc: number | null;
+  /** TPR at FPR ≤ 1 % on the test split, and the score threshold that gives it. */
+  tprAt1: number | null;
+  thresholdAt1: number | null;
+  perClassRecall: Record<string, number>;
+  epochsRun: number;
+  bestEpoch: number | null;
+  stoppedEarly: boolean;
+  trainWallMs: number | null;
+  backend: string | null;
+  trainRows: number | null;
+  params: Hyperparams;
+  status: string;
+  error?: string;
+  /** URLs: false-positive rate on the held-out Alexa-only file at the 1 %-FPR operating threshold. */
+  alexaFpr?: number | null;
+  alexaRows?: number;
+}
+
+export interface TaskNote {
+  task: TaskId;
+  title: string;
+  lines: string[];
+  anchor: string;
+}
+
+const pct = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(d)} %`);
+const num = (v: number | null | undefined, d = 4) => (v === null || v === undefined ? '–' : v.toFixed(d));
+const secs = (ms: number | null) => (ms === null ? '–' : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(0)} s`);
+
+function epochsCell(r: ResultRow): string {
+  if (r.modelId === 'random-forest') return 'n/a (trees)';
+  const best = r.bestEpoch !== null && r.bestEpoch !== r.epochsRun ? ` (best ${r.bestEpoch})` : '';
+  return `${r.epochsRun}/${r.params.epochs ?? '?'}${best}${r.stoppedEarly ? ', early stop' : ''}`;
+}
+
+function recordsTable(rows: ResultRow[], anchors: Record<string, string>): string[] {
+  const classes = [...new Set(rows.flatMap((r) => Object.keys(r.perClassRecall)))];
+  const head = ['architecture', 'split', 'accuracy', 'macro-F1', 'DR', 'FAR', 'TPR@1%FPR', ...classes.map((c) => `recall ${c}`), 'epochs run', 'train wall', 'backend', 'published anchor'];
+  const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) {
+    if (r.status !== 'done') {
+      out.push(`| ${r.modelId} | ${r.split} | ${r.status}${r.error ? `: ${r.error.slice(0, 80)}` : ''} |${head.slice(3).map(() => ' |').join('')}`);
+      continue;
+    }
+    out.push(
+      `| ${r.modelId} | ${r.split} | ${pct(r.accuracy)} | ${num(r.macroF1)} | ${pct(r.detectionRate)} | ${pct(r.falseAlarmRate)} | ${pct(r.tprAt1)} | ` +
+        classes.map((c) => pct(r.perClassRecall[c], 1)).join(' | ') +
+        ` | ${epochsCell(r)} | ${secs(r.trainWallMs)} | ${r.backend ?? '–'} | ${anchors[r.split] ?? ''} |`,
+    );
+  }
+  return out;
+}
+
+function scoreTable(rows: ResultRow[], anchor: string, withAlexa: boolean): string[] {
+  const head = ['architecture', 'split', 'AUC', 'TPR@1%FPR', 'threshold', ...(withAlexa ? ['FPR held-out Alexa @thr'] : []), 'accuracy @0.5', 'macro-F1', 'DR @0.5', 'FAR @0.5', 'epochs run', 'train wall', 'backend', 'published anchor'];
+  const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) {
+    if (r.status !== 'done') {
+      out.push(`| ${r.modelId} | ${r.split} | ${r.status}${r.error ? `: ${r.error.slice(0, 80)}` : ''} |${head.slice(3).map(() => ' |').join('')}`);
+      continue;
+    }
+    const alexa = withAlexa ? [`${pct(r.alexaFpr)} (n = ${r.alexaRows ?? 0})`] : [];
+    out.push(
+      `| ${r.modelId} | ${r.split} | ${num(r.auc)} | ${pct(r.tprAt1)} | ${num(r.thresholdAt1, 3)} | ${alexa.join(' | ')}${withAlexa ? ' | ' : ''}` +
+        `${pct(r.accuracy)} | ${num(r.macroF1)} | ${pct(r.detectionRate)} | ${pct(r.falseAlarmRate)} | ${epochsCell(r)} | ${secs(r.trainWallMs)} | ${r.backend ?? '–'} | ${anchor} |`,
+    );
+  }
+  return out;
+}
+
+export interface Best {
+  preset: string;
+  row: ResultRow;
+  basis: string;
+}
+
+/** Best per preset: accuracy on the official test file for the KDD tasks, TPR at 1 % FPR then AUC for URLs / DGA. */
+export function pickBest(rows: ResultRow[]): Best[] {
+  const out: Best[] = [];
+  const presets = [...new Set(rows.map((r) => r.preset))];
+  for (const p of presets) {
+    const cand = rows.filter((r) => r.preset === p && r.status === 'done');
+    if (!cand.length) continue;
+    if (p.startsWith('nsl-kdd') || p === 'kdd99') {
+      const main = cand.filter((r) => r.split.includes('KDDTest+') || r.split.includes('corrected'));
+      const best = [...main].sort((a, b) => (b.accuracy ?? 0) - (a.accuracy ?? 0) || (b.macroF1 ?? 0) - (a.macroF1 ?? 0))[0];
+      if (best) out.push({ preset: p, row: best, basis: `highest accuracy on ${best.split} (ties: macro-F1)` });
+    } else {
+      const best = [...cand].sort((a, b) => (b.tprAt1 ?? 0) - (a.tprAt1 ?? 0) || (b.auc ?? 0) - (a.auc ?? 0))[0];
+      out.push({ preset: p, row: best, basis: `highest TPR at 1 % FPR on ${best.split} (ties: AUC)` });
+    }
+  }
+  return out;
+}
+
+export function presetsJson(best: Best[]): string {
+  const obj: Record<string, { modelId: string; params: Hyperparams }> = {};
+  for (const b of best) obj[b.preset] = { modelId: b.row.modelId, params: b.row.params };
+  return JSON.stringify(obj, null, 2) + '\n';
+}
+
+export interface Header {
+  date: string;
+  machine: string;
+  backend: string;
+  budgets: string[];
+  command: string;
+  wallMinutes: number;
+}
+
+const SECTION_PRESETS: Record<TaskId, string[]> = {
+  nsl: ['nsl-kdd-5class', 'nsl-kdd-binary'],
+  kdd99: ['kdd99'],
+  urls: ['urls'],
+  dga: ['dga'],
+};
+
+export function renderMarkdown(h: Header, notes: TaskNote[], rows: ResultRow[], anchors: Record<string, Record<string, string>>, skipped: string[]): string {
+  const out: string[] = [
+    '# DeepTriage results on the official splits',
+    '',
+    `Produced by \`${h.command}\` (bench/results.ts) on ${h.date}. Total wall time ${h.wallMinutes.toFixed(1)} min.`,
+    '',
+    `- **Machine:** ${h.machine}`,
+    `- **TF.js backend:** ${h.backend}`,
+    '- **Budgets** (the papers train records models for 100 epochs; these are far smaller fixed budgets, so the figures are a floor, not a ceiling):',
+    ...h.budgets.map((b) => `  - ${b}`),
+    '- Every figure names its split. DR = detection rate (attack rows flagged as any attack), FAR = false-alarm rate (normal rows flagged). ' +
+      'TPR@1%FPR = highest true-positive rate whose false-positive rate on the same split is ≤ 1 % (attack-vs-normal for multi-class, ranked by 1 − p(normal)). ' +
+      'Accuracy / F1 / DR / FAR use the arg-max (0.5 for binary). Train wall = the worker\'s training time, two jobs sharing the 2 cores.',
+    '',
+  ];
+  for (const n of notes) {
+    out.push(`## ${n.title}`, '', ...n.lines.map((l) => `- ${l}`), `- **Published anchor:** ${n.anchor}`, '');
+    for (const p of SECTION_PRESETS[n.task]) {
+      const rs = rows.filter((r) => r.preset === p);
+      if (!rs.length) continue;
+      if (SECTION_PRESETS[n.task].length > 1) out.push(`### ${p}`, '');
+      if (n.task === 'nsl' || n.task === 'kdd99') out.push(...recordsTable(rs, anchors[p] ?? {}));
+      else out.push(...scoreTable(rs, anchors[p]?.['*'] ?? '', n.task === 'urls'));
+      out.push('');
+    }
+  }
+  if (skipped.length) out.push('## Not run in this pass', '', ...skipped.map((s) => `- ${s}`), '');
+  const best = pickBest(rows);
+  out.push('## Best architecture per task (default presets)', '', '| preset | architecture | why | figure | params |', '|---|---|---|---|---|');
+  for (const b of best) {
+    const fig = b.preset === 'urls' || b.preset === 'dga' ? `TPR@1%FPR ${pct(b.row.tprAt1)}, AUC ${num(b.row.auc)}` : `accuracy ${pct(b.row.accuracy)}, macro-F1 ${num(b.row.macroF1)}`;
+    out.push(`| ${b.preset} | **${b.row.modelId}** | ${b.basis} | ${fig} | \`${JSON.stringify(b.row.params)}\` |`);
+  }
+  out.push('', 'The same choice is in `docs/presets.json` (`{ preset: { modelId, params } }`). Among this pass\'s candidates only: an architecture not run here was not considered.', '');
+  return out.join('\n');
+}

@@ -95,6 +95,7 @@ export const DatasetRowSchema = z.object({
   name: z.string(),
   format: z.string(),
   kind: z.enum(['tabular', 'text']),
+  sourcePath: z.string().nullable(),
   createdAt: z.number(),
   rows: z.number().int(),
   /** Rows per class (KDD categories, or the label values). */

@@ -3,6 +3,7 @@ import type { Engine } from '../engine';
 import type { CliCall, CliIo } from './main';
 import { importCommand } from './import-command';
 import { trainCommand } from './train-command';
+import { compareCommand, evalCommand } from './eval-command';
 
 export interface CommandContext {
   values: Record<string, unknown>;
@@ -80,6 +81,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   },
   import: importCommand,
   train: trainCommand,
-  eval: notYet('evaluate a run on a test file'),
+  eval: evalCommand,
+  compare: compareCommand,
   scan: notYet('batch-scan URL files with a trained model'),
 };

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import type { ImportOptionsInput } from '../../shared/dataset';
 import { LabelModeSchema } from '../../shared/dataset';
-import type { CliCommand, CommandContext } from './commands';
+import type { CliCommand } from './commands';
+import { datasetFor } from './dataset-ref';
 import { waitForJob } from './job-wait';
 import { UsageError } from './usage-error';
 
@@ -15,17 +15,6 @@ function intFlag(values: Record<string, unknown>, name: string): number | undefi
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got '${String(v)}'`);
   return n;
-}
-
-/** A dataset id already in the workspace is used as it is; a path is imported first. */
-async function datasetFor(ctx: CommandContext, ref: string, options: ImportOptionsInput): Promise<string> {
-  const known = await ctx.call('datasets.list', {});
-  if (known.some((d) => d.id === ref)) return ref;
-  if (!fs.existsSync(ref)) throw new Error(`${ref}: no such file or dataset id`);
-  const { jobId } = await ctx.call('datasets.import', { path: ref, options });
-  const job = await waitForJob(ctx.engine, jobId, ctx.io);
-  if (job.status !== 'done') throw new Error(job.error ?? `import of ${ref} ${job.status}`);
-  return (job.result as { datasetId: string }).datasetId;
 }
 
 export const trainCommand: CliCommand = {

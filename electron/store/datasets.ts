@@ -68,6 +68,7 @@ export function listDatasets(db: Db): DatasetRow[] {
       name: r.name,
       format: r.format,
       kind: summary.kind,
+      sourcePath: r.source_path,
       createdAt: r.created_at,
       rows: r.rows,
       classes: classCounts(summary),

@@ -102,3 +102,26 @@ test('train --json trains, evaluates on the test file and prints per-class metri
   assert.deepEqual(out.perClass.map((c: { label: string }) => c.label).sort(), ['attack', 'normal']);
   for (const c of out.perClass) for (const k of ['precision', 'recall', 'f1']) assert.ok(c[k] >= 0 && c[k] <= 1);
 });
+
+test('eval and compare: a second evaluation reuses the imported test file, and two runs get a paired test', async () => {
+  const ws = tempDir();
+  const train = await cli(['train', '--train', path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest-21.txt'), '--test', path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest+.txt'), '--model', 'logreg,dnn1', '--epochs', '1', '--batch', '256', '--json', '--workspace', ws]);
+  assert.equal(train.code, 0, train.err);
+  const runs = JSON.parse(train.out) as { runId: string }[];
+  assert.equal(runs.length, 2);
+  const ev = await cli(['eval', '--run', runs[0].runId, '--test', path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest+.txt'), '--json', '--workspace', ws]);
+  assert.equal(ev.code, 0, ev.err);
+  const e = JSON.parse(ev.out);
+  assert.equal(e.rows, 22_544);
+  assert.equal(e.split.kind, 'official-test');
+  assert.equal(JSON.parse((await cli(['datasets', '--json', '--workspace', ws])).out).length, 2);
+  const cmp = await cli(['compare', runs[0].runId, runs[1].runId, '--resamples', '200', '--json', '--workspace', ws]);
+  assert.equal(cmp.code, 0, cmp.err);
+  const c = JSON.parse(cmp.out);
+  assert.equal(c.split.kind, 'official-test');
+  assert.equal(c.runs.length, 2);
+  assert.ok(c.paired.mcnemar.pValue >= 0 && c.paired.mcnemar.pValue <= 1);
+  assert.equal(c.paired.rows, 22_544);
+  const lonely = await cli(['compare', runs[0].runId, '--workspace', ws]);
+  assert.equal(lonely.code, 2);
+});

@@ -15,6 +15,8 @@ import type { DatasetSummary } from '../shared/dataset';
 import { deleteRun, getRun, listRuns, updateRunNotes } from './store/runs';
 import { getEvaluationResult, listEvalRecords, listEvaluations as listEvaluationInfos, startComparison, startEvaluation } from './eval/eval-service';
 import { startTraining } from './train/train-service';
+import { operatingCurve, resumeScan, startScan } from './scan/scan-service';
+import { getScan, listScans, readResults, setScanThreshold } from './scan/scan-store';
 import { listEvaluations } from './store/evaluations';
 import type { EvalResult } from '../shared/eval';
 import { listModelInfos } from '../models/catalog';
@@ -88,6 +90,32 @@ export function createEngine(opts: EngineOptions): Engine {
     'compute.benchmark': async ({ size, repeats }) => {
       const job = jobs.start('benchmark', `matmul benchmark ${size}×${size} ×${repeats}`, { size, repeats });
       return { jobId: job.id };
+    },
+    'scan.start': async (req) => startScan({ workspace, jobs, events }, req),
+    'scan.resume': async ({ scanId }) => resumeScan({ workspace, jobs, events }, scanId),
+    'scans.list': async () => listScans(workspace.db),
+    'scans.get': async ({ scanId }) => {
+      const scan = getScan(workspace.db, scanId);
+      if (!scan) throw notFound('scan', scanId);
+      return { scan, curve: scan.runId ? operatingCurve({ workspace, jobs, events }, scan.runId) : null };
+    },
+    'scans.setThreshold': async ({ scanId, threshold }) => {
+      if (!getScan(workspace.db, scanId)) throw notFound('scan', scanId);
+      setScanThreshold(workspace.db, scanId, threshold);
+      return getScan(workspace.db, scanId)!;
+    },
+    'scans.results': async ({ scanId, offset, limit, minScore }) => {
+      const scan = getScan(workspace.db, scanId);
+      if (!scan) throw notFound('scan', scanId);
+      return readResults(workspace.db, scanId, scan.files, { offset, limit, minScore });
+    },
+    'scans.delete': async ({ scanId }) => {
+      const scan = getScan(workspace.db, scanId);
+      if (!scan) throw notFound('scan', scanId);
+      if (scan.jobId) jobs.cancel(scan.jobId);
+      workspace.db.prepare('DELETE FROM scans WHERE id = ?').run(scanId);
+      events.emit('scans.changed', {});
+      return { deleted: true };
     },
     'datasets.list': async () => listDatasets(workspace.db),
     'datasets.import': async ({ path: file, name, options }) => {

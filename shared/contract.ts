@@ -11,6 +11,7 @@ import {
 import { DatasetDetailSchema, ImportOptionsSchema, SampleRowSchema } from './dataset';
 import { EvalRecordsPageSchema, EvaluationInfoSchema, RunDetailSchema, TrainRequestSchema } from './run';
 import { EvalResultSchema } from './eval';
+import { OperatingCurveSchema, ScanInfoSchema, ScanResultRowSchema } from './scan';
 
 const Empty = z.object({}).strict();
 const JobStarted = z.object({ jobId: z.string() });
@@ -40,6 +41,41 @@ export const operations = {
       .strict(),
     response: JobStarted,
   },
+  /** Streams URL files through a character model; results are stored as they come and the scan can resume. */
+  'scan.start': {
+    request: z
+      .object({
+        runId: Id,
+        paths: z.array(z.string().min(1).max(4096)).min(1).max(100),
+        threshold: z.number().min(0).max(1).default(0.5),
+        name: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
+    response: z.object({ scanId: z.string(), jobId: z.string() }),
+  },
+  'scan.resume': { request: z.object({ scanId: Id }).strict(), response: JobStarted },
+  'scans.list': { request: Empty, response: z.array(ScanInfoSchema) },
+  'scans.get': {
+    request: z.object({ scanId: Id }).strict(),
+    response: z.object({ scan: ScanInfoSchema, curve: OperatingCurveSchema.nullable() }),
+  },
+  'scans.setThreshold': {
+    request: z.object({ scanId: Id, threshold: z.number().min(0).max(1) }).strict(),
+    response: ScanInfoSchema,
+  },
+  /** Results sorted by score, highest first; minScore filters to the flagged ones. */
+  'scans.results': {
+    request: z
+      .object({
+        scanId: Id,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(5000).default(200),
+        minScore: z.number().min(0).max(1).default(0),
+      })
+      .strict(),
+    response: z.object({ total: z.number().int(), rows: z.array(ScanResultRowSchema) }),
+  },
+  'scans.delete': { request: z.object({ scanId: Id }).strict(), response: z.object({ deleted: z.boolean() }) },
   'datasets.list': { request: Empty, response: z.array(DatasetRowSchema) },
   /** Streams the file in a worker: parse, fit the encoding (or reuse another dataset's), summarise, cache. */
   'datasets.import': {
@@ -131,6 +167,7 @@ export const events = {
   'job.updated': JobInfoSchema,
   'datasets.changed': z.object({}),
   'runs.changed': z.object({}),
+  'scans.changed': z.object({}),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

@@ -4,6 +4,7 @@ import type { CliCall, CliIo } from './main';
 import { importCommand } from './import-command';
 import { trainCommand } from './train-command';
 import { compareCommand, evalCommand } from './eval-command';
+import { scanCommand } from './scan-command';
 
 export interface CommandContext {
   values: Record<string, unknown>;
@@ -29,12 +30,6 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
   return [line(columns), ...cells.map(line)].join('\n');
 }
 
-const notYet = (summary: string): CliCommand => ({
-  summary,
-  available: false,
-  options: {},
-  async run() {},
-});
 
 export const COMMANDS: Record<string, CliCommand> = {
   backend: {
@@ -83,5 +78,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   train: trainCommand,
   eval: evalCommand,
   compare: compareCommand,
-  scan: notYet('batch-scan URL files with a trained model'),
+  scan: scanCommand,
 };

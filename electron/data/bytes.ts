@@ -60,7 +60,8 @@ export function hash53Into(b: Uint8Array, s: number, e: number, hi: Uint32Array,
   for (let i = s; i < e; i++) {
     const ch = b[i];
     h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = (h2 * 31 + ch) | 0;
+    // = (h2 * 31 + ch) | 0 of hash53 (h2 * 31 is exact in a double), in integer ops.
+    h2 = (Math.imul(h2, 31) + ch) | 0;
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);

@@ -120,112 +120,13 @@ export class KddScanner implements LineSink {
     const b = this.batch;
     const bi = b.bodies.push(body) - 1;
     const L = body.length;
-    const { cats, memo, nsl } = this;
-    const log = this.opts.log;
-    const hash = this.opts.hash;
     let n = line0;
     let s = 0;
     for (;;) {
       n++;
       if (b.n === b.cap) b.grow();
       const r = b.n;
-      let e = -1;
-      fast: {
-        const x = b.x;
-        const t = b.t;
-        const cat = b.cat;
-        let i = s;
-        let xo = r * N_NUM;
-        let co = r * N_CAT;
-        for (let f = 0; f < 41; f++) {
-          if (IS_CAT[f] === 1) {
-            const a = i;
-            let h = FNV_SEED;
-            for (; i < L; i++) {
-              const c = body[i];
-              if (c === 44) break;
-              if (c === 10 || c === 0 || c > 127) break fast;
-              h = Math.imul(h ^ c, 16777619);
-            }
-            if (i >= L || i === a) break fast;
-            cat[co] = cats[co - r * N_CAT].bytes(body, a, i, h);
-            co++;
-          } else {
-            let neg = false;
-            if (body[i] === 45) {
-              neg = true;
-              i++;
-            }
-            let m = 0;
-            let digits = 0;
-            let dot = -1;
-            for (; i < L; i++) {
-              const c = body[i];
-              if (c === 44) break;
-              const d = c - 48;
-              if (d >= 0 && d <= 9) {
-                m = m * 10 + d;
-                digits++;
-              } else if (c === 46 && dot < 0) dot = i;
-              else break fast;
-            }
-            if (i >= L || digits === 0 || digits > 15) break fast;
-            // M / 10^k with M < 2^53 is one correctly rounded division: bit-identical to Number(s).
-            const fr = dot < 0 ? 0 : i - dot - 1;
-            let v = dot < 0 ? m : m / POW10[fr];
-            if (neg) v = -v;
-            x[xo] = v;
-            if (log) {
-              if (!neg && fr < 4 && m < MEMO_M) {
-                const q = (fr << 16) | m;
-                let u = memo[q];
-                if (u !== u) memo[q] = u = slog(v);
-                t[xo] = u;
-              } else t[xo] = slog(v);
-            }
-            xo++;
-          }
-          i++;
-        }
-        const keyEnd = i - 1;
-        const a = i;
-        for (; i < L; i++) {
-          const c = body[i];
-          if (c === 10 || c === 44) break;
-          if (c === 0 || c > 127) break fast;
-        }
-        let end = i;
-        let diff = NaN;
-        if (nsl) {
-          if (i >= L || body[i] !== 44) break fast;
-          i++;
-          let d = 0;
-          let digits = 0;
-          for (; i < L; i++) {
-            const c = body[i] - 48;
-            if (c >= 0 && c <= 9) {
-              d = d * 10 + c;
-              digits++;
-            } else break;
-          }
-          let j = i;
-          if (j < L && body[j] === 13 && (j + 1 === L || body[j + 1] === 10)) j++;
-          if ((j < L && body[j] !== 10) || digits === 0 || digits > 15 || d > 21) break fast;
-          diff = d;
-          i = j;
-        } else {
-          if (i < L && body[i] === 44) break fast;
-          if (end > a && body[end - 1] === 13) end--;
-        }
-        if (end > a && body[end - 1] === 46) end--;
-        if (end === a || i - s > MAX_LINE_BYTES) break fast;
-        let h = FNV_SEED;
-        for (let j = a; j < end; j++) h = Math.imul(h ^ body[j], 16777619);
-        b.label[r] = this.labels.bytes(body, a, end, h);
-        if (hash) hash53Into(body, s, keyEnd, b.hi, b.lo, r);
-        b.diff[r] = diff;
-        e = i;
-      }
+      let e = this.fast(body, s, L, r);
       if (e < 0) {
         e = body.indexOf(10, s);
         if (e < 0) e = L;
@@ -243,6 +144,108 @@ export class KddScanner implements LineSink {
       s = e + 1;
     }
     return n - line0;
+  }
+
+  /**
+   * Parses the plain line starting at body[s] into batch row r and returns where it ends (its '\n' or
+   * L); -1 = not plain, nothing usable written (the caller takes the string path).
+   */
+  private fast(body: Buffer, s: number, L: number, r: number): number {
+    const b = this.batch;
+    const { cats, memo, nsl } = this;
+    const log = this.opts.log;
+    const x = b.x;
+    const t = b.t;
+    const cat = b.cat;
+    let i = s;
+    let xo = r * N_NUM;
+    let kc = 0;
+    for (let f = 0; f < 41; f++) {
+      if (IS_CAT[f] === 1) {
+        const a = i;
+        let h = FNV_SEED;
+        for (; i < L; i++) {
+          const c = body[i];
+          if (c === 44) break;
+          if (c === 10 || c === 0 || c > 127) return -1;
+          h = Math.imul(h ^ c, 16777619);
+        }
+        if (i >= L || i === a) return -1;
+        cat[r * N_CAT + kc] = cats[kc].bytes(body, a, i, h);
+        kc++;
+      } else {
+        let neg = false;
+        if (body[i] === 45) {
+          neg = true;
+          i++;
+        }
+        let m = 0;
+        let digits = 0;
+        let dot = -1;
+        for (; i < L; i++) {
+          const c = body[i];
+          if (c === 44) break;
+          const d = c - 48;
+          if (d >= 0 && d <= 9) {
+            m = m * 10 + d;
+            digits++;
+          } else if (c === 46 && dot < 0) dot = i;
+          else return -1;
+        }
+        if (i >= L || digits === 0 || digits > 15) return -1;
+        // M / 10^k with M < 2^53 is one correctly rounded division: bit-identical to Number(s).
+        const fr = dot < 0 ? 0 : i - dot - 1;
+        let v = dot < 0 ? m : m / POW10[fr];
+        if (neg) v = -v;
+        x[xo] = v;
+        if (log) {
+          if (!neg && fr < 4 && m < MEMO_M) {
+            const q = (fr << 16) | m;
+            let u = memo[q];
+            if (u !== u) memo[q] = u = slog(v);
+            t[xo] = u;
+          } else t[xo] = slog(v);
+        }
+        xo++;
+      }
+      i++;
+    }
+    const keyEnd = i - 1;
+    const a = i;
+    for (; i < L; i++) {
+      const c = body[i];
+      if (c === 10 || c === 44) break;
+      if (c === 0 || c > 127) return -1;
+    }
+    let end = i;
+    let diff = NaN;
+    if (nsl) {
+      if (i >= L || body[i] !== 44) return -1;
+      i++;
+      let d = 0;
+      let digits = 0;
+      for (; i < L; i++) {
+        const c = body[i] - 48;
+        if (c >= 0 && c <= 9) {
+          d = d * 10 + c;
+          digits++;
+        } else break;
+      }
+      if (i < L && body[i] === 13 && (i + 1 === L || body[i + 1] === 10)) i++;
+      if ((i < L && body[i] !== 10) || digits === 0 || digits > 15 || d > 21) return -1;
+      diff = d;
+    } else {
+      if (i < L && body[i] === 44) return -1;
+      if (end > a && body[end - 1] === 13) end--;
+    }
+    if (end > a && body[end - 1] === 46) end--;
+    if (end === a || i - s > MAX_LINE_BYTES) return -1;
+    let h = FNV_SEED;
+    for (let j = a; j < end; j++) h = Math.imul(h ^ body[j], 16777619);
+    b.label[r] = this.labels.bytes(body, a, end, h);
+    if (this.opts.hash) hash53Into(body, s, keyEnd, b.hi, b.lo, r);
+    b.diff[r] = diff;
+    return i;
   }
 
   /** The string path for one line; true when it yielded a row (written at batch.n). */

@@ -4,6 +4,7 @@ import { importJob } from '../data/import-job';
 import { trainJob } from '../train/train-job';
 import { evalJob } from '../eval/eval-job';
 import { compareJob } from '../eval/compare-job';
+import { scanJob } from '../scan/scan-job';
 import type { JobHandler } from './context';
 
 /** Kinds that never touch TF.js skip loading it (saves a second and tens of MB per import job). */
@@ -17,4 +18,5 @@ export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   train: trainJob,
   eval: evalJob,
   compare: compareJob,
+  scan: scanJob,
 };

@@ -75,4 +75,22 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX evaluations_by_run ON evaluations(run_id);
   `,
+  // 3: scans store their results as they go and remember where they stopped, so a cancelled or crashed
+  // scan resumes; duplicates are detected in SQLite so memory stays flat whatever the file size.
+  `
+  ALTER TABLE scans ADD COLUMN name TEXT NOT NULL DEFAULT '';
+  ALTER TABLE scans ADD COLUMN cursor_json TEXT NOT NULL DEFAULT '{"file":0,"line":0}';
+  ALTER TABLE scans ADD COLUMN job_id TEXT;
+  ALTER TABLE scans ADD COLUMN error TEXT;
+  CREATE TABLE scan_results (
+    scan_id TEXT NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    score REAL NOT NULL,
+    file_index INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    count INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (scan_id, url)
+  ) WITHOUT ROWID;
+  CREATE INDEX scan_results_by_score ON scan_results(scan_id, score DESC);
+  `,
 ];

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import type { CliCommand } from './commands';
+import { waitForJob } from './job-wait';
+import { UsageError } from './usage-error';
+
+function csvCell(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const scanCommand: CliCommand = {
+  summary: 'batch-scan URL files (.txt, .csv, .gz) with a trained character model',
+  available: true,
+  options: { run: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' } },
+  async run({ values, positionals, json, call, engine, io }) {
+    const threshold = values.threshold !== undefined ? Number(values.threshold) : 0.5;
+    if (!(threshold >= 0 && threshold <= 1)) throw new UsageError('--threshold must be a number in [0, 1]');
+    let scanId: string;
+    let jobId: string;
+    if (values.resume) {
+      scanId = String(values.resume);
+      jobId = (await call('scan.resume', { scanId })).jobId;
+    } else {
+      if (!values.run || positionals.length === 0) throw new UsageError('usage: deeptriage scan FILE... --run RUN_ID [--threshold T] [--out results.csv] [--json] | --resume SCAN_ID');
+      ({ scanId, jobId } = await call('scan.start', { runId: String(values.run), paths: positionals, threshold }));
+    }
+    const job = await waitForJob(engine, jobId, io);
+    const { scan } = await call('scans.get', { scanId });
+    if (job.status === 'failed') throw new Error(job.error ?? 'scan failed');
+    if (values.out) {
+      // Streams page by page so a million-line result never sits in memory at once.
+      const fd = fs.openSync(String(values.out), 'w');
+      try {
+        fs.writeSync(fd, 'url,score,flagged,count,file,line\n');
+        for (let offset = 0; ; offset += 5000) {
+          const page = await call('scans.results', { scanId, offset, limit: 5000 });
+          for (const r of page.rows) {
+            fs.writeSync(fd, `${csvCell(r.url)},${r.score.toFixed(6)},${r.score >= scan.threshold ? 1 : 0},${r.count},${csvCell(r.file)},${r.line}\n`);
+          }
+          if (page.rows.length < 5000) break;
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    const skipped = Object.values(scan.stats.skipped).reduce((a, b) => a + b, 0);
+    const summary = {
+      scanId,
+      status: scan.status,
+      scanned: scan.stats.scanned,
+      flagged: scan.flagged,
+      threshold: scan.threshold,
+      duplicates: scan.stats.duplicates,
+      skipped,
+      skippedBy: scan.stats.skipped,
+      lines: scan.stats.lines,
+      urlsPerSecond: scan.stats.urlsPerSecond,
+    };
+    if (json) return io.out(JSON.stringify(summary));
+    io.out(`scan ${scanId}  ${scan.status}  ${scan.stats.lines.toLocaleString('en-US')} lines`);
+    io.out(`scored ${scan.stats.scanned.toLocaleString('en-US')} distinct URLs at ${Math.round(scan.stats.urlsPerSecond)} URLs/s; flagged ${scan.flagged} at threshold ${scan.threshold}`);
+    io.out(`duplicates ${scan.stats.duplicates}; skipped ${skipped} (empty ${scan.stats.skipped.empty}, not a URL ${scan.stats.skipped.notUrl}, too long ${scan.stats.skipped.tooLong}, binary ${scan.stats.skipped.binary})`);
+    if (scan.status === 'cancelled') io.out(`resume with: deeptriage scan --resume ${scanId}`);
+  },
+};

@@ -1,0 +1,117 @@
+import type { ScanInfo, ScanResultRow, ScanStats } from '../../shared/scan';
+import type { Db } from '../store/db';
+
+export const EMPTY_STATS: ScanStats = {
+  lines: 0,
+  scanned: 0,
+  duplicates: 0,
+  skipped: { empty: 0, notUrl: 0, tooLong: 0, binary: 0 },
+  elapsedMs: 0,
+  urlsPerSecond: 0,
+};
+
+export interface Cursor {
+  file: number;
+  line: number;
+}
+
+interface ScanDbRow {
+  id: string;
+  name: string;
+  run_id: string | null;
+  status: string;
+  created_at: number;
+  files_json: string;
+  stats_json: string;
+  cursor_json: string;
+  job_id: string | null;
+  error: string | null;
+  threshold: number | null;
+}
+
+export function insertScan(db: Db, s: { id: string; name: string; runId: string; files: string[]; threshold: number }): void {
+  db.prepare(
+    `INSERT INTO scans (id, name, run_id, status, created_at, files_json, stats_json, cursor_json) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)`,
+  ).run(s.id, s.name, s.runId, Date.now(), JSON.stringify(s.files), JSON.stringify({ ...EMPTY_STATS, threshold: s.threshold }), JSON.stringify({ file: 0, line: 0 }));
+}
+
+export function setScanState(db: Db, id: string, status: string, fields: { jobId?: string; error?: string | null } = {}): void {
+  db.prepare('UPDATE scans SET status = ?, job_id = COALESCE(?, job_id), error = ? WHERE id = ?').run(status, fields.jobId ?? null, fields.error ?? null, id);
+}
+
+export function setScanThreshold(db: Db, id: string, threshold: number): void {
+  const row = db.prepare('SELECT stats_json FROM scans WHERE id = ?').get(id) as { stats_json: string } | undefined;
+  if (!row) return;
+  db.prepare('UPDATE scans SET stats_json = ? WHERE id = ?').run(JSON.stringify({ ...JSON.parse(row.stats_json), threshold }), id);
+}
+
+function toInfo(db: Db, r: ScanDbRow): ScanInfo {
+  const raw = JSON.parse(r.stats_json) as ScanStats & { threshold?: number };
+  const { threshold = 0.5, ...stats } = raw;
+  const run = r.run_id ? (db.prepare('SELECT model_id FROM runs WHERE id = ?').get(r.run_id) as { model_id: string } | undefined) : undefined;
+  return {
+    id: r.id,
+    name: r.name,
+    runId: r.run_id,
+    modelId: run?.model_id ?? null,
+    status: r.status as ScanInfo['status'],
+    createdAt: r.created_at,
+    files: JSON.parse(r.files_json) as string[],
+    threshold,
+    stats: { ...EMPTY_STATS, ...stats },
+    cursor: JSON.parse(r.cursor_json) as Cursor,
+    flagged: countAbove(db, r.id, threshold),
+    jobId: r.job_id,
+    error: r.error,
+  };
+}
+
+export function getScan(db: Db, id: string): ScanInfo | undefined {
+  const r = db.prepare('SELECT * FROM scans WHERE id = ?').get(id) as ScanDbRow | undefined;
+  return r ? toInfo(db, r) : undefined;
+}
+
+export function listScans(db: Db): ScanInfo[] {
+  return (db.prepare('SELECT * FROM scans ORDER BY created_at DESC').all() as ScanDbRow[]).map((r) => toInfo(db, r));
+}
+
+export function countAbove(db: Db, scanId: string, minScore: number): number {
+  return (db.prepare('SELECT count(*) AS n FROM scan_results WHERE scan_id = ? AND score >= ?').get(scanId, minScore) as { n: number }).n;
+}
+
+export function readResults(db: Db, scanId: string, files: string[], q: { offset: number; limit: number; minScore: number }): { total: number; rows: ScanResultRow[] } {
+  const rows = db
+    .prepare('SELECT url, score, count, file_index, line FROM scan_results WHERE scan_id = ? AND score >= ? ORDER BY score DESC, url LIMIT ? OFFSET ?')
+    .all(scanId, q.minScore, q.limit, q.offset) as { url: string; score: number; count: number; file_index: number; line: number }[];
+  return {
+    total: countAbove(db, scanId, q.minScore),
+    rows: rows.map((r) => ({ url: r.url, score: r.score, count: r.count, file: files[r.file_index] ?? '', line: r.line })),
+  };
+}
+
+/** The worker's side: one prepared set of statements, one transaction per batch (results + where it got to). */
+export class ScanWriter {
+  private readonly exists;
+  private readonly insert;
+  private readonly bump;
+  private readonly progress;
+
+  constructor(private readonly db: Db, private readonly scanId: string) {
+    this.exists = db.prepare('SELECT 1 FROM scan_results WHERE scan_id = ? AND url = ?').pluck();
+    this.insert = db.prepare('INSERT INTO scan_results (scan_id, url, score, file_index, line) VALUES (?, ?, ?, ?, ?)');
+    this.bump = db.prepare('UPDATE scan_results SET count = count + 1 WHERE scan_id = ? AND url = ?');
+    this.progress = db.prepare('UPDATE scans SET stats_json = ?, cursor_json = ? WHERE id = ?');
+  }
+
+  seen(url: string): boolean {
+    return this.exists.get(this.scanId, url) !== undefined;
+  }
+
+  commit(scored: { url: string; score: number; file: number; line: number }[], repeats: string[], stats: ScanStats & { threshold: number }, cursor: Cursor): void {
+    this.db.transaction(() => {
+      for (const s of scored) this.insert.run(this.scanId, s.url, s.score, s.file, s.line);
+      for (const u of repeats) this.bump.run(this.scanId, u);
+      this.progress.run(JSON.stringify(stats), JSON.stringify(cursor), this.scanId);
+    })();
+  }
+}

@@ -1,0 +1,76 @@
+import { splitCsv } from '../data/csvline';
+import { openSource, readLines, type ReadState } from '../data/source';
+import { isDomainLike, isUrlLike } from '../data/sniff';
+
+/** URLs longer than this are not scored: no model here was trained on them and they are usually junk. */
+export const MAX_URL_CHARS = 4096;
+
+export type SkipReason = 'empty' | 'notUrl' | 'tooLong' | 'binary';
+
+export type ScanLine =
+  | { kind: 'url'; line: number; url: string }
+  | { kind: 'skip'; line: number; reason: SkipReason }
+  | { kind: 'header'; line: number };
+
+const URL_COLUMNS = ['url', 'urls', 'uri', 'link', 'domain'];
+
+/** Classifies one text line of a scan input: a URL to score, a header, or a counted skip. */
+export class UrlLineParser {
+  private column: number | null = null;
+  private first = true;
+
+  parse(line: number, text: string): ScanLine {
+    const t = text.trim();
+    if (this.first) {
+      this.first = false;
+      const cells = splitCsv(t);
+      if (Array.isArray(cells) && cells.length > 1) {
+        const idx = cells.findIndex((c) => URL_COLUMNS.includes(c.trim().toLowerCase()));
+        if (idx >= 0) {
+          this.column = idx;
+          return { kind: 'header', line };
+        }
+      } else if (URL_COLUMNS.includes(t.toLowerCase())) {
+        return { kind: 'header', line };
+      }
+    }
+    if (t === '') return { kind: 'skip', line, reason: 'empty' };
+    let url = t;
+    if (this.column !== null) {
+      const cells = splitCsv(t);
+      if (!Array.isArray(cells) || cells.length <= this.column) return { kind: 'skip', line, reason: 'notUrl' };
+      url = cells[this.column].trim();
+    } else if (t.includes(',') && !isUrlLike(t)) {
+      // "url,label" without a header: the URL is the first cell.
+      url = t.slice(0, t.indexOf(',')).trim();
+    }
+    if (url.length > MAX_URL_CHARS) return { kind: 'skip', line, reason: 'tooLong' };
+    if (/\s/.test(url) || !(isUrlLike(url) || isDomainLike(url.replace(/\/.*$/, '')))) return { kind: 'skip', line, reason: 'notUrl' };
+    return { kind: 'url', line, url };
+  }
+}
+
+export interface FileProgress {
+  bytesRead: number;
+  totalBytes: number;
+}
+
+/**
+ * Streams one file (plain or gzip) as classified lines, in chunk-sized arrays, starting after `afterLine`
+ * so a resumed scan skips what it already stored. Lines that are not valid text are 'binary' skips.
+ */
+export async function* scanLines(path: string, afterLine: number, signal: AbortSignal, onProgress: (p: FileProgress) => void): AsyncGenerator<ScanLine[]> {
+  const src = await openSource(path);
+  const state: ReadState = { bytesRead: 0, lines: 0 };
+  const parser = new UrlLineParser();
+  for await (const items of readLines(src, state, { signal })) {
+    const out: ScanLine[] = [];
+    for (const it of items) {
+      // The header must be seen even when resuming past it, so the URL column is known.
+      const parsed: ScanLine = it.error ? { kind: 'skip', line: it.n, reason: it.error.includes('longer') ? 'tooLong' : 'binary' } : parser.parse(it.n, it.text);
+      if (it.n > afterLine) out.push(parsed);
+    }
+    onProgress({ bytesRead: state.bytesRead, totalBytes: src.totalBytes });
+    if (out.length) yield out;
+  }
+}

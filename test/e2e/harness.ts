@@ -23,9 +23,15 @@ export interface Workbench {
   stop(): Promise<void>;
 }
 
-/** Starts the real product entry (`node dist/engine/start.js`) and waits for the URL it prints. */
-export async function startWorkbench(args: string[] = ['--host-only'], env: NodeJS.ProcessEnv = {}): Promise<Workbench> {
-  const workspace = tempDir('dt-e2e-');
+/**
+ * Starts the real product entry (`node dist/engine/start.js`) and waits for the URL it prints.
+ * `workspace` reuses a folder a test filled beforehand (e.g. through the CLI); by default a fresh temp one.
+ */
+export async function startWorkbench(
+  args: string[] = ['--host-only'],
+  env: NodeJS.ProcessEnv = {},
+  workspace: string = tempDir('dt-e2e-'),
+): Promise<Workbench> {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'engine', 'start.js'), ...args, '--port', '0', '--workspace', workspace], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
@@ -72,4 +78,10 @@ export function watchErrors(page: Page): string[] {
   });
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
+}
+
+/** With DEEPTRIAGE_SHOTS=DIR set, saves a screenshot there: for a person to look at the view, never asserted. */
+export async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.DEEPTRIAGE_SHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
 }

@@ -16,6 +16,7 @@ import { deleteRun, getRun, listRuns, updateRunNotes } from './store/runs';
 import { getEvaluationResult, listEvalRecords, listEvaluations as listEvaluationInfos, startComparison, startEvaluation } from './eval/eval-service';
 import { startTraining } from './train/train-service';
 import { operatingCurve, resumeScan, startScan } from './scan/scan-service';
+import { inspectExplain, inspectQuery } from './explain/inspect-service';
 import { getScan, listScans, readResults, setScanThreshold } from './scan/scan-store';
 import { listEvaluations } from './store/evaluations';
 import type { EvalResult } from '../shared/eval';
@@ -197,6 +198,8 @@ export function createEngine(opts: EngineOptions): Engine {
       return { info, result };
     },
     'evals.records': async (req) => listEvalRecords({ workspace, jobs, events }, req),
+    'inspect.query': (req) => inspectQuery({ workspace, jobs }, req),
+    'inspect.explain': (req) => inspectExplain({ workspace, jobs }, req),
     'compare.start': async (req) => startComparison({ workspace, jobs, events }, req),
     'runs.delete': async ({ runId }) => {
       // A run still training is stopped first, so no worker writes into a folder that is being removed.

@@ -12,6 +12,7 @@ import { DatasetDetailSchema, ImportOptionsSchema, SampleRowSchema } from './dat
 import { EvalRecordsPageSchema, EvaluationInfoSchema, RunDetailSchema, TrainRequestSchema } from './run';
 import { EvalResultSchema } from './eval';
 import { OperatingCurveSchema, ScanInfoSchema, ScanResultRowSchema } from './scan';
+import { ExplainResultSchema, InspectQuerySchema, InspectRowSchema } from './inspect';
 
 const Empty = z.object({}).strict();
 const JobStarted = z.object({ jobId: z.string() });
@@ -130,6 +131,24 @@ export const operations = {
       })
       .strict(),
     response: EvalRecordsPageSchema,
+  },
+  /** Rows of an evaluated dataset with every selected model's prediction: filtered, sorted, a page at a time. */
+  'inspect.query': {
+    request: InspectQuerySchema,
+    response: z.object({ total: z.number().int(), rows: z.array(InspectRowSchema), classes: z.array(z.string()) }),
+  },
+  /** Why each model decided as it did on one record (or one URL): attributions and nearest training records. */
+  'inspect.explain': {
+    request: z
+      .object({
+        runIds: z.array(Id).min(1).max(8),
+        datasetId: Id.optional(),
+        row: z.number().int().min(0).optional(),
+        text: z.string().min(1).max(4096).optional(),
+        neighbours: z.number().int().min(0).max(50).default(5),
+      })
+      .strict(),
+    response: ExplainResultSchema,
   },
   /** McNemar and paired bootstrap intervals for two evaluations of the same rows; the result is the job's. */
   'compare.start': {

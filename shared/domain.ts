@@ -22,7 +22,7 @@ export const BackendInfoSchema = z.object({
 });
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 
-export const JobKindSchema = z.enum(['probe', 'benchmark', 'import', 'train', 'eval', 'compare', 'scan']);
+export const JobKindSchema = z.enum(['probe', 'benchmark', 'import', 'train', 'eval', 'compare', 'scan', 'explain']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
@@ -118,5 +118,7 @@ export const RunRowSchema = z.object({
   wallMs: z.number().optional(),
   testAccuracy: z.number().nullable(),
   tags: z.array(z.string()),
+  note: z.string(),
+  datasetName: z.string().nullable(),
 });
 export type RunRow = z.infer<typeof RunRowSchema>;

@@ -7,6 +7,8 @@ export function auc(scores: ArrayLike<number>, positive: ArrayLike<number>, n = 
   for (let i = 0; i < n; i++) if (positive[i]) np++;
   const nn = n - np;
   if (np === 0 || nn === 0) return NaN;
+  const w = gridWins(scores, positive, n);
+  if (w >= 0) return w / (np * nn);
   const pos = new Float64Array(np);
   const neg = new Float64Array(nn);
   let a = 0;
@@ -29,6 +31,57 @@ export function auc(scores: ArrayLike<number>, positive: ArrayLike<number>, n = 
     wins += lo + (hi - lo) / 2;
   }
   return wins / (np * nn);
+}
+
+/**
+ * The `wins` of auc() by counting instead of sorting, when every score is NaN or a point k / 10^d
+ * (0 ≤ k < 2^16, d ≤ 3): small counts and rates, i.e. most tabular columns. Returns -1 otherwise.
+ * Exact: wins is a sum of halves either way, so the result has the same bits as the sorting path.
+ */
+function gridWins(scores: ArrayLike<number>, positive: ArrayLike<number>, n: number): number {
+  let scale = 1;
+  for (let i = 0; i < n; i++) {
+    const v = scores[i];
+    if (v !== v) continue;
+    if (!(v >= 0 && v < 65536)) return -1;
+    // v is the double nearest k / scale; raising the scale keeps that true for the values already seen.
+    while (Math.round(v * scale) / scale !== v) {
+      if (scale === 1000) return -1;
+      scale *= 10;
+    }
+  }
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const v = scores[i];
+    if (v === v) {
+      const k = Math.round(v * scale);
+      if (k > max) max = k;
+    }
+  }
+  if (max >= 1 << 17) return -1;
+  const pos = new Float64Array(max + 1);
+  const neg = new Float64Array(max + 1);
+  // NaN scores rank lowest (auc maps them to -Infinity).
+  let nanPos = 0;
+  let nanNeg = 0;
+  for (let i = 0; i < n; i++) {
+    const v = scores[i];
+    if (v !== v) {
+      if (positive[i]) nanPos++;
+      else nanNeg++;
+      continue;
+    }
+    const k = Math.round(v * scale);
+    if (positive[i]) pos[k]++;
+    else neg[k]++;
+  }
+  let wins = nanPos * (nanNeg / 2);
+  let below = nanNeg;
+  for (let k = 0; k <= max; k++) {
+    if (pos[k]) wins += pos[k] * (below + neg[k] / 2);
+    below += neg[k];
+  }
+  return wins;
 }
 
 /** Radix histogram, kept zeroed between calls. */

@@ -82,6 +82,34 @@ export class CodedBatch {
     this.be[r] = e;
   }
 
+  /**
+   * When the line at body[s] is byte-identical to the line of row r - 1 (same chunk), copies that row
+   * to row r and returns the line's end; -1 otherwise. The same bytes always parse to the same row,
+   * and KDD files repeat the previous line about 45% of the time.
+   */
+  repeat(body: Buffer, bodyIdx: number, s: number, r: number): number {
+    if (r === 0 || this.bi[r - 1] !== bodyIdx) return -1;
+    const ps = this.bs[r - 1];
+    const len = this.be[r - 1] - ps;
+    const e = s + len;
+    const L = body.length;
+    if (e > L || (e < L && body[e] !== 10)) return -1;
+    for (let j = 0; j < len; j++) if (body[s + j] !== body[ps + j]) return -1;
+    const q = r - 1;
+    const x = this.x;
+    for (let k = r * N_NUM, j = q * N_NUM; j < r * N_NUM; k++, j++) x[k] = x[j];
+    if (this.t !== x) {
+      const t = this.t;
+      for (let k = r * N_NUM, j = q * N_NUM; j < r * N_NUM; k++, j++) t[k] = t[j];
+    }
+    for (let k = 0; k < N_CAT; k++) this.cat[r * N_CAT + k] = this.cat[q * N_CAT + k];
+    this.label[r] = this.label[q];
+    this.hi[r] = this.hi[q];
+    this.lo[r] = this.lo[q];
+    this.diff[r] = this.diff[q];
+    return e;
+  }
+
   /** Row r's line exactly as the string path would give it (DataRecord.raw). */
   text(r: number): string {
     return lineItem(this.bodies[this.bi[r]], this.bs[r], this.be[r], 0, 0).text;
@@ -126,7 +154,8 @@ export class KddScanner implements LineSink {
       n++;
       if (b.n === b.cap) b.grow();
       const r = b.n;
-      let e = this.fast(body, s, L, r);
+      let e = b.repeat(body, bi, s, r);
+      if (e < 0) e = this.fast(body, s, L, r);
       if (e < 0) {
         e = body.indexOf(10, s);
         if (e < 0) e = L;

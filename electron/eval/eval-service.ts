@@ -44,7 +44,10 @@ export function startEvaluation(deps: EvalServiceDeps, req: OpParsedRequest<'eva
   const fraction = Number(run.params.validationFraction ?? 0.1);
   if (own && !(fraction > 0)) throw new ContractError('BAD_INPUT', `run '${run.id}' was trained on all of '${ds.name}': there are no held-out rows to score`);
   const split: EvalSplit = own
-    ? { kind: 'random-split', description: `random ${Math.round(fraction * 100)} % validation split of the training file ${ds.name} (not an official test set)` }
+    ? {
+        kind: 'random-split',
+        description: `random ${Math.round(fraction * 100)} % validation split (seed ${Number(run.params.seed ?? 42)}) of the training file ${ds.name} (not an official test set)`,
+      }
     : splitOf(ds.name, ds.sourcePath);
   const evalId = newId('ev');
   const runDir = path.join(workspace.dir, 'runs', run.id);

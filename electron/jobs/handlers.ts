@@ -5,6 +5,7 @@ import { trainJob } from '../train/train-job';
 import { evalJob } from '../eval/eval-job';
 import { compareJob } from '../eval/compare-job';
 import { scanJob } from '../scan/scan-job';
+import { explainJob } from '../explain/explain-job';
 import type { JobHandler } from './context';
 
 /** Kinds that never touch TF.js skip loading it (saves a second and tens of MB per import job). */
@@ -19,4 +20,5 @@ export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   eval: evalJob,
   compare: compareJob,
   scan: scanJob,
+  explain: explainJob,
 };

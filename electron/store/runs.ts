@@ -92,7 +92,9 @@ function latestAccuracy(db: Db, runId: string): number | null {
 }
 
 export function listRuns(db: Db): RunRow[] {
-  const rows = db.prepare('SELECT * FROM runs ORDER BY created_at DESC').all() as RunDbRow[];
+  const rows = db
+    .prepare('SELECT runs.*, datasets.name AS dataset_name FROM runs LEFT JOIN datasets ON datasets.id = runs.dataset_id ORDER BY runs.created_at DESC')
+    .all() as (RunDbRow & { dataset_name: string | null })[];
   return rows.map((r) => ({
     id: r.id,
     datasetId: r.dataset_id,
@@ -104,6 +106,8 @@ export function listRuns(db: Db): RunRow[] {
     ...(r.wall_ms !== null ? { wallMs: r.wall_ms } : {}),
     testAccuracy: latestAccuracy(db, r.id),
     tags: r.tags ? r.tags.split(',') : [],
+    note: r.note,
+    datasetName: r.dataset_name,
   }));
 }
 

@@ -77,7 +77,9 @@ export function startTraining(deps: TrainServiceDeps, req: OpParsedRequest<'trai
       throw new ContractError('BAD_INPUT', `'${def.id}' reads ${def.family}, but '${dataset.name}' holds ${dataset.kind === 'text' ? 'character sequences' : 'records'}`);
     }
     try {
-      checkTrainParams(resolveParams(def, req.params as never));
+      const resolved = resolveParams(def, req.params as never);
+      // Baselines that are not gradient-trained carry placeholder loop parameters; only tf.js models use them.
+      if (def.engine === 'tfjs') checkTrainParams(resolved);
     } catch (e) {
       throw new ContractError('BAD_INPUT', `${def.id}: ${(e as Error).message}`);
     }

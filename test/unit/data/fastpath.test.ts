@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { TabularFitter, importFile, importToCache, openDataset, readCache, readRecords } from '../../../electron/data';
+import { TabularFitter, auc, importFile, importToCache, openDataset, readCache, readRecords } from '../../../electron/data';
 import { hash53 } from '../../../electron/data/auc';
 import { data, tmpDir } from './helpers';
 
@@ -88,5 +88,36 @@ test('byte path and record path give the same summary statistics and encoded fea
     const c = await importToCache(p, path.join(dir, `cache-${scaling}`), { scaling, labels: { mode: 'attack' } });
     assert.deepEqual((await readCache(c.cachePath)).features, out);
     assert.deepEqual(c.summary, { ...fast.summary });
+  }
+});
+
+test('auc: counting path (small counts / rates), radix path and the pairwise definition agree exactly', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  const gens: Array<() => number> = [
+    () => Math.floor(rnd() * 6),
+    () => Math.round(rnd() * 100) / 100,
+    () => (rnd() < 0.2 ? NaN : Math.round(rnd() * 1000) / 1000),
+    () => rnd() * 1e6 - 5e5,
+    () => Math.floor(rnd() * 200_000),
+  ];
+  for (const g of gens) {
+    for (const n of [40, 700]) {
+      const s = Float64Array.from({ length: n }, g);
+      const p = Uint8Array.from({ length: n }, () => (rnd() < 0.4 ? 1 : 0));
+      let wins = 0;
+      let np = 0;
+      for (let i = 0; i < n; i++) {
+        if (!p[i]) continue;
+        np++;
+        const a = s[i] !== s[i] ? -Infinity : s[i];
+        for (let j = 0; j < n; j++) {
+          if (p[j]) continue;
+          const b = s[j] !== s[j] ? -Infinity : s[j];
+          wins += b < a ? 1 : b === a ? 0.5 : 0;
+        }
+      }
+      assert.equal(auc(s, p), wins / (np * (n - np)));
+    }
   }
 });

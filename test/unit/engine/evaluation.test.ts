@@ -43,7 +43,7 @@ test('evaluations are listed per run with their split; the training file scores 
   await finished(jobId);
   const { info, result } = await call('evals.get', { evalId });
   assert.equal(info.split.kind, 'random-split');
-  assert.match(info.split.description, /random 10 % validation split of the training file KDDTest-21\.txt \(not an official test set\)/);
+  assert.match(info.split.description, /random 10 % validation split \(seed 42\) of the training file KDDTest-21\.txt \(not an official test set\)/);
   assert.equal(result.rows, 1_185);
   assert.deepEqual([...result.classes].sort(), ['attack', 'normal']);
   assert.equal((await call('evals.list', { runIds: [runA] })).length, 2);

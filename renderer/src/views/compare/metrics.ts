@@ -1,0 +1,125 @@
+import type { EvalResult } from '../../../../shared/eval';
+
+export interface MetricColumn {
+  key: string;
+  label: string;
+  /** Header group in the table (Averages, IDS rates, Ranking, a class name). */
+  group: string;
+  better: 'high' | 'low';
+  format: 'pct' | 'dec';
+  help: string;
+  get(r: EvalResult): number | null;
+  /** Why the value is null, shown on hover. */
+  reason?(r: EvalResult): string | null;
+}
+
+function tprAt(r: EvalResult, target: number) {
+  return r.tprAtFpr.points.find((p) => Math.abs(p.targetFpr - target) < 1e-12);
+}
+
+function tprColumn(target: number, label: string): MetricColumn {
+  return {
+    key: `tprAt${label.replace(/\W/g, '')}`,
+    label: `@ ${label}`,
+    group: 'TPR at FPR',
+    better: 'high',
+    format: 'pct',
+    help: `Highest detection rate reachable with at most ${label} of normal rows flagged (binary curve, or attack vs normal)`,
+    get: (r) => tprAt(r, target)?.tpr ?? null,
+    reason: (r) => r.tprAtFpr.reason ?? (tprAt(r, target) ? null : `not computed at ${label}`),
+  };
+}
+
+export const OVERALL_COLUMNS: MetricColumn[] = [
+  { key: 'accuracy', label: 'Accuracy', group: 'Overall', better: 'high', format: 'pct', help: 'Share of rows whose arg-max class is right', get: (r) => r.accuracy },
+  { key: 'macroPrecision', label: 'P', group: 'Macro', better: 'high', format: 'pct', help: 'Macro precision: unweighted mean over classes', get: (r) => r.macro.precision },
+  { key: 'macroRecall', label: 'R', group: 'Macro', better: 'high', format: 'pct', help: 'Macro recall: unweighted mean over classes', get: (r) => r.macro.recall },
+  { key: 'macroF1', label: 'F1', group: 'Macro', better: 'high', format: 'pct', help: 'Macro F1: unweighted mean of per-class F1', get: (r) => r.macro.f1 },
+  { key: 'weightedPrecision', label: 'P', group: 'Weighted', better: 'high', format: 'pct', help: 'Support-weighted precision', get: (r) => r.weighted.precision },
+  { key: 'weightedRecall', label: 'R', group: 'Weighted', better: 'high', format: 'pct', help: 'Support-weighted recall', get: (r) => r.weighted.recall },
+  { key: 'weightedF1', label: 'F1', group: 'Weighted', better: 'high', format: 'pct', help: 'Support-weighted F1', get: (r) => r.weighted.f1 },
+  {
+    key: 'detectionRate',
+    label: 'Detection',
+    group: 'IDS rates',
+    better: 'high',
+    format: 'pct',
+    help: 'Attack rows predicted as any attack',
+    get: (r) => r.detectionRate,
+    reason: (r) => (r.normalClass === null ? 'no normal class' : 'no attack rows'),
+  },
+  {
+    key: 'falseAlarmRate',
+    label: 'False alarm',
+    group: 'IDS rates',
+    better: 'low',
+    format: 'pct',
+    help: 'Normal rows predicted as any attack (lower is better)',
+    get: (r) => r.falseAlarmRate,
+    reason: (r) => (r.normalClass === null ? 'no normal class' : 'no normal rows'),
+  },
+  {
+    key: 'auc',
+    label: 'AUC',
+    group: 'Ranking',
+    better: 'high',
+    format: 'dec',
+    help: 'Area under the ROC curve (binary curve, or macro mean of one-vs-rest curves)',
+    get: (r) => r.roc.auc,
+    reason: (r) => r.roc.reason,
+  },
+  {
+    key: 'averagePrecision',
+    label: 'AP',
+    group: 'Ranking',
+    better: 'high',
+    format: 'dec',
+    help: 'Average precision (binary curve, or macro mean of one-vs-rest curves)',
+    get: (r) => r.pr.averagePrecision,
+    reason: (r) => r.pr.reason,
+  },
+  tprColumn(0.001, '0.1 %'),
+  tprColumn(0.01, '1 %'),
+];
+
+/** Recall and F1 of each class, in the order the runs predict them. */
+export function perClassColumns(classes: string[]): MetricColumn[] {
+  return classes.flatMap((label): MetricColumn[] => {
+    const of = (r: EvalResult) => r.perClass.find((c) => c.label === label);
+    return [
+      { key: `recall:${label}`, label: 'Recall', group: label, better: 'high', format: 'pct', help: `Recall of ${label}`, get: (r) => of(r)?.recall ?? null, reason: () => `no class ${label}` },
+      { key: `f1:${label}`, label: 'F1', group: label, better: 'high', format: 'pct', help: `F1 of ${label}`, get: (r) => of(r)?.f1 ?? null, reason: () => `no class ${label}` },
+    ];
+  });
+}
+
+/** Union of the classes of several results, first-seen order. */
+export function classesOf(results: EvalResult[]): string[] {
+  const out: string[] = [];
+  for (const r of results) for (const c of r.classes) if (!out.includes(c)) out.push(c);
+  return out;
+}
+
+/** Indexes holding the best value (ties all win); empty with fewer than two values to compare. */
+export function bestIndexes(values: (number | null)[], better: 'high' | 'low'): Set<number> {
+  const defined = values.filter((v): v is number => v !== null);
+  if (defined.length < 2) return new Set();
+  const best = better === 'high' ? Math.max(...defined) : Math.min(...defined);
+  // Values printed identically are a tie: 4 decimals is finer than the displayed precision.
+  return new Set(values.flatMap((v, i) => (v !== null && Math.abs(v - best) < 5e-5 ? [i] : [])));
+}
+
+export function formatMetric(v: number | null, format: 'pct' | 'dec'): string {
+  if (v === null) return '—';
+  return format === 'pct' ? `${(v * 100).toFixed(2)} %` : v.toFixed(4);
+}
+
+export function groupsOf(columns: MetricColumn[]): { group: string; span: number }[] {
+  const out: { group: string; span: number }[] = [];
+  for (const c of columns) {
+    const last = out[out.length - 1];
+    if (last && last.group === c.group) last.span++;
+    else out.push({ group: c.group, span: 1 });
+  }
+  return out;
+}

@@ -165,7 +165,8 @@ async function main(): Promise<void> {
           for (const k of Object.keys(pt)) pt[k].push(t[k]);
           line.push(`torch t1 ${t['1'].toFixed(0)} t2 ${t['2'].toFixed(0)}`);
         }
-        console.log(`  ${w.id} run ${i + 1}/${reps}: ${line.join(', ')} samples/s`);
+        // Other users share the machine: the 1-minute load average says how contended this run was.
+        console.log(`  ${w.id} run ${i + 1}/${reps}: ${line.join(', ')} samples/s  (load ${os.loadavg()[0].toFixed(1)})`);
       }
       const dtMed = replicaCounts.map((r) => [r, median(dt.get(r)!)] as const);
       const bestDt = dtMed.reduce((a, b) => (b[1] > a[1] ? b : a));

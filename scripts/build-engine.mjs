@@ -19,6 +19,7 @@ await build({
     start: 'electron/start.ts',
     cli: 'electron/cli/index.ts',
     'job-worker': 'electron/jobs/worker.ts',
+    'train-replica': 'electron/train/parallel/replica-worker.ts',
     main: 'electron/main.ts',
   },
   external: ['electron'],

@@ -1,6 +1,8 @@
 import { DataError } from './errors';
 import { isNumberToken, quoteOpen, splitCsv } from './csvline';
 import { KDD_CATEGORICAL, KDD_FEATURES } from './kdd';
+import { normalizeDomain } from './domain';
+import { stripPublicSuffix } from './publicsuffix';
 import { LABEL_HEADERS, type Layout } from './sniff';
 import type { ColumnSpec, DatasetSchema, ImportOptions } from './types';
 
@@ -35,6 +37,9 @@ export function createParser(file: string, layout: Layout, opts: ImportOptions):
     case 'urls':
     case 'domains':
       return textParser(file, layout, opts);
+    case 'zeek-behaviour':
+      // Grouped into tuples by behaviourreader.ts; a per-line parser cannot express that.
+      throw new DataError(file, undefined, "'zeek-behaviour' is read by the behaviour reader, not a line parser");
   }
 }
 
@@ -261,7 +266,16 @@ function textParser(file: string, layout: Layout, opts: ImportOptions): RowParse
   }
   const metaIdx = names.map((_, i) => i).filter((i) => i !== layout.textColumn && i !== labelIdx && !single);
   const labelSource = labelIdx >= 0 ? names[labelIdx] : opts.fixedLabel !== undefined ? 'fixed' : undefined;
-  const norm = domains ? (s: string) => s.trim().toLowerCase().replace(/\.$/, '') : (s: string) => s.trim();
+  // The encoder cuts the suffix (charseq.ts); the key gets the same cut so duplicates count what the model sees.
+  const cutSuffix = domains && opts.text?.stripPublicSuffix === true;
+  const finish = (value: string, row: ParsedRow): ParsedRow | string => {
+    if (!domains) return value.length === 0 ? 'empty URL' : row;
+    const d = normalizeDomain(value);
+    if (typeof d !== 'string') return d.error;
+    row.text = d;
+    row.key = cutSuffix ? stripPublicSuffix(d) : d;
+    return row;
+  };
   return {
     schema: {
       format: layout.format,
@@ -284,13 +298,13 @@ function textParser(file: string, layout: Layout, opts: ImportOptions): RowParse
           if (!Array.isArray(f)) return f.error;
           value = f.join(',');
         } else value = text;
-        value = norm(value);
+        value = value.trim();
         row = { text: value, key: value };
       } else {
         const f = splitCsv(text);
         if (!Array.isArray(f)) return f.error;
         if (f.length !== names.length) return `expected ${names.length} comma-separated fields, got ${f.length}`;
-        value = norm(f[layout.textColumn]);
+        value = f[layout.textColumn].trim();
         row = { text: value, key: value };
         if (labelIdx >= 0) row.label = f[labelIdx].trim();
         if (metaIdx.length) {
@@ -298,13 +312,7 @@ function textParser(file: string, layout: Layout, opts: ImportOptions): RowParse
           for (const i of metaIdx) row.meta[names[i]] = f[i];
         }
       }
-      if (value.length === 0) return domains ? 'empty domain' : 'empty URL';
-      if (domains && !isDomainText(value)) return `not a domain name: "${value.slice(0, 60)}"`;
-      return row;
+      return finish(value, row);
     },
   };
-}
-
-function isDomainText(s: string): boolean {
-  return /^[\x21-\x7e]+$/.test(s) && !s.includes('/');
 }

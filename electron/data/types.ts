@@ -1,7 +1,7 @@
 import type { FeaturizerJSON } from './featurize';
 import type { LabelEncoderJSON, LabelMode } from './labels';
 
-export type FormatName = 'kdd99' | 'nsl-kdd' | 'csv' | 'zeek' | 'urls' | 'domains';
+export type FormatName = 'kdd99' | 'nsl-kdd' | 'csv' | 'zeek' | 'urls' | 'domains' | 'zeek-behaviour';
 
 /** 'strict' throws DataError on the first bad line; 'lenient' skips it and reports it in the summary. */
 export type ErrorMode = 'strict' | 'lenient';
@@ -33,7 +33,7 @@ export interface ColumnSpec {
 export interface DatasetSchema {
   format: FormatName;
   kind: 'tabular' | 'text';
-  textKind?: 'url' | 'domain';
+  textKind?: 'url' | 'domain' | 'behaviour';
   /** Feature columns (tabular only), in the order of DataRecord.values. */
   columns: ColumnSpec[];
   /** Where labels come from: a column name, 'fixed' (options.fixedLabel) or undefined (unlabelled). */
@@ -82,6 +82,12 @@ export interface TextOptions {
   truncate?: 'left' | 'right';
   /** Remove a leading scheme (`http://`, `https://`, any `x://`) and then a leading `www.`. Default false. */
   stripScheme?: boolean;
+  /**
+   * Domains: cut the public suffix (`mail.example.co.uk` → `mail.example`) and a leading `www.`, so a
+   * model cannot learn the TLD instead of the name. Applied by the encoder (so scans and free-text
+   * explanations get the same cut). Default false.
+   */
+  stripPublicSuffix?: boolean;
 }
 
 export interface LabelOptions {
@@ -117,4 +123,39 @@ export interface ImportOptions {
   maxMalformedExamples?: number;
   /** Default 0.9. */
   shortcutThreshold?: number;
+  /** 'zeek-behaviour' only: thresholds of the Stratosphere letters and the tuple label rule. */
+  behaviour?: BehaviourOptions;
+}
+
+/** See docs/behaviour-letters.md; every field defaults to the Stratosphere value (behaviour.ts DEFAULT_THRESHOLDS). */
+export interface BehaviourOptions {
+  thresholds?: Partial<BehaviourThresholds>;
+  /**
+   * How a 4-tuple gets one label from its flows' labels. 'any-malicious' (default): malicious as soon as
+   * one flow is not benign and not dropped (a single C&C flow makes the tuple malicious behaviour);
+   * otherwise benign if any flow is benign; otherwise the most common label. 'majority': the most common
+   * label among flows whose label is not in labels.drop (ties go to the non-benign label), else the most common.
+   */
+  labelRule?: 'any-malicious' | 'majority';
+  /** Flows kept per tuple in the raw JSON line shown by Inspect (the string itself is never cut here). Default 1000. */
+  maxFlowsInRaw?: number;
+}
+
+export interface BehaviourThresholds {
+  /** Periodicity: TD = max(T1,T2)/min(T1,T2); TD ≤ tt1 strong periodic, < tt2 weak periodic, < tt3 weak non-periodic, else strong non-periodic. */
+  tt1: number;
+  tt2: number;
+  tt3: number;
+  /** Duration (seconds): ≤ td1 short, ≤ td2 medium, else long. */
+  td1: number;
+  td2: number;
+  /** Size (total IP bytes, both directions): ≤ ts1 small, ≤ ts2 medium, else large. */
+  ts1: number;
+  ts2: number;
+  /** Time-difference symbols (seconds): ≤ t1 '.', ≤ t2 ',', ≤ t3 '+', ≤ timeout '*', else one '0' per full timeout (at most maxZeros). */
+  t1: number;
+  t2: number;
+  t3: number;
+  timeout: number;
+  maxZeros: number;
 }

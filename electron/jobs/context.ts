@@ -13,6 +13,8 @@ export interface JobContext {
   jobId: string;
   kind: JobKind;
   workspaceDir: string;
+  /** Jobs running when this one started, itself included. */
+  runningJobs: number;
   /** Undefined for jobs that do not use TF.js (see JOBS_WITHOUT_TF). */
   backend: BackendInfo | undefined;
   /** Throttled; pass force for milestones (an epoch end) that must reach the UI. */
@@ -29,6 +31,7 @@ export function createJobContext(opts: {
   jobId: string;
   kind: JobKind;
   workspaceDir: string;
+  runningJobs: number;
   backend: BackendInfo | undefined;
   post: (update: ProgressUpdate) => void;
   isCancelled: () => boolean;
@@ -38,6 +41,7 @@ export function createJobContext(opts: {
     jobId: opts.jobId,
     kind: opts.kind,
     workspaceDir: opts.workspaceDir,
+    runningJobs: opts.runningJobs,
     backend: opts.backend,
     progress(update, force = false) {
       const now = Date.now();

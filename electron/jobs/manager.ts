@@ -133,6 +133,7 @@ export class JobManager {
       kind: entry.info.kind,
       input: entry.input,
       workspaceDir: this.opts.workspaceDir,
+      runningJobs: this.running,
       cancelBuffer,
       ...(this.opts.backendOverride ? { backendOverride: this.opts.backendOverride } : {}),
     };

@@ -7,6 +7,8 @@ export interface JobWorkerData {
   input: unknown;
   workspaceDir: string;
   backendOverride?: string;
+  /** Jobs running when this one started (itself included): a job alone on the machine may use every core. */
+  runningJobs: number;
   /** Int32Array[0] = 1 asks the job to stop; shared memory lets a busy synchronous loop see it at once. */
   cancelBuffer?: SharedArrayBuffer;
 }

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       jobId: data.jobId,
       kind: data.kind,
       workspaceDir: data.workspaceDir,
+      runningJobs: data.runningJobs,
       backend,
       post: (progress) => port.post({ type: 'progress', progress }),
       isCancelled,

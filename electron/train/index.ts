@@ -19,3 +19,4 @@ export { TfClassifier, type DeepTriageMeta } from './tf-classifier';
 export { splitDataset, stratifiedSplit } from './split';
 export { classWeights } from './class-weights';
 export { TRAIN_DEFAULTS, resolveParams } from './params';
+export { trainParallel, type TrainParallelOptions } from './parallel';

@@ -5,7 +5,8 @@ import { evaluateOnCache, readLabelledRows } from '../eval/run-eval';
 import type { EvalResult, EvalSplit } from '../../shared/eval';
 import { JobCancelledError, type JobHandler } from '../jobs/context';
 import { writeRunModel } from './run-files';
-import { trainModel } from './train-model';
+import os from 'node:os';
+import { trainParallel } from './parallel';
 
 export interface TrainJobInput {
   runId: string;
@@ -37,7 +38,8 @@ export const trainJob: JobHandler = async (raw, ctx) => {
   ctx.progress({ fraction: 0, message: 'loading encoded data' }, true);
   const data = await readLabelledRows(input.trainCache);
   ctx.throwIfCancelled();
-  const result = await trainModel({
+  const result = await trainParallel({
+    replicas: replicasFor(input.params, ctx.runningJobs, ctx.backend?.name),
     modelId: input.modelId,
     x: data.x,
     y: data.y,
@@ -101,4 +103,16 @@ export const trainJob: JobHandler = async (raw, ctx) => {
 /** JSON has no NaN: a diverged epoch is stored as null. */
 function finite(v: number | null): number | null {
   return v === null || !Number.isFinite(v) ? null : v;
+}
+
+/**
+ * Data-parallel replicas use the cores the single-threaded wasm backend leaves idle — but only when this
+ * job has the machine to itself: with another job running, two replicas measured slower than one.
+ * `replicas` in the run's parameters overrides the choice.
+ */
+export function replicasFor(params: Partial<Hyperparams>, runningJobs: number, backend: string | undefined): number {
+  const asked = params.replicas;
+  if (typeof asked === 'number' && Number.isInteger(asked) && asked >= 1) return Math.min(asked, 8);
+  if (backend !== 'wasm' || runningJobs > 1) return 1;
+  return Math.max(1, Math.min(2, os.availableParallelism()));
 }

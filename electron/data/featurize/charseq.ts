@@ -1,3 +1,5 @@
+import { stripPublicSuffix } from '../publicsuffix';
+
 export const CHAR_VOCAB_SIZE = 97;
 
 /**
@@ -13,19 +15,27 @@ export interface CharSeqJSON {
   truncate: 'left' | 'right';
   /** Removes a leading `scheme://` and then a leading `www.` (one switch: both are shortcut-prone). */
   stripScheme: boolean;
+  /** Domains: cut the public suffix and a leading `www.` (publicsuffix.ts). Absent = false (older encoders). */
+  stripPublicSuffix?: boolean;
   padding: 'right';
 }
 
-export function charSeqSpec(opts: { maxLength?: number; truncate?: 'left' | 'right'; stripScheme?: boolean }, textKind: 'url' | 'domain'): CharSeqJSON {
-  const maxLength = opts.maxLength ?? (textKind === 'url' ? 75 : 64);
+/** Defaults per text kind: URLs 75 keeping the start, domains 64 keeping the end (the TLD), behaviour strings 100 keeping the start. */
+export function charSeqSpec(
+  opts: { maxLength?: number; truncate?: 'left' | 'right'; stripScheme?: boolean; stripPublicSuffix?: boolean },
+  textKind: 'url' | 'domain' | 'behaviour',
+): CharSeqJSON {
+  const maxLength = opts.maxLength ?? (textKind === 'url' ? 75 : textKind === 'behaviour' ? 100 : 64);
   if (!Number.isInteger(maxLength) || maxLength < 1) throw new Error(`maxLength must be a positive integer, got ${maxLength}`);
   return {
     kind: 'charseq',
     version: 1,
     vocabSize: CHAR_VOCAB_SIZE,
     maxLength,
-    truncate: opts.truncate ?? (textKind === 'url' ? 'right' : 'left'),
+    truncate: opts.truncate ?? (textKind === 'domain' ? 'left' : 'right'),
     stripScheme: opts.stripScheme ?? false,
+    // Only written when on, so encoders fitted before the option existed keep the same JSON.
+    ...(opts.stripPublicSuffix && textKind === 'domain' ? { stripPublicSuffix: true } : {}),
     padding: 'right',
   };
 }
@@ -42,7 +52,8 @@ export class CharSeqEncoder {
   }
 
   prepare(text: string): string {
-    const t = this.json.stripScheme ? stripUrlScheme(text) : text;
+    let t = this.json.stripScheme ? stripUrlScheme(text) : text;
+    if (this.json.stripPublicSuffix) t = stripPublicSuffix(t.trim().toLowerCase().replace(/\.$/, ''));
     if (t.length <= this.dim) return t;
     return this.json.truncate === 'right' ? t.slice(0, this.dim) : t.slice(t.length - this.dim);
   }

@@ -21,12 +21,17 @@ export interface InspectDeps {
 class InspectCache {
   private readonly indexes = new Map<string, Promise<InspectIndex>>();
   private readonly searches = new Map<string, Promise<Uint8Array>>();
+  private readonly results = new Map<string, Promise<Int32Array>>();
 
   index(key: string, build: () => Promise<InspectIndex>): Promise<InspectIndex> {
     return remember(this.indexes, key, build, 3);
   }
   search(key: string, run: () => Promise<Uint8Array>): Promise<Uint8Array> {
     return remember(this.searches, key, run, 8);
+  }
+  /** Filtered, sorted row lists: paging through one query must not re-filter and re-sort 300k rows per page. */
+  rows(key: string, run: () => Promise<Int32Array>): Promise<Int32Array> {
+    return remember(this.results, key, run, 8);
   }
 }
 
@@ -64,20 +69,23 @@ export async function inspectQuery(deps: InspectDeps, q: OpParsedRequest<'inspec
     if (i < 0) throw new ContractError('BAD_INPUT', `${what} '${name}' is not one of [${classes.join(', ')}]`);
     return i;
   };
-  const search = q.search ? await cache.search(`${ds.id}|${q.search}`, () => searchRaw(idx, q.search!)) : undefined;
-  const rows = queryRows(idx, {
-    trueClass: cls(q.trueClass, 'true class'),
-    predClass: cls(q.predClass, 'predicted class'),
-    by: q.by,
-    misclassified: q.misclassified,
-    disagree: q.disagree,
-    minConfidence: q.minConfidence,
-    maxConfidence: q.maxConfidence,
-    ...(search ? { search } : {}),
-    sort: q.sort,
-    descending: q.descending,
+  const { offset, limit, ...filterKey } = q;
+  const rows = await cache.rows(JSON.stringify(filterKey), async () => {
+    const search = q.search ? await cache.search(`${ds.id}|${q.search}`, () => searchRaw(idx, q.search!)) : undefined;
+    return queryRows(idx, {
+      trueClass: cls(q.trueClass, 'true class'),
+      predClass: cls(q.predClass, 'predicted class'),
+      by: q.by,
+      misclassified: q.misclassified,
+      disagree: q.disagree,
+      minConfidence: q.minConfidence,
+      maxConfidence: q.maxConfidence,
+      ...(search ? { search } : {}),
+      sort: q.sort,
+      descending: q.descending,
+    });
   });
-  return { total: rows.length, rows: toInspectRows(idx, rows.subarray(q.offset, q.offset + q.limit)), classes };
+  return { total: rows.length, rows: toInspectRows(idx, rows.subarray(offset, offset + limit)), classes };
 }
 
 /** Runs the explanation in a worker (gradients and nearest neighbours are compute) and returns its result. */

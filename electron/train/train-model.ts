@@ -1,4 +1,4 @@
-import type { Classifier, Dataset, FitReport, Hyperparams, ModelSpec, Progress } from '../../models/types';
+import type { Classifier, Dataset, FitReport, Hyperparams, ModelDef, ModelSpec, Progress } from '../../models/types';
 import { getModel } from '../../models/registry';
 import { optionalInt, optionalNum, resolveParams } from './params';
 import { splitDataset } from './split';
@@ -31,31 +31,40 @@ export interface TrainResult extends FitReport {
   diverged: boolean;
 }
 
-function checkInputs(o: TrainModelOptions, family: 'records' | 'sequences'): Dataset {
+function checkInputs(o: TrainModelOptions, family: 'records' | 'sequences', who: string): Dataset {
   const rows = o.y.length;
-  if (rows === 0) throw new Error('trainModel: y is empty');
-  if (o.x.length % rows !== 0) throw new Error(`trainModel: x has ${o.x.length} values, not a whole number of ${rows} rows`);
+  if (rows === 0) throw new Error(`${who}: y is empty`);
+  if (o.x.length % rows !== 0) throw new Error(`${who}: x has ${o.x.length} values, not a whole number of ${rows} rows`);
   const cols = o.x.length / rows;
-  if (family === 'sequences' && !(o.x instanceof Int32Array)) throw new Error(`trainModel: '${o.modelId}' reads sequences; x must be an Int32Array of char ids`);
-  if (family === 'records' && !(o.x instanceof Float32Array)) throw new Error(`trainModel: '${o.modelId}' reads records; x must be a Float32Array`);
-  if (!Number.isInteger(o.numClasses) || o.numClasses < 2) throw new Error(`trainModel: numClasses must be an integer >= 2, got ${o.numClasses}`);
+  if (family === 'sequences' && !(o.x instanceof Int32Array)) throw new Error(`${who}: '${o.modelId}' reads sequences; x must be an Int32Array of char ids`);
+  if (family === 'records' && !(o.x instanceof Float32Array)) throw new Error(`${who}: '${o.modelId}' reads records; x must be a Float32Array`);
+  if (!Number.isInteger(o.numClasses) || o.numClasses < 2) throw new Error(`${who}: numClasses must be an integer >= 2, got ${o.numClasses}`);
   for (let i = 0; i < rows; i++) {
-    if (!(o.y[i] >= 0 && o.y[i] < o.numClasses)) throw new Error(`trainModel: y[${i}] = ${o.y[i]} is outside 0…${o.numClasses - 1}`);
+    if (!(o.y[i] >= 0 && o.y[i] < o.numClasses)) throw new Error(`${who}: y[${i}] = ${o.y[i]} is outside 0…${o.numClasses - 1}`);
   }
   if (family === 'records') {
     for (let i = 0; i < o.x.length; i++) {
-      if (!Number.isFinite(o.x[i])) throw new Error(`trainModel: x row ${Math.floor(i / cols)}, column ${i % cols} is ${o.x[i]}`);
+      if (!Number.isFinite(o.x[i])) throw new Error(`${who}: x row ${Math.floor(i / cols)}, column ${i % cols} is ${o.x[i]}`);
     }
   }
   return { x: o.x, y: o.y, rows, cols };
 }
 
-/** Builds the registry model, splits (stratified, seeded), trains, and returns the best checkpoint. */
-export async function trainModel(o: TrainModelOptions): Promise<TrainResult> {
-  const t0 = Date.now();
+export interface PreparedTraining {
+  def: ModelDef;
+  params: Hyperparams;
+  spec: ModelSpec;
+  split: { train: Dataset; val: Dataset | null };
+}
+
+/**
+ * What every training entry point does before fitting, so all of them accept and reject the same inputs:
+ * checks, effective hyperparameters, the model spec, and the stratified seeded validation split.
+ */
+export function prepareTraining(o: TrainModelOptions, who: string): PreparedTraining {
   const def = getModel(o.modelId);
   const params = resolveParams(def, o.params);
-  const data = checkInputs(o, def.family);
+  const data = checkInputs(o, def.family, who);
   const seed = optionalInt(params, 'seed', 42);
   const spec: ModelSpec = { numClasses: o.numClasses, params, seed };
   if (def.family === 'records') {
@@ -64,11 +73,17 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainResult> {
     let maxId = 0;
     for (let i = 0; i < data.x.length; i++) if (data.x[i] > maxId) maxId = data.x[i];
     const vocabSize = o.vocabSize ?? maxId + 1;
-    if (maxId >= vocabSize) throw new Error(`trainModel: char id ${maxId} is outside vocabSize ${vocabSize}`);
+    if (maxId >= vocabSize) throw new Error(`${who}: char id ${maxId} is outside vocabSize ${vocabSize}`);
     spec.vocabSize = Math.max(vocabSize, 2);
     spec.maxLen = data.cols;
   }
-  const split = splitDataset(data, optionalNum(params, 'validationFraction', 0.1), seed);
+  return { def, params, spec, split: splitDataset(data, optionalNum(params, 'validationFraction', 0.1), seed) };
+}
+
+/** Builds the registry model, splits (stratified, seeded), trains, and returns the best checkpoint. */
+export async function trainModel(o: TrainModelOptions): Promise<TrainResult> {
+  const t0 = Date.now();
+  const { def, params, spec, split } = prepareTraining(o, 'trainModel');
   const model: Classifier =
     def.engine === 'tfjs'
       ? new TfClassifier(def.build(spec), {

@@ -1,25 +1,12 @@
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { createEngine } from '../../../electron/engine';
-import { createRouter } from '../../../electron/router';
-import type { OpName, OpRequest, OpResponse } from '../../../shared/contract';
 import type { CompareResult } from '../../../shared/eval';
-import { SHARED_DATA, tempDir } from '../../helpers/temp';
+import { testEngine } from '../../helpers/engine';
+import { SHARED_DATA } from '../../helpers/temp';
 
-const engine = createEngine({ workspaceDir: tempDir(), transport: 'cli' });
-after(() => engine.close());
-const route = createRouter(engine.handlers);
-async function call<K extends OpName>(op: K, payload: OpRequest<K>): Promise<OpResponse<K>> {
-  const r = await route(op, payload);
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value as OpResponse<K>;
-}
-async function finished(jobId: string) {
-  const job = await engine.jobs.wait(jobId);
-  assert.equal(job.status, 'done', job.error);
-  return job.result;
-}
+const { call, route, done } = testEngine();
+const finished = async (jobId: string) => (await done(jobId)).result;
 
 let trainId = '';
 let testId = '';

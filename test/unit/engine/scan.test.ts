@@ -1,28 +1,14 @@
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { createEngine } from '../../../electron/engine';
-import { createRouter } from '../../../electron/router';
-import type { OpName, OpRequest, OpResponse } from '../../../shared/contract';
+import { testEngine } from '../../helpers/engine';
 import { tempDir } from '../../helpers/temp';
 import { benignUrl, maliciousUrl, trainingCsv } from '../../helpers/urls';
 
 const dir = tempDir();
-const engine = createEngine({ workspaceDir: path.join(dir, 'ws'), transport: 'cli' });
-after(() => engine.close());
-const route = createRouter(engine.handlers);
-async function call<K extends OpName>(op: K, payload: OpRequest<K>): Promise<OpResponse<K>> {
-  const r = await route(op, payload);
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value as OpResponse<K>;
-}
-async function done(jobId: string) {
-  const job = await engine.jobs.wait(jobId);
-  assert.equal(job.status, 'done', job.error);
-  return job;
-}
+const { engine, call, route, done } = testEngine(path.join(dir, 'ws'));
 
 let runId = '';
 

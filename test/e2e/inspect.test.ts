@@ -1,0 +1,190 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Download, Page } from 'playwright-core';
+import { createEngine } from '../../electron/engine';
+import { REPO_ROOT, SHARED_DATA, tempDir } from '../helpers/temp';
+import { maliciousUrl, trainingCsv } from '../helpers/urls';
+import { launchBrowser, shot, startWorkbench, watchErrors, type Workbench } from './harness';
+
+let wb: Workbench;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+let urlRunId: string;
+
+const KDD = path.join(SHARED_DATA, 'nsl-kdd');
+// Made at the top level: tempDir's cleanup registered inside before() would run as soon as that hook ends.
+const workspace = tempDir('dt-e2e-inspect-');
+const files = tempDir('dt-e2e-inspect-files-');
+
+before(async () => {
+  // Two record models scored on an official test file, through the CLI.
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'electron/cli/index.ts', 'train', '--train', path.join(KDD, 'KDDTrain+_20Percent.txt'), '--test', path.join(KDD, 'KDDTest-21.txt'),
+      '--model', 'dnn1,logreg', '--epochs', '2', '--batch', '256', '--workspace', workspace],
+    { cwd: REPO_ROOT, timeout: 240_000 },
+  );
+  // A small character model for URLs, through the engine in-process (the CLI has no flags for its sizes).
+  const engine = createEngine({ workspaceDir: workspace, transport: 'cli' });
+  const done = async (p: Promise<{ jobId: string }>) => {
+    const job = await engine.jobs.wait((await p).jobId);
+    assert.equal(job.status, 'done', job.error);
+    return job.result as { datasetId: string };
+  };
+  fs.writeFileSync(path.join(files, 'urls.csv'), trainingCsv(300));
+  const { datasetId } = await done(engine.handlers['datasets.import']({ path: path.join(files, 'urls.csv'), options: { format: 'auto', errors: 'lenient' } }));
+  const { runs } = await engine.handlers['train.start']({
+    datasetId,
+    modelIds: ['char-cnn'],
+    params: { epochs: 3, batchSize: 32, filters: 16, units: 32 },
+    tags: [],
+  });
+  assert.equal((await engine.jobs.wait(runs[0].jobId)).status, 'done');
+  urlRunId = runs[0].runId;
+  await engine.close();
+
+  wb = await startWorkbench(['--host-only'], {}, workspace);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  errors = watchErrors(page);
+});
+after(async () => {
+  await browser?.close();
+  await wb?.stop();
+});
+
+const totalOf = async () => Number(await page.getByTestId('inspect-total').getAttribute('data-total'));
+const row = (i: number) => page.getByTestId('inspect-table').locator(`.row[data-index="${i}"]`);
+
+async function explained(): Promise<void> {
+  await page.getByTestId('explain-panel').locator('[data-testid="model-why"]').first().waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="explain-panel"]')?.getAttribute('data-loading') === 'false', null, { timeout: 60_000 });
+}
+
+/** True label and the first model's prediction of the rendered row. */
+async function labelsOf(i: number): Promise<{ t: string; p: string; id: string }> {
+  const r = row(i);
+  await r.getByTestId('inspect-row').waitFor();
+  return {
+    id: await r.locator('.id').innerText(),
+    t: await r.locator('.true').innerText(),
+    p: await r.getByTestId('pred').first().innerText(),
+  };
+}
+
+test('misclassified records: open one, read probabilities and attributions, move with the keyboard, export', async () => {
+  await page.goto(`${wb.url}#/inspect`);
+  const select = page.getByTestId('dataset-select');
+  await select.waitFor();
+  const kdd = await select.locator('option', { hasText: 'KDDTest-21.txt' }).getAttribute('value');
+  await select.selectOption(kdd!);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pick-eval"]:checked').length === 2);
+  // Each evaluation shows where its rows come from.
+  assert.equal(await page.getByTestId('eval-picker').locator('[data-testid="split-badge"][data-split="official-test"]').count(), 2);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="inspect-total"]')?.getAttribute('data-total')) === 11850);
+
+  await page.getByTestId('filter-misclassified').check();
+  await page.waitForFunction(() => {
+    const n = Number(document.querySelector('[data-testid="inspect-total"]')?.getAttribute('data-total'));
+    return n > 0 && n < 11850;
+  });
+  const misclassified = await totalOf();
+  for (let i = 0; i < 5; i++) {
+    const l = await labelsOf(i);
+    assert.notEqual(l.t, l.p, `row ${i} is misclassified by the first model`);
+  }
+
+  const first = await labelsOf(0);
+  await row(0).getByTestId('inspect-row').click();
+  await explained();
+  const panel = page.getByTestId('explain-panel');
+  assert.match(await panel.locator('h2').innerText(), new RegExp(`Record ${first.id.replace(/[.+]/g, '\\$&')}$`));
+  assert.equal(await panel.getByTestId('true-label').innerText(), first.t);
+  assert.ok((await panel.getByTestId('raw-line').innerText()).split(',').length >= 42, 'the raw KDD line');
+  assert.ok((await panel.getByTestId('decoded-fields').locator('div').count()) >= 38, 'decoded fields');
+  // Both models' probabilities side by side: one cell per class and model, each a percentage.
+  const cells = panel.getByTestId('proba-cell');
+  assert.equal(await cells.count(), 2 * 5);
+  for (const t of await cells.allInnerTexts()) assert.match(t, /^\d+\.\d %$/);
+  // One attribution chart per model, top 15 features, labelled with the value and (numeric) training range.
+  const charts = panel.getByTestId('attribution-chart');
+  assert.equal(await charts.count(), 2);
+  assert.equal(await charts.first().getAttribute('data-bars'), '15');
+  const labels = await charts.first().getByTestId('attribution-bar').locator('.label').allInnerTexts();
+  assert.ok(labels.every((l) => /^\S+\s*= \S+/.test(l)), labels.join(' | '));
+  assert.ok(labels.some((l) => /\[\S+ … \S+\]/.test(l)), 'a numeric feature shows its training range');
+  assert.match(await panel.locator('[data-testid="model-why"][data-method="integrated-gradients"]').first().getByTestId('completeness').innerText(), /Σ attributions = -?\d+\.\d{4} vs f\(x\) − f\(baseline\) = -?\d+\.\d{4}/);
+  assert.equal(await panel.getByTestId('neighbour').count(), 5);
+  await shot(page, 'inspect-record');
+
+  // ↓ moves to the next filtered row and the panel follows it.
+  const second = await labelsOf(1);
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction((id) => document.querySelector('[data-testid="explain-panel"] h2')?.textContent === `Record ${id}`, second.id, { timeout: 30_000 });
+  await explained();
+  assert.equal(await row(1).getAttribute('class').then((c) => /selected/.test(c ?? '')), true);
+  assert.equal(await panel.getByTestId('true-label').innerText(), second.t);
+  await page.keyboard.press('k');
+  await page.waitForFunction((id) => document.querySelector('[data-testid="explain-panel"] h2')?.textContent === `Record ${id}`, first.id, { timeout: 30_000 });
+  await page.keyboard.press('Escape');
+  await panel.waitFor({ state: 'detached' });
+
+  const [dl] = (await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])) as [Download, unknown];
+  const csv = fs.readFileSync(await dl.path(), 'utf8').trim().split(/\r\n/);
+  assert.match(csv[0], /^row,record,true_label,dnn1_\w{6}_pred,dnn1_\w{6}_confidence,logreg_\w{6}_pred,logreg_\w{6}_confidence$/);
+  assert.equal(csv.length - 1, misclassified);
+  const cols = csv[1].split(',');
+  assert.equal(cols[1], first.id);
+  assert.notEqual(cols[2], cols[3]);
+  assert.deepEqual(errors, []);
+});
+
+test('a Compare-style deep link opens the evaluation filtered to one confusion cell', async () => {
+  const evalId = await page.locator('[data-testid="eval-option"][data-model="dnn1"]').getAttribute('data-eval-id');
+  // A cell that has rows: the first misclassified record's (true, predicted).
+  const cell = await labelsOf(0);
+  await page.goto(`${wb.url}#/inspect?eval=${evalId}&true=${cell.t}&pred=${cell.p}`);
+  // No helper functions inside page functions: tsx would wrap them in a __name() the page does not have.
+  await page.waitForFunction(
+    ({ t, p }) =>
+      (document.querySelector('[data-testid="filter-true"]') as HTMLSelectElement | null)?.value === t &&
+      (document.querySelector('[data-testid="filter-pred"]') as HTMLSelectElement | null)?.value === p,
+    cell,
+  );
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pick-eval"]:checked').length === 1);
+  await row(0).getByTestId('inspect-row').waitFor();
+  const total = await totalOf();
+  assert.ok(total > 0 && total < 11850);
+  for (let i = 0; i < Math.min(5, total); i++) {
+    const l = await labelsOf(i);
+    assert.deepEqual([l.t, l.p], [cell.t, cell.p]);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('a Scan-style deep link explains a URL with per-character shading; any URL can be typed in', async () => {
+  const url = maliciousUrl(424242);
+  await page.goto(`${wb.url}#/inspect?run=${urlRunId}&url=${encodeURIComponent(url)}`);
+  await explained();
+  const panel = page.getByTestId('explain-panel');
+  assert.equal(await panel.getByTestId('raw-line').innerText(), url);
+  const shading = panel.getByTestId('char-saliency');
+  const n = Number(await shading.getAttribute('data-chars'));
+  assert.ok(n >= 30, `${n} characters`);
+  const shaded = await shading.locator('.ch').evaluateAll((els) => els.filter((e) => (e as HTMLElement).style.background.startsWith('rgba')).length);
+  assert.ok(shaded > 0, 'some characters are shaded');
+  assert.equal(await page.getByTestId('url-input').inputValue(), url);
+  await shot(page, 'inspect-url');
+
+  await page.getByTestId('url-input').fill('news.example.com/articles/2010/story-7');
+  await page.getByTestId('url-go').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="raw-line"]')?.textContent === 'news.example.com/articles/2010/story-7', null, { timeout: 60_000 });
+  await explained();
+  assert.ok(Number(await panel.getByTestId('char-saliency').getAttribute('data-chars')) > 20);
+  assert.deepEqual(errors, []);
+});

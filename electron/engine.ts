@@ -17,10 +17,12 @@ import { getEvaluationResult, listEvalRecords, listEvaluations as listEvaluation
 import { startTraining } from './train/train-service';
 import { operatingCurve, resumeScan, startScan } from './scan/scan-service';
 import { inspectExplain, inspectQuery } from './explain/inspect-service';
+import { deleteEmbedding, getEmbedding, listEmbeddings, startEmbedding } from './embed/embed-service';
 import { getScan, listScans, readResults, setScanThreshold } from './scan/scan-store';
 import { listEvaluations } from './store/evaluations';
 import type { EvalResult } from '../shared/eval';
 import { listModelInfos } from '../models/catalog';
+import { listPresets } from '../models/presets';
 import { APP_VERSION } from './version';
 
 export type Handlers = {
@@ -78,6 +80,7 @@ export function createEngine(opts: EngineOptions): Engine {
     }),
     'backend.info': () => backend(),
     'models.list': async () => listModelInfos(),
+    'models.presets': async () => listPresets(),
     'jobs.list': async () => jobs.list(),
     'jobs.get': async ({ jobId }) => {
       const job = jobs.get(jobId);
@@ -201,6 +204,10 @@ export function createEngine(opts: EngineOptions): Engine {
     'inspect.query': (req) => inspectQuery({ workspace, jobs }, req),
     'inspect.explain': (req) => inspectExplain({ workspace, jobs }, req),
     'compare.start': async (req) => startComparison({ workspace, jobs, events }, req),
+    'embed.start': async (req) => startEmbedding({ workspace, jobs }, req),
+    'embed.get': async ({ mapId }) => getEmbedding({ workspace, jobs }, mapId),
+    'embed.list': async ({ runId }) => listEmbeddings({ workspace, jobs }, runId),
+    'embed.delete': async ({ mapId }) => ({ deleted: deleteEmbedding({ workspace, jobs }, mapId) }),
     'runs.delete': async ({ runId }) => {
       // A run still training is stopped first, so no worker writes into a folder that is being removed.
       const jobId = getRun(workspace.db, runId)?.jobId;

@@ -6,6 +6,7 @@ import {
   JobInfoSchema,
   JobProgressSchema,
   ModelInfoSchema,
+  PresetSchema,
   RunRowSchema,
 } from './domain';
 import { DatasetDetailSchema, ImportOptionsSchema, SampleRowSchema } from './dataset';
@@ -13,6 +14,7 @@ import { EvalRecordsPageSchema, EvaluationInfoSchema, RunDetailSchema, TrainRequ
 import { EvalResultSchema } from './eval';
 import { OperatingCurveSchema, ScanInfoSchema, ScanResultRowSchema } from './scan';
 import { ExplainResultSchema, InspectQuerySchema, InspectRowSchema } from './inspect';
+import { EmbeddingMapSchema, EmbeddingSummarySchema, EmbedRequestSchema } from './embed';
 
 const Empty = z.object({}).strict();
 const JobStarted = z.object({ jobId: z.string() });
@@ -26,6 +28,8 @@ export const operations = {
   'app.info': { request: Empty, response: AppInfoSchema },
   'backend.info': { request: Empty, response: BackendInfoSchema },
   'models.list': { request: Empty, response: z.array(ModelInfoSchema) },
+  /** The best architecture per task from docs/results.md, as the Train view's default. */
+  'models.presets': { request: Empty, response: z.array(PresetSchema) },
   'jobs.list': { request: Empty, response: z.array(JobInfoSchema) },
   'jobs.get': { request: z.object({ jobId: Id }).strict(), response: JobInfoSchema },
   'jobs.cancel': {
@@ -167,6 +171,11 @@ export const operations = {
     request: TrainRequestSchema,
     response: z.object({ runs: z.array(z.object({ runId: z.string(), jobId: z.string() })) }),
   },
+  /** A 2-D map (UMAP / t-SNE) of a run's character embeddings or last hidden layer over a seeded, stratified sample. */
+  'embed.start': { request: EmbedRequestSchema, response: z.object({ jobId: z.string(), mapId: z.string() }) },
+  'embed.get': { request: z.object({ mapId: Id }).strict(), response: EmbeddingMapSchema },
+  'embed.list': { request: z.object({ runId: Id.optional() }).strict(), response: z.array(EmbeddingSummarySchema) },
+  'embed.delete': { request: z.object({ mapId: Id }).strict(), response: z.object({ deleted: z.boolean() }) },
   'runs.delete': {
     request: z.object({ runId: Id }).strict(),
     response: z.object({ deleted: z.boolean() }),

@@ -1,8 +1,30 @@
 import { z } from 'zod';
 
-export const FormatNameSchema = z.enum(['kdd99', 'nsl-kdd', 'csv', 'zeek', 'urls', 'domains']);
+export const FormatNameSchema = z.enum(['kdd99', 'nsl-kdd', 'csv', 'zeek', 'urls', 'domains', 'zeek-behaviour']);
 export type FormatName = z.infer<typeof FormatNameSchema>;
 export const LabelModeSchema = z.enum(['5class', 'binary', 'attack']);
+
+/** Stratosphere behaviour-letter thresholds; each defaults to the Stratosphere value (docs/behaviour-letters.md). */
+export const BehaviourThresholdsSchema = z
+  .object({
+    tt1: z.number().min(0), tt2: z.number().min(0), tt3: z.number().min(0),
+    td1: z.number().min(0), td2: z.number().min(0),
+    ts1: z.number().min(0), ts2: z.number().min(0),
+    t1: z.number().min(0), t2: z.number().min(0), t3: z.number().min(0), timeout: z.number().positive(),
+    maxZeros: z.number().int().min(0).max(1000),
+  })
+  .partial()
+  .strict();
+
+/** One file of a multi-file import (several paths → one dataset): its label when it has no label column, its own row cap. */
+export const ImportInputSchema = z
+  .object({
+    path: z.string().min(1).max(4096),
+    fixedLabel: z.string().max(200).optional(),
+    maxRows: z.number().int().min(1).max(100_000_000).optional(),
+  })
+  .strict();
+export type ImportInput = z.infer<typeof ImportInputSchema>;
 
 /** What the analyst chooses at import; everything optional has a sensible default per format. */
 export const ImportOptionsSchema = z
@@ -22,6 +44,14 @@ export const ImportOptionsSchema = z
     maxLength: z.number().int().min(4).max(4096).optional(),
     truncate: z.enum(['left', 'right']).optional(),
     stripScheme: z.boolean().optional(),
+    /** Domains: cut the public suffix and a leading www. (mail.example.co.uk → mail.example). */
+    stripPublicSuffix: z.boolean().optional(),
+    /** Several files: keep at most this many rows per file (seeded uniform sample). */
+    maxRowsPerFile: z.number().int().min(1).max(100_000_000).optional(),
+    sampleSeed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    /** 'zeek-behaviour': how a 4-tuple's flows' labels become its label (docs/behaviour-letters.md). */
+    behaviourLabelRule: z.enum(['any-malicious', 'majority']).optional(),
+    behaviourThresholds: BehaviourThresholdsSchema.optional(),
     /** Encode with another dataset's fitted featurizer and classes (a test set for that training set). */
     encodeLike: z.string().max(200).optional(),
   })

@@ -22,7 +22,7 @@ export const BackendInfoSchema = z.object({
 });
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 
-export const JobKindSchema = z.enum(['probe', 'benchmark', 'import', 'train', 'eval', 'compare', 'scan', 'explain']);
+export const JobKindSchema = z.enum(['probe', 'benchmark', 'import', 'train', 'eval', 'compare', 'scan', 'explain', 'embed']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
@@ -122,3 +122,12 @@ export const RunRowSchema = z.object({
   datasetName: z.string().nullable(),
 });
 export type RunRow = z.infer<typeof RunRowSchema>;
+
+export const PresetSchema = z.object({
+  /** 'nsl-kdd-5class' | 'nsl-kdd-binary' | 'kdd99' | 'urls' | 'dga' */
+  task: z.string(),
+  label: z.string(),
+  modelId: z.string(),
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+});
+export type Preset = z.infer<typeof PresetSchema>;

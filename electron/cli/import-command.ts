@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { DatasetDetail, ImportOptionsInput } from '../../shared/dataset';
 import { FormatNameSchema, LabelModeSchema } from '../../shared/dataset';
 import type { CliCommand } from './commands';
@@ -28,7 +29,7 @@ function printSummary(d: DatasetDetail, out: (l: string) => void): void {
 }
 
 export const importCommand: CliCommand = {
-  summary: 'import a dataset file (KDD, NSL-KDD, CSV, Zeek conn.log, URL or domain list)',
+  summary: 'import a dataset file (KDD, NSL-KDD, CSV, Zeek conn.log or its behaviour strings, URL or domain list)',
   available: true,
   options: {
     format: { type: 'string' },
@@ -38,10 +39,40 @@ export const importCommand: CliCommand = {
     name: { type: 'string' },
     like: { type: 'string' },
     'strip-scheme': { type: 'boolean' },
+    'strip-public-suffix': { type: 'boolean' },
     'max-length': { type: 'string' },
+    'fixed-label': { type: 'string' },
+    'label-per-file': { type: 'boolean', default: false },
+    'drop-labels': { type: 'string' },
+    'benign-labels': { type: 'string' },
+    'max-rows-per-file': { type: 'string' },
+    seed: { type: 'string' },
+    'label-rule': { type: 'string' },
   },
   async run({ values, positionals, json, call, engine, io }) {
-    if (positionals.length !== 1) throw new UsageError('usage: deeptriage import FILE [--format auto|kdd99|nslkdd|csv|zeek|urls|domains] [--label-mode 5class|binary|attack] [--strict] [--like DATASET] [--json]');
+    const usage =
+      'usage: deeptriage import FILE [--format auto|kdd99|nslkdd|csv|zeek|zeek-behaviour|urls|domains] [--label-mode 5class|binary|attack] ' +
+      '[--strip-public-suffix] [--fixed-label L | --label-per-file] [--drop-labels A,B] [--benign-labels A,B] [--max-rows-per-file N [--seed S]] ' +
+      '[--label-rule any-malicious|majority] [--strict] [--like DATASET] [--json]';
+    if (positionals.length > 1) throw new UsageError('importing several files into one dataset is not available from the command line yet; import them one at a time');
+    if (positionals.length !== 1) throw new UsageError(usage);
+    const int = (flag: string, min: number) => {
+      const v = values[flag];
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer ≥ ${min}; got '${String(v)}'`);
+      return n;
+    };
+    const list = (flag: string) => (values[flag] === undefined ? undefined : String(values[flag]).split(',').map((x) => x.trim()).filter(Boolean));
+    if (values['fixed-label'] !== undefined && values['label-per-file']) throw new UsageError('--fixed-label and --label-per-file exclude each other');
+    // A family file's label is its name: banjori.txt → banjori.
+    const fixedLabel = values['label-per-file'] ? path.basename(positionals[0]).replace(/(\.gz)?$/, '').replace(/\.[^.]*$/, '') : values['fixed-label'] !== undefined ? String(values['fixed-label']) : undefined;
+    const labelRule = values['label-rule'] === undefined ? undefined : values['label-rule'] === 'majority' || values['label-rule'] === 'any-malicious' ? values['label-rule'] : undefined;
+    if (values['label-rule'] !== undefined && !labelRule) throw new UsageError(`--label-rule must be one of any-malicious, majority; got '${String(values['label-rule'])}'`);
+    const maxRowsPerFile = int('max-rows-per-file', 1);
+    const sampleSeed = int('seed', 0);
+    const dropLabels = list('drop-labels');
+    const benignLabels = list('benign-labels');
     const rawFormat = values.format === 'nslkdd' ? 'nsl-kdd' : values.format;
     const format = rawFormat === undefined || rawFormat === 'auto' ? 'auto' : oneOf(FormatNameSchema, '--format', rawFormat);
     const labelMode = oneOf(LabelModeSchema, '--label-mode', values['label-mode']);
@@ -55,6 +86,13 @@ export const importCommand: CliCommand = {
       ...(values.like !== undefined ? { encodeLike: String(values.like) } : {}),
       ...(values['strip-scheme'] !== undefined ? { stripScheme: Boolean(values['strip-scheme']) } : {}),
       ...(maxLength !== undefined ? { maxLength } : {}),
+      ...(values['strip-public-suffix'] !== undefined ? { stripPublicSuffix: Boolean(values['strip-public-suffix']) } : {}),
+      ...(fixedLabel !== undefined ? { fixedLabel } : {}),
+      ...(dropLabels ? { dropLabels } : {}),
+      ...(benignLabels ? { benignLabels } : {}),
+      ...(maxRowsPerFile !== undefined ? { maxRowsPerFile } : {}),
+      ...(sampleSeed !== undefined ? { sampleSeed } : {}),
+      ...(labelRule ? { behaviourLabelRule: labelRule } : {}),
     };
     const { jobId } = await call('datasets.import', {
       path: positionals[0],

@@ -7,6 +7,15 @@ export interface CacheIndex {
   labels: Int32Array | null;
   lines: Uint32Array;
   rawOffsets: Float64Array | null;
+  /** Multi-file datasets only: row i came from header.sources[sourceIdx[i]]. */
+  sourceIdx: Uint32Array | null;
+}
+
+/** The row's id, `${file}:${line}`, for single- and multi-file datasets alike. */
+export function indexRowId(index: CacheIndex, i: number): string {
+  const h = index.header;
+  if (index.sourceIdx && h.sources) return `${h.sources[index.sourceIdx[i]]}:${index.lines[i]}`;
+  return `${h.sourceName}:${index.lines[i]}`;
 }
 
 function readSectionSync(fd: number, s: Section): ArrayBuffer {
@@ -31,6 +40,7 @@ export async function readCacheIndex(filePath: string): Promise<CacheIndex> {
       labels: s.labels ? new Int32Array(readSectionSync(fd, s.labels)) : null,
       lines: new Uint32Array(readSectionSync(fd, s.lines)),
       rawOffsets: s.rawOffsets ? new Float64Array(readSectionSync(fd, s.rawOffsets)) : null,
+      sourceIdx: s.sourceIdx && header.sources ? new Uint32Array(readSectionSync(fd, s.sourceIdx)) : null,
     };
   } finally {
     fs.closeSync(fd);

@@ -29,7 +29,9 @@ export interface CacheHeader {
   cols: number;
   dtype: FeatureDType;
   classes: string[];
-  sections: { features: Section; labels?: Section; lines: Section; rawOffsets?: Section };
+  sections: { features: Section; labels?: Section; lines: Section; rawOffsets?: Section; sourceIdx?: Section };
+  /** Several input files (importManyToCache): row i came from sources[sourceIdx[i]]. */
+  sources?: string[];
   /** Free-form JSON stored alongside (featurizer, label encoder, summary digest...). */
   meta: Record<string, unknown>;
 }
@@ -47,9 +49,14 @@ export interface EncodedData {
   lines: Uint32Array;
   /** Byte offset of row i's raw line in the raw-lines file, when one was written. */
   rawOffsets?: Float64Array;
+  /** Several input files: row i has id `${sources[sourceIdx[i]]}:${lines[i]}` instead. */
+  sources?: string[];
+  sourceIdx?: Uint32Array;
 }
 
-export function rowId(d: Pick<EncodedData, 'sourceName' | 'lines'>, i: number): string {
+/** The row's id, `${file}:${line}`; use this rather than sourceName, which is not the file of a multi-file dataset. */
+export function rowId(d: Pick<EncodedData, 'sourceName' | 'lines' | 'sources' | 'sourceIdx'>, i: number): string {
+  if (d.sources && d.sourceIdx) return `${d.sources[d.sourceIdx[i]]}:${d.lines[i]}`;
   return `${d.sourceName}:${d.lines[i]}`;
 }
 
@@ -107,7 +114,16 @@ export class CacheWriter {
     return s;
   }
 
-  async finish(info: { sourceName: string; classes: string[]; labels: Int32Array | null; lines: Uint32Array; rawOffsets?: Float64Array; meta?: Record<string, unknown> }): Promise<CacheHeader> {
+  async finish(info: {
+    sourceName: string;
+    classes: string[];
+    labels: Int32Array | null;
+    lines: Uint32Array;
+    rawOffsets?: Float64Array;
+    sources?: string[];
+    sourceIdx?: Uint32Array;
+    meta?: Record<string, unknown>;
+  }): Promise<CacheHeader> {
     try {
       await this.flush();
       if (info.lines.length !== this.rows) throw new Error(`cache: ${this.rows} feature rows but ${info.lines.length} line numbers`);
@@ -115,6 +131,8 @@ export class CacheWriter {
       const labels = info.labels ? await this.section(info.labels, 'int32') : undefined;
       const lines = await this.section(info.lines, 'uint32');
       const rawOffsets = info.rawOffsets ? await this.section(info.rawOffsets, 'float64') : undefined;
+      if (info.sourceIdx && info.sourceIdx.length !== this.rows) throw new Error(`cache: ${this.rows} feature rows but ${info.sourceIdx.length} source indices`);
+      const sourceIdx = info.sourceIdx && info.sources ? await this.section(info.sourceIdx, 'uint32') : undefined;
       const header: CacheHeader = {
         format: 'deeptriage-encoded',
         version: 1,
@@ -123,7 +141,8 @@ export class CacheWriter {
         cols: this.cols,
         dtype: this.dtype,
         classes: info.classes,
-        sections: { features, labels, lines, rawOffsets },
+        sections: { features, labels, lines, rawOffsets, ...(sourceIdx ? { sourceIdx } : {}) },
+        ...(sourceIdx ? { sources: info.sources } : {}),
         meta: info.meta ?? {},
       };
       const json = Buffer.from(JSON.stringify(header));
@@ -150,7 +169,7 @@ export class CacheWriter {
 export async function writeCache(finalPath: string, d: EncodedData, meta?: Record<string, unknown>): Promise<CacheHeader> {
   const w = await CacheWriter.create(finalPath, d.cols, d.dtype);
   await w.append(d.features, d.rows);
-  return w.finish({ sourceName: d.sourceName, classes: d.classes, labels: d.labels, lines: d.lines, rawOffsets: d.rawOffsets, meta });
+  return w.finish({ sourceName: d.sourceName, classes: d.classes, labels: d.labels, lines: d.lines, rawOffsets: d.rawOffsets, sources: d.sources, sourceIdx: d.sourceIdx, meta });
 }
 
 export async function readCacheHeader(filePath: string): Promise<CacheHeader> {
@@ -203,6 +222,7 @@ export async function readCache(filePath: string): Promise<EncodedData & { heade
       labels: h.sections.labels ? new Int32Array(await readSection(fh, h.sections.labels)) : null,
       lines: new Uint32Array(await readSection(fh, h.sections.lines)),
       rawOffsets: h.sections.rawOffsets ? new Float64Array(await readSection(fh, h.sections.rawOffsets)) : undefined,
+      ...(h.sections.sourceIdx && h.sources ? { sources: h.sources, sourceIdx: new Uint32Array(await readSection(fh, h.sections.sourceIdx)) } : {}),
     };
   } finally {
     await fh.close();

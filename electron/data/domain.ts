@@ -17,7 +17,7 @@ export function normalizeDomain(input: string): string | { error: string } {
     s = ascii;
   } else s = s.toLowerCase();
   if (!/^[\x21-\x7e]+$/.test(s) || s.includes('/')) return { error: `not a domain name: "${s.slice(0, 60)}"` };
-  if (s.startsWith('.') || s.includes('..')) return { error: `empty label in "${s.slice(0, 60)}"` };
+  if (s.startsWith('.') || s.endsWith('.') || s.includes('..')) return { error: `empty label in "${s.slice(0, 60)}"` };
   if (s.length > 253) return { error: `domain longer than 253 characters (${s.length})` };
   return s;
 }

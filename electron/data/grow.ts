@@ -24,7 +24,9 @@ export class Grow<T extends TA> {
     return at;
   }
   push(x: number): void {
-    this.buf[this.next()] = x;
+    // next() may swap in a larger buffer, so it must run before this.buf is read.
+    const at = this.next();
+    this.buf[at] = x;
   }
   view(): T {
     return this.buf.subarray(0, this.length * this.width) as T;

@@ -1,15 +1,18 @@
 import path from 'node:path';
-import type { ImportOptionsParsed, SampleRow } from '../../shared/dataset';
+import type { ImportInput, ImportOptionsParsed, SampleRow } from '../../shared/dataset';
 import type { JobHandler } from '../jobs/context';
 import { writeFileAtomic } from '../store/atomic';
-import { readCache, readRawLine } from './cache';
+import { readCache, readRawLine, rowId } from './cache';
 import type { FeaturizerJSON } from './featurize';
 import { importToCache } from './import';
+import { importManyToCache, type ManyOptions } from './importmany';
 import type { LabelEncoderJSON } from './labels';
-import type { ImportOptions, Progress } from './types';
+import type { Progress } from './types';
 
 export interface ImportJobInput {
   path: string;
+  /** Several files → one dataset (importManyToCache); when set, `path` is only the display name's source. */
+  inputs?: ImportInput[];
   outDir: string;
   options: ImportOptionsParsed;
   /** The fitted encoding of the dataset named in options.encodeLike, looked up by the main side. */
@@ -19,7 +22,7 @@ export interface ImportJobInput {
 export const SAMPLE_ROWS = 50;
 
 /** The analyst's choices, in the data layer's terms. */
-export function toDataOptions(o: ImportOptionsParsed, like?: ImportJobInput['encodeLike']): ImportOptions {
+export function toDataOptions(o: ImportOptionsParsed, like?: ImportJobInput['encodeLike']): ManyOptions {
   const columns = {
     ...(o.labelColumn !== undefined ? { label: o.labelColumn } : {}),
     ...(o.featureColumns ? { features: o.featureColumns } : {}),
@@ -34,6 +37,11 @@ export function toDataOptions(o: ImportOptionsParsed, like?: ImportJobInput['enc
     ...(o.maxLength ? { maxLength: o.maxLength } : {}),
     ...(o.truncate ? { truncate: o.truncate } : {}),
     ...(o.stripScheme !== undefined ? { stripScheme: o.stripScheme } : {}),
+    ...(o.stripPublicSuffix !== undefined ? { stripPublicSuffix: o.stripPublicSuffix } : {}),
+  };
+  const behaviour = {
+    ...(o.behaviourLabelRule ? { labelRule: o.behaviourLabelRule } : {}),
+    ...(o.behaviourThresholds ? { thresholds: o.behaviourThresholds } : {}),
   };
   return {
     ...(o.format !== 'auto' ? { format: o.format } : {}),
@@ -43,6 +51,9 @@ export function toDataOptions(o: ImportOptionsParsed, like?: ImportJobInput['enc
     ...(Object.keys(text).length ? { text } : {}),
     ...(o.fixedLabel ? { fixedLabel: o.fixedLabel } : {}),
     ...(o.scaling ? { scaling: o.scaling } : {}),
+    ...(Object.keys(behaviour).length ? { behaviour } : {}),
+    ...(o.maxRowsPerFile !== undefined ? { maxRowsPerFile: o.maxRowsPerFile } : {}),
+    ...(o.sampleSeed !== undefined ? { sampleSeed: o.sampleSeed } : {}),
     ...(like ? { featurizer: like.featurizer, ...(like.labelEncoder ? { labelEncoder: like.labelEncoder } : {}) } : {}),
   };
 }
@@ -64,20 +75,25 @@ export const importJob: JobHandler = async (raw, ctx) => {
   const started = Date.now();
   let twoPass = false;
   try {
-    const result = await importToCache(input.path, input.outDir, toDataOptions(input.options, input.encodeLike), {
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (p.phase === 'fit') twoPass = true;
-        const fraction = fractionOf(p, twoPass);
-        const secs = (Date.now() - started) / 1000;
-        ctx.progress({
-          fraction,
-          message: `${p.phase === 'fit' ? 'fitting' : p.phase === 'encode' ? 'encoding' : 'reading'}: ${p.rows.toLocaleString('en-US')} rows`,
-          metrics: { rows: p.rows, lines: p.lines, rowsPerSec: secs > 0 ? p.rows / secs : 0 },
-          ...(fraction > 0.02 ? { etaSeconds: (secs / fraction) * (1 - fraction) } : {}),
-        });
-      },
-    });
+    const options = toDataOptions(input.options, input.encodeLike);
+    // Several files, or one file with a row cap, go through the multi-file importer.
+    const many = (input.inputs?.length ?? 0) > 0 || options.maxRowsPerFile !== undefined;
+    const onProgress = (p: Progress) => {
+      if (p.phase === 'fit') twoPass = true;
+      // The multi-file importer already counts every pass in bytesRead / totalBytes.
+      const fraction = many ? Math.min(1, p.bytesRead / Math.max(1, p.totalBytes)) : fractionOf(p, twoPass);
+      const secs = (Date.now() - started) / 1000;
+      ctx.progress({
+        fraction,
+        message: `${p.phase === 'fit' ? 'fitting' : p.phase === 'encode' ? 'encoding' : 'reading'}: ${p.rows.toLocaleString('en-US')} rows`,
+        metrics: { rows: p.rows, lines: p.lines, rowsPerSec: secs > 0 ? p.rows / secs : 0 },
+        ...(fraction > 0.02 ? { etaSeconds: (secs / fraction) * (1 - fraction) } : {}),
+      });
+    };
+    const runCtx = { signal: controller.signal, onProgress };
+    const result = many
+      ? await importManyToCache(input.inputs?.length ? input.inputs : [{ path: input.path }], input.outDir, options, runCtx)
+      : await importToCache(input.path, input.outDir, options, runCtx);
     ctx.throwIfCancelled();
     const samplePath = path.join(input.outDir, 'sample.json');
     writeFileAtomic(samplePath, JSON.stringify(await sampleRows(result.cachePath, result.rawLinesPath, result.labelEncoder)));
@@ -96,7 +112,7 @@ async function sampleRows(cachePath: string, rawPath: string, labels: LabelEncod
     const raw = data.rawOffsets ? await readRawLine(rawPath, data.rawOffsets[i]) : '';
     out.push({
       row: i,
-      id: `${data.sourceName}:${data.lines[i]}`,
+      id: rowId(data, i),
       label: labels && li >= 0 ? (labels.classes[li] ?? null) : null,
       raw: raw.length > 2000 ? `${raw.slice(0, 2000)}…` : raw,
     });

@@ -1,4 +1,5 @@
 import { AtomicFile } from './atomic';
+import { DEFAULT_BEHAVIOUR_DROP } from './behaviourreader';
 import { DataError } from './errors';
 import { CharSeqEncoder, TabularFeaturizer, charSeqSpec, featurizerFromJSON } from './featurize';
 import { Grow } from './grow';
@@ -38,7 +39,7 @@ export class LabelState {
       }
       this.probe = this.given ?? LabelEncoder.fit(this.mode, r.schema.taxonomy, [], { attackMap: lo.attackMap, benign: lo.benign });
     }
-    this.drop = new Set(lo.drop ?? []);
+    this.drop = new Set(lo.drop ?? (r.schema.format === 'zeek-behaviour' ? DEFAULT_BEHAVIOUR_DROP : []));
     this.codes = new Grow(Uint32Array, this.labelled ? capacity : 0);
   }
 

@@ -267,7 +267,8 @@ function textParser(file: string, layout: Layout, opts: ImportOptions): RowParse
   const metaIdx = names.map((_, i) => i).filter((i) => i !== layout.textColumn && i !== labelIdx && !single);
   const labelSource = labelIdx >= 0 ? names[labelIdx] : opts.fixedLabel !== undefined ? 'fixed' : undefined;
   // The encoder cuts the suffix (charseq.ts); the key gets the same cut so duplicates count what the model sees.
-  const cutSuffix = domains && opts.text?.stripPublicSuffix === true;
+  const given = opts.featurizer?.kind === 'charseq' ? opts.featurizer : undefined;
+  const cutSuffix = domains && (given ? given.stripPublicSuffix === true : opts.text?.stripPublicSuffix === true);
   const finish = (value: string, row: ParsedRow): ParsedRow | string => {
     if (!domains) return value.length === 0 ? 'empty URL' : row;
     const d = normalizeDomain(value);
@@ -281,6 +282,7 @@ function textParser(file: string, layout: Layout, opts: ImportOptions): RowParse
       format: layout.format,
       kind: 'text',
       textKind: domains ? 'domain' : 'url',
+      ...(cutSuffix ? { textCut: 'public-suffix' as const } : {}),
       columns: [],
       labelSource,
       taxonomy: 'generic',

@@ -151,6 +151,7 @@ const MAX_SUFFIX_LABELS = Math.max(...[...PUBLIC_SUFFIXES].map((s) => s.split('.
  * returned unchanged rather than an empty string. Expects a normalised domain (normalizeDomain).
  */
 export function stripPublicSuffix(domain: string): string {
+  if (PUBLIC_SUFFIXES.has(domain)) return domain;
   const labels = domain.split('.');
   let cut = 1;
   for (let k = Math.min(MAX_SUFFIX_LABELS, labels.length - 1); k >= 2; k--) {

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type fs from 'node:fs';
+import { openBehaviour } from './behaviourreader';
 import { DataError, preview } from './errors';
 import { createParser, type RowParser } from './parsers';
 import { assertText, headLines, sniff, type Layout } from './sniff';
 import { KddScanner, type ScanOptions } from './kddscan';
-import { MAX_LINE_BYTES, openSource, readBlocks, readHead, readLines, type ReadState, type SourceInfo } from './source';
+import { MAX_LINE_BYTES, openSource, readBlocks, readHead, readLines, type RawSink, type ReadState, type SourceInfo } from './source';
 import type { DataRecord, DatasetSchema, ErrorMode, FormatName, ImportOptions, Progress, RunContext } from './types';
 
 export interface MalformedLine {
@@ -83,7 +83,7 @@ export interface DatasetReader {
 
 export interface BatchOptions {
   phase?: Progress['phase'];
-  copyTo?: fs.promises.FileHandle;
+  copyTo?: RawSink;
   report?: boolean;
 }
 
@@ -110,6 +110,10 @@ export async function openDataset(filePath: string, options: ImportOptions = {},
   }
   assertText(source.file, head);
   const layout = sniff(source.file, lines, options.format);
+  if (layout.format === 'zeek-behaviour') {
+    const estimate = Math.ceil(source.contentBytes / 100);
+    return openBehaviour(source, sourceName, layout, options, ctx, errors, warnings, (m) => new MalformedLog(source.file, m, maxEx), estimate);
+  }
   const parser = createParser(source.file, layout, options);
   const headText = head.toString('latin1');
   const nl = headText.split('\n').length - 1;
@@ -131,7 +135,7 @@ async function* batches(
   options: ImportOptions,
   ctx: RunContext,
   phase: Progress['phase'],
-  copyTo: fs.promises.FileHandle | undefined,
+  copyTo: RawSink | undefined,
   report: boolean,
 ): AsyncGenerator<DataRecord[]> {
   const log = new MalformedLog(r.source.file, report ? r.errors : 'lenient', options.maxMalformedExamples ?? 20);

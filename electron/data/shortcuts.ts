@@ -87,7 +87,9 @@ export class ShortcutSampler {
   constructor(
     private readonly kind: 'tabular' | 'text',
     private readonly columns: ColumnSpec[],
-    private readonly textKind: 'url' | 'domain' = 'url',
+    private readonly textKind: 'url' | 'domain' | 'behaviour' = 'url',
+    /** Domains whose public suffix the encoder cuts: the TLD is not in the model's input, so it is no shortcut. */
+    private readonly noTld = false,
     private readonly cap = 50_000,
   ) {
     this.pos = new Uint8Array(cap);
@@ -147,8 +149,10 @@ export class ShortcutSampler {
       push('length', texts.map((s) => s.length));
       if (this.textKind === 'url') push('has-https-scheme', texts.map((s) => (/^https:\/\//i.test(s) ? 1 : 0)));
       push('digit-ratio', texts.map(digitRatio));
+      const tk = this.textKind;
+      if (tk === 'behaviour' || this.noTld) return out.sort((a, b) => b.auc - a.auc);
       // TLD as a scorer = the positive rate of its TLD (fitted in-sample: an upper bound, which is what a warning wants).
-      const tlds = texts.map((s) => tldOf(this.textKind, s));
+      const tlds = texts.map((s) => tldOf(tk, s));
       const rate = new Map<string, [number, number]>();
       tlds.forEach((t, i) => {
         const r = rate.get(t) ?? [0, 0];

@@ -28,7 +28,8 @@ export function isUrlLike(s: string): boolean {
 }
 
 export function isDomainLike(s: string): boolean {
-  return s.length > 0 && s.length <= 253 && /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*\.?$/i.test(s);
+  // Non-ASCII letters count as label characters: IDN lists are converted to punycode by the parser.
+  return s.length > 0 && s.length <= 253 && /^[a-z0-9_\u0080-\uffff](?:[a-z0-9_\u0080-\uffff-]*[a-z0-9_\u0080-\uffff])?(?:\.[a-z0-9_\u0080-\uffff](?:[a-z0-9_\u0080-\uffff-]*[a-z0-9_\u0080-\uffff])?)*\.?$/i.test(s);
 }
 
 function nonTextRatio(b: Buffer): number {
@@ -87,7 +88,9 @@ export function sniff(file: string, lines: string[], override?: FormatName): Lay
   if (!lines.length) throw new DataError(file, undefined, 'file is empty');
   const zeek = sniffZeek(lines);
   if (zeek && (!override || override === 'zeek')) return zeek;
-  if (override === 'zeek') throw new DataError(file, 1, 'not a zeek log: no #fields header line in the first lines');
+  // Behaviour strings are an explicit choice: the same conn.log imports per flow by default.
+  if (zeek && override === 'zeek-behaviour') return { ...zeek, format: 'zeek-behaviour' };
+  if (override === 'zeek' || override === 'zeek-behaviour') throw new DataError(file, 1, 'not a zeek log: no #fields header line in the first lines');
 
   const first = lines[0];
   const data = lines.slice(0, 20);
@@ -134,7 +137,8 @@ export function sniff(file: string, lines: string[], override?: FormatName): Lay
   const allFields = data.map(fieldsOf);
   const nf = allFields[0].length;
   if (override === 'domains' || !override) {
-    if (nf === 1 && frac(isDomainLike, listLines) >= 0.9) {
+    // Told it is a domain list: bad lines are the parser's to report, not a reason to refuse the file.
+    if (nf === 1 && (override === 'domains' || frac(isDomainLike, listLines) >= 0.9)) {
       return { format: 'domains', names: ['domain'], hasHeader: firstIsHeader, textColumn: -1, labelColumn: -1, sample: [] };
     }
     if (nf === 2 && allFields.every((f) => f.length === 2)) {

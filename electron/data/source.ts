@@ -5,6 +5,11 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { DataAbortError, DataError, preview } from './errors';
 
 export const MAX_LINE_BYTES = 1 << 20;
+
+/** Where a pass copies the decompressed content (raw.txt): a FileHandle, or anything that appends bytes. */
+export interface RawSink {
+  write(data: Uint8Array): Promise<unknown>;
+}
 const READ_CHUNK = 1 << 20;
 
 export interface SourceInfo {
@@ -159,7 +164,7 @@ function splitBody(body: Buffer, lineNo: number, off: number, items: LineItem[])
 export async function* readLines(
   src: SourceInfo,
   state: ReadState,
-  opts: { signal?: AbortSignal; copyTo?: fs.promises.FileHandle } = {},
+  opts: { signal?: AbortSignal; copyTo?: RawSink } = {},
 ): AsyncGenerator<LineItem[]> {
   let items: LineItem[] = [];
   const sink: LineSink = {
@@ -180,7 +185,7 @@ export async function* readLines(
 export async function* readBlocks(
   src: SourceInfo,
   state: ReadState,
-  opts: { signal?: AbortSignal; copyTo?: fs.promises.FileHandle },
+  opts: { signal?: AbortSignal; copyTo?: RawSink },
   sink: LineSink,
 ): AsyncGenerator<void> {
   const file = fs.createReadStream(src.path, { highWaterMark: READ_CHUNK });

@@ -1,6 +1,7 @@
 import { hash53 } from './auc';
 import { CodeCounts, HashSet53, type Interner } from './bytes';
 import type { MalformedLine } from './reader';
+import { stripPublicSuffix } from './publicsuffix';
 import { ShortcutSampler, type ShortcutResult } from './shortcuts';
 import type { DataRecord, DatasetSchema, FormatName } from './types';
 import type { LabelMode } from './labels';
@@ -44,6 +45,8 @@ export interface DatasetSummary {
   malformed: { count: number; examples: MalformedLine[] };
   shortcuts: ShortcutResult[];
   warnings: string[];
+  /** Multi-file datasets (importManyToCache): rows per input file. */
+  files?: Array<{ source: string; file: string; lines: number; rows: number; eligible: number; malformed: number }>;
 }
 
 const CARDINALITY_CAP = 100_000;
@@ -94,7 +97,7 @@ export class SummaryBuilder {
     this.nMissing = new Float64Array(k);
     this.cats = Array.from({ length: nc }, () => new Map<string, number>());
     this.capped = this.cats.map(() => false);
-    if (schema.labelSource !== undefined) this.sampler = new ShortcutSampler(schema.kind, schema.columns, schema.textKind);
+    if (schema.labelSource !== undefined) this.sampler = new ShortcutSampler(schema.kind, schema.columns, schema.textKind, schema.textCut === 'public-suffix');
   }
 
   /** `category` is the label category already checked by the caller; `benign` drives the shortcut check. */
@@ -124,8 +127,11 @@ export class SummaryBuilder {
         else this.capped[j] = true;
       }
     }
-    if (rec.text !== undefined) {
-      const L = rec.text.length;
+    let text = rec.text;
+    if (text !== undefined) {
+      // Statistics of what the model reads: the encoder cuts the suffix after the parser.
+      if (this.schema.textCut === 'public-suffix') text = stripPublicSuffix(text);
+      const L = text.length;
       if (L < this.textMin) this.textMin = L;
       if (L > this.textMax) this.textMax = L;
       this.textSum += L;
@@ -144,7 +150,7 @@ export class SummaryBuilder {
     if (rec.label !== undefined) {
       inc(this.raw, rec.label);
       if (category !== undefined) inc(this.categories, category);
-      if (benign !== undefined) this.sampler?.add(!benign, v, rec.text);
+      if (benign !== undefined) this.sampler?.add(!benign, v, text);
     }
   }
 

@@ -34,6 +34,8 @@ export interface DatasetSchema {
   format: FormatName;
   kind: 'tabular' | 'text';
   textKind?: 'url' | 'domain' | 'behaviour';
+  /** Set when the encoder cuts the public suffix of each domain (summaries then describe the cut text). */
+  textCut?: 'public-suffix';
   /** Feature columns (tabular only), in the order of DataRecord.values. */
   columns: ColumnSpec[];
   /** Where labels come from: a column name, 'fixed' (options.fixedLabel) or undefined (unlabelled). */

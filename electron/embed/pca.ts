@@ -122,7 +122,7 @@ export function pcaReduce(x: Float32Array, n: number, d: number, k: number, seed
   }
   // B = Qᵀ(X − 1μᵀ) (l × d); the eigenvectors of B Bᵀ rotate Q onto the principal directions.
   const B = transposeTimes(Q);
-  const C = B.map((bi) => B.map((bj) => bi.reduce((s, v, j) => s + v * bj[j], 0)));
+  const C = B.map((bi) => Float64Array.from(B, (bj) => bi.reduce((s, v, j) => s + v * bj[j], 0)));
   const { values, vectors } = symmetricEigen(C);
   const order = [...values.keys()].sort((a, b) => values[b] - values[a] || a - b).slice(0, k);
   const out = new Float32Array(n * k);

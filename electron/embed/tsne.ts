@@ -194,11 +194,11 @@ class QuadTree {
 
 /**
  * Barnes–Hut t-SNE (van der Maaten 2014): exact sparse input affinities from k = 3·perplexity neighbours,
- * O(n log n) repulsion per iteration, early exaggeration 12 for the first 250 iterations, momentum 0.5 → 0.8,
+ * O(n log n) repulsion per iteration, 750 iterations, early exaggeration 12 for the first 250 (as openTSNE), momentum 0.5 → 0.8,
  * adaptive gains, learning rate max(200, n / 12). Seeded start: the same input and seed give the same layout.
  */
 export function tsne(x: Float32Array, n: number, d: number, opts: TsneOptions): Float32Array {
-  const iterations = opts.iterations ?? 1000;
+  const iterations = opts.iterations ?? 750;
   const theta = opts.theta ?? 0.5;
   const perplexity = Math.max(2, Math.min(opts.perplexity ?? 30, (n - 1) / 3));
   if (n < 4) return new Float32Array(n * 2);

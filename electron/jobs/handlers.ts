@@ -6,6 +6,7 @@ import { evalJob } from '../eval/eval-job';
 import { compareJob } from '../eval/compare-job';
 import { scanJob } from '../scan/scan-job';
 import { explainJob } from '../explain/explain-job';
+import { embedJob } from '../embed/embed-job';
 import type { JobHandler } from './context';
 
 /** Kinds that never touch TF.js skip loading it (saves a second and tens of MB per import job). */
@@ -21,4 +22,5 @@ export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   compare: compareJob,
   scan: scanJob,
   explain: explainJob,
+  embed: embedJob,
 };

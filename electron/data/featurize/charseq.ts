@@ -1,3 +1,4 @@
+import { normalizeDomain } from '../domain';
 import { stripPublicSuffix } from '../publicsuffix';
 
 export const CHAR_VOCAB_SIZE = 97;
@@ -53,7 +54,11 @@ export class CharSeqEncoder {
 
   prepare(text: string): string {
     let t = this.json.stripScheme ? stripUrlScheme(text) : text;
-    if (this.json.stripPublicSuffix) t = stripPublicSuffix(t.trim().toLowerCase().replace(/\.$/, ''));
+    if (this.json.stripPublicSuffix) {
+      // Imported rows are normalised already; scans and free text may not be.
+      const d = normalizeDomain(t);
+      t = stripPublicSuffix(typeof d === 'string' ? d : t.trim().toLowerCase());
+    }
     if (t.length <= this.dim) return t;
     return this.json.truncate === 'right' ? t.slice(0, this.dim) : t.slice(t.length - this.dim);
   }

@@ -4,6 +4,7 @@ export const VIEWS = [
   { id: 'compare', label: 'Compare' },
   { id: 'inspect', label: 'Inspect' },
   { id: 'scan', label: 'Scan' },
+  { id: 'embedding', label: 'Embedding' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 

@@ -1,0 +1,239 @@
+import { behaviourTokens, thresholds } from './behaviour';
+import { DataError } from './errors';
+import { DEFAULT_BENIGN } from './labels';
+import type { BatchOptions, DatasetReader, MalformedLog } from './reader';
+import type { Layout } from './sniff';
+import { readLines, type SourceInfo } from './source';
+import type { DataRecord, DatasetSchema, ErrorMode, ImportOptions, RunContext } from './types';
+
+/**
+ * 'zeek-behaviour': a Zeek conn.log read as Stratosphere behaviour strings, one record per
+ * (source IP, destination IP, destination port, protocol) tuple. Flows are grouped in memory
+ * (~100 bytes per flow), so a pass ends before the first record is yielded.
+ * Record: text = the behaviour string; line = the line of the tuple's first flow in the file (so the
+ * id is `${file}:${line}`); raw = one compact JSON line with the tuple, its string and the flows
+ * behind each token (uid, line, ts, token, label), for the Inspect view.
+ */
+
+interface Flow {
+  ts: number;
+  duration: number;
+  bytes: number;
+  uid: string;
+  line: number;
+  label: string | undefined;
+  detailed: string | undefined;
+}
+
+interface Tuple {
+  src: string;
+  dst: string;
+  dport: string;
+  proto: string;
+  line: number;
+  flows: Flow[];
+}
+
+/** Labels Stratosphere uses for traffic that is neither confirmed benign nor malicious. */
+export const DEFAULT_BEHAVIOUR_DROP = ['Background'];
+
+export function openBehaviour(
+  source: SourceInfo,
+  sourceName: string,
+  layout: Layout,
+  options: ImportOptions,
+  ctx: RunContext,
+  errors: ErrorMode,
+  warnings: string[],
+  newLog: (mode: ErrorMode) => MalformedLog,
+  estimatedRows: number,
+): DatasetReader {
+  const file = source.file;
+  const names = layout.names;
+  const sep = layout.separator ?? '\t';
+  const lower = names.map((n) => n.toLowerCase());
+  const col = (...alts: string[]) => {
+    for (const a of alts) {
+      const i = lower.indexOf(a);
+      if (i >= 0) return i;
+    }
+    return -1;
+  };
+  const need = (n: string) => {
+    const i = col(n);
+    if (i < 0) throw new DataError(file, undefined, `zeek-behaviour needs a "${n}" column (columns: ${names.join(', ')})`);
+    return i;
+  };
+  const tsI = need('ts');
+  const srcI = need('id.orig_h');
+  const dstI = need('id.resp_h');
+  const dportI = need('id.resp_p');
+  const protoI = need('proto');
+  const uidI = col('uid');
+  const durI = col('duration');
+  // IP-level bytes when Zeek logged them: closest to Argus' TotBytes, on which the size thresholds were set.
+  const ip = col('orig_ip_bytes') >= 0 && col('resp_ip_bytes') >= 0;
+  const ob = ip ? col('orig_ip_bytes') : col('orig_bytes');
+  const rb = ip ? col('resp_ip_bytes') : col('resp_bytes');
+  let labelI = col('label');
+  if (options.columns?.label === null) labelI = -1;
+  else if (options.columns?.label !== undefined) {
+    labelI = col(options.columns.label.toLowerCase());
+    if (labelI < 0) throw new DataError(file, undefined, `no column named "${options.columns.label}" (columns: ${names.join(', ')})`);
+  }
+  const detI = col('detailedlabel');
+  const fixed = labelI < 0 ? options.fixedLabel : undefined;
+  const labelSource = labelI >= 0 ? names[labelI] : fixed !== undefined ? 'fixed' : undefined;
+  const th = thresholds(options.behaviour?.thresholds);
+  const rule = options.behaviour?.labelRule ?? 'any-malicious';
+  const maxFlows = options.behaviour?.maxFlowsInRaw ?? 1000;
+  const benign = new Set((options.labels?.benign ?? DEFAULT_BENIGN).map((b) => b.toLowerCase()));
+  const drop = new Set(options.labels?.drop ?? DEFAULT_BEHAVIOUR_DROP);
+  const tupleLabel = (flows: Flow[]) => pickLabel(flows, rule, benign, drop);
+  const schema: DatasetSchema = {
+    format: 'zeek-behaviour',
+    kind: 'text',
+    textKind: 'behaviour',
+    columns: [],
+    labelSource,
+    taxonomy: 'generic',
+    metaColumns: ['flows', 'proto', 'dport', ...(detI >= 0 ? ['detailedlabel'] : [])],
+  };
+  const missing = (s: string) => s === '-' || s === '' || s === '(empty)';
+  const num = (f: string[], i: number): number => (i < 0 || missing(f[i]) ? 0 : +f[i]);
+
+  async function* batches(o: BatchOptions = {}): AsyncGenerator<DataRecord[]> {
+    const report = o.report ?? true;
+    const log = newLog(report ? errors : 'lenient');
+    if (report) reader.malformed = log;
+    reader.state = { bytesRead: 0, lines: 0 };
+    const phase = o.phase ?? 'read';
+    const tuples = new Map<string, Tuple>();
+    for await (const items of readLines(source, reader.state, { signal: ctx.signal })) {
+      for (const it of items) {
+        if (it.error !== undefined) {
+          log.add(it.n, it.error, it.text);
+          continue;
+        }
+        const t = it.text;
+        if (t.length === 0 || t.charCodeAt(0) === 35 /* '#' */) continue;
+        const f = t.split(sep);
+        if (f.length !== names.length) {
+          log.add(it.n, `expected ${names.length} ${sep === '\t' ? 'tab' : JSON.stringify(sep)}-separated fields, got ${f.length}`, t);
+          continue;
+        }
+        const ts = +f[tsI];
+        if (missing(f[tsI]) || !Number.isFinite(ts)) {
+          log.add(it.n, `field ${tsI + 1} (ts): "${f[tsI].slice(0, 40)}" is not a number`, t);
+          continue;
+        }
+        const duration = num(f, durI);
+        const bytes = num(f, ob) + num(f, rb);
+        if (!(duration >= 0) || !(bytes >= 0)) {
+          const bad = !(duration >= 0) ? durI : !(num(f, ob) >= 0) ? ob : rb;
+          log.add(it.n, `field ${bad + 1} (${names[bad]}): "${f[bad].slice(0, 40)}" is not a non-negative number`, t);
+          continue;
+        }
+        let label = fixed;
+        if (labelI >= 0) {
+          label = f[labelI].trim();
+          if (missing(label)) {
+            log.add(it.n, `field ${labelI + 1} (${names[labelI]}) is empty`, t);
+            continue;
+          }
+        }
+        const key = `${f[srcI]}\t${f[dstI]}\t${f[dportI]}\t${f[protoI]}`;
+        let tup = tuples.get(key);
+        if (!tup) tuples.set(key, (tup = { src: f[srcI], dst: f[dstI], dport: f[dportI], proto: f[protoI], line: it.n, flows: [] }));
+        const det = detI >= 0 && !missing(f[detI]) ? f[detI] : undefined;
+        tup.flows.push({ ts, duration, bytes, uid: uidI >= 0 ? f[uidI] : '', line: it.n, label, detailed: det });
+      }
+      ctx.onProgress?.({ phase, bytesRead: reader.state.bytesRead, totalBytes: source.totalBytes, lines: reader.state.lines, rows: tuples.size });
+    }
+    if (reader.state.changed) {
+      if (errors === 'strict') throw new DataError(file, undefined, reader.state.changed);
+      if (!warnings.some((w) => w.endsWith(reader.state.changed!))) warnings.push(`${file}: ${reader.state.changed}`);
+    }
+    // Map order is first-seen order, i.e. the order of each tuple's first line: ids come out sorted.
+    let out: DataRecord[] = [];
+    let rawParts: string[] = [];
+    let offset = 0;
+    const flush = async () => {
+      if (o.copyTo && rawParts.length) await o.copyTo.write(Buffer.from(rawParts.join('')));
+      rawParts = [];
+      const b = out;
+      out = [];
+      return b;
+    };
+    for (const tup of tuples.values()) {
+      const flows = tup.flows.sort((a, b) => a.ts - b.ts || a.line - b.line);
+      const tokens = behaviourTokens(flows, th);
+      const text = tokens.join('');
+      const label = labelSource !== undefined ? (fixed ?? tupleLabel(flows)) : undefined;
+      const raw = JSON.stringify({
+        tuple: { src: tup.src, dst: tup.dst, dport: tup.dport, proto: tup.proto },
+        behaviour: text,
+        ...(label !== undefined ? { label, labels: labelCounts(flows) } : {}),
+        flows: flows.slice(0, maxFlows).map((fl, k) => ({ uid: fl.uid, line: fl.line, ts: fl.ts, token: tokens[k], ...(fl.label !== undefined && labelI >= 0 ? { label: fl.label } : {}) })),
+        ...(flows.length > maxFlows ? { omittedFlows: flows.length - maxFlows } : {}),
+      });
+      const meta: Record<string, string | number> = { flows: flows.length, proto: tup.proto, dport: tup.dport };
+      if (detI >= 0) meta.detailedlabel = mostCommon(flows.filter((fl) => fl.label === label).map((fl) => fl.detailed ?? '-')) ?? '-';
+      out.push({ id: `${sourceName}:${tup.line}`, line: tup.line, raw, offset, text, label, meta, key: text });
+      const line = raw + '\n';
+      rawParts.push(line);
+      offset += Buffer.byteLength(line);
+      if (out.length >= 4096) yield await flush();
+    }
+    if (out.length) yield await flush();
+  }
+
+  const reader: DatasetReader = {
+    source,
+    sourceName,
+    layout,
+    schema,
+    errors,
+    warnings,
+    estimatedRows,
+    malformed: newLog(errors),
+    state: { bytesRead: 0, lines: 0 },
+    batches,
+  };
+  return reader;
+}
+
+function labelCounts(flows: Flow[]): Record<string, number> {
+  const m: Record<string, number> = {};
+  for (const f of flows) if (f.label !== undefined) m[f.label] = (m[f.label] ?? 0) + 1;
+  return m;
+}
+
+function mostCommon(xs: string[], prefer?: (x: string) => boolean): string | undefined {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  let best: string | undefined;
+  let bn = -1;
+  for (const [k, n] of m) {
+    // Ties: the preferred one, then the first seen (Map order = first flow in time).
+    if (n > bn || (n === bn && prefer !== undefined && prefer(k) && !prefer(best!))) {
+      best = k;
+      bn = n;
+    }
+  }
+  return best;
+}
+
+/**
+ * The tuple's label from its flows' labels (rule documented on BehaviourOptions.labelRule):
+ * 'any-malicious' — the most common label that is neither benign nor dropped, if any flow has one;
+ * else the most common benign label; else the most common label (a dropped one, so the tuple is dropped).
+ * 'majority' — the most common label that is not dropped (ties to the non-benign), else the most common.
+ */
+export function pickLabel(flows: ReadonlyArray<{ label: string | undefined }>, rule: 'any-malicious' | 'majority', benign: ReadonlySet<string>, drop: ReadonlySet<string>): string {
+  const all = flows.map((f) => f.label!);
+  const isBenign = (l: string) => benign.has(l.toLowerCase());
+  const kept = all.filter((l) => !drop.has(l));
+  if (rule === 'majority') return mostCommon(kept, (l) => !isBenign(l)) ?? mostCommon(all)!;
+  return mostCommon(kept.filter((l) => !isBenign(l))) ?? mostCommon(kept) ?? mostCommon(all)!;
+}

@@ -1,0 +1,308 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { AtomicFile, writeFileAtomic } from './atomic';
+import { hash53, prng } from './auc';
+import { CacheWriter } from './cache';
+import { DataError } from './errors';
+import { TabularFeaturizer, TabularFitter } from './featurize';
+import { Grow } from './grow';
+import type { CacheImportResult } from './import';
+import { LabelState, makeFeaturizer } from './importcommon';
+import { openDataset, type DatasetReader, type MalformedLine } from './reader';
+import { SummaryBuilder, type DatasetSummary } from './summary';
+import type { RawSink } from './source';
+import type { DataRecord, ImportOptions, Progress, RunContext } from './types';
+
+/** One file of a multi-file dataset. */
+export interface ManyInput {
+  path: string;
+  /** Label of every row of this file (a DGA family file, a benign list); overrides options.fixedLabel. */
+  fixedLabel?: string;
+  /** Row-id prefix; default the file's base name (parent folder added when two inputs share one). */
+  sourceName?: string;
+  /** Cap for this file only (overrides options.maxRowsPerFile), e.g. more benign rows than rows per family. */
+  maxRows?: number;
+  /** Per-file reading choices; labels, text, scaling and featurizer options are the shared ones. */
+  options?: Pick<ImportOptions, 'format' | 'columns' | 'errors'>;
+}
+
+export interface ManyOptions extends ImportOptions {
+  /** Keep at most this many rows per file, a uniform sample in file order (e.g. a balanced DGA set). */
+  maxRowsPerFile?: number;
+  /** Seed of that sample; each file's sample depends on the seed and its source name only. Default 1. */
+  sampleSeed?: number;
+}
+
+export interface FileReport {
+  source: string;
+  file: string;
+  lines: number;
+  /** Rows of this file in the dataset. */
+  rows: number;
+  /** Rows that passed the label checks before the per-file cap. */
+  eligible: number;
+  malformed: number;
+}
+
+export type ManyImportResult = CacheImportResult & { files: FileReport[] };
+
+interface Part {
+  input: ManyInput;
+  r: DatasetReader;
+  /** Line numbers kept by the per-file sample; undefined = every eligible row. */
+  keep: Set<number> | undefined;
+  eligible: number;
+  rows: number;
+  /** Offset of this file's copy in raw.txt. */
+  base: number;
+}
+
+function sourceNames(inputs: ManyInput[]): string[] {
+  const base = inputs.map((i) => i.sourceName ?? path.basename(i.path));
+  const seen = new Map<string, number>();
+  for (const b of base) seen.set(b, (seen.get(b) ?? 0) + 1);
+  const names = inputs.map((inp, k) => (inp.sourceName === undefined && seen.get(base[k])! > 1 ? `${path.basename(path.dirname(inp.path))}/${base[k]}` : base[k]));
+  const dup = names.find((n, k) => names.indexOf(n) !== k);
+  if (dup !== undefined) throw new DataError(dup, undefined, `two inputs have the source name "${dup}"; give one of them a sourceName`);
+  return names;
+}
+
+function sameShape(a: DatasetReader, b: DatasetReader): string | undefined {
+  const sa = a.schema;
+  const sb = b.schema;
+  if (sa.kind !== sb.kind) return `is ${sb.kind}, ${a.source.file} is ${sa.kind}`;
+  if (sa.kind === 'text' && (sa.textKind !== sb.textKind || sa.textCut !== sb.textCut)) return `holds ${sb.textKind} text, ${a.source.file} holds ${sa.textKind} text`;
+  const cols = (s: typeof sa) => s.columns.map((c) => `${c.name}:${c.type}`).join(',');
+  if (cols(sa) !== cols(sb)) return `has columns [${cols(sb)}], ${a.source.file} has [${cols(sa)}]`;
+  if ((sa.labelSource === undefined) !== (sb.labelSource === undefined)) return `is ${sb.labelSource === undefined ? 'unlabelled' : 'labelled'}, ${a.source.file} is not (give a fixedLabel per file)`;
+  if (sa.taxonomy !== sb.taxonomy) return `has ${sb.taxonomy} labels, ${a.source.file} has ${sa.taxonomy} labels`;
+  return undefined;
+}
+
+/**
+ * Several files as ONE dataset (e.g. Alexa plus 50 DGA family files): one fitted encoding, one label
+ * dictionary, one cache; row ids stay `${file}:${line}` (cache sections `sources` + `sourceIdx`).
+ * Streaming like importToCache: character and given featurizers take one pass per file, tabular
+ * fitting two; a per-file cap adds one sampling pass over that file. raw.txt is the files' decompressed
+ * contents one after another (each ending in a newline). Progress counts bytes over all passes.
+ */
+export async function importManyToCache(inputs: ManyInput[], outDir: string, options: ManyOptions = {}, ctx: RunContext = {}): Promise<ManyImportResult> {
+  if (inputs.length === 0) throw new DataError('(no file)', undefined, 'no input files');
+  const capOf = (inp: ManyInput) => inp.maxRows ?? options.maxRowsPerFile;
+  for (const inp of inputs) {
+    const c = capOf(inp);
+    if (c !== undefined && !(Number.isInteger(c) && c >= 1)) throw new DataError(path.basename(inp.path), undefined, `maxRowsPerFile must be a positive integer, got ${c}`);
+  }
+  const sampled = inputs.map((inp) => capOf(inp) !== undefined);
+  const names = sourceNames(inputs);
+  let units = 0;
+  let done = 0;
+  let kept = 0;
+  let phaseNow: Progress['phase'] = 'read';
+  const report = (p: Progress) => {
+    ctx.onProgress?.({ phase: phaseNow, bytesRead: done + p.bytesRead, totalBytes: units, lines: p.lines, rows: kept });
+  };
+  const inner: RunContext = { signal: ctx.signal, onProgress: report };
+  const parts: Part[] = [];
+  for (let k = 0; k < inputs.length; k++) {
+    const inp = inputs[k];
+    const fixedLabel = inp.fixedLabel ?? options.fixedLabel;
+    const o: ImportOptions = { ...options, ...inp.options, sourceName: names[k], ...(fixedLabel !== undefined ? { fixedLabel } : {}) };
+    const r = await openDataset(inp.path, o, inner);
+    if (parts.length) {
+      const why = sameShape(parts[0].r, r);
+      if (why) throw new DataError(r.source.file, undefined, `cannot join with ${parts[0].r.source.file}: this file ${why}`);
+    }
+    parts.push({ input: inp, r, keep: undefined, eligible: 0, rows: 0, base: 0 });
+  }
+  const first = parts[0].r;
+  const labels = new LabelState(first, options, parts.reduce((n, p) => n + p.r.estimatedRows, 0));
+  let featurizer = makeFeaturizer(first, options);
+  const needFit = !featurizer;
+  const summary = new SummaryBuilder(first.schema);
+  units = parts.reduce((n, p, k) => n + p.r.source.totalBytes * ((sampled[k] ? 1 : 0) + (needFit ? 2 : 1)), 0);
+
+  phaseNow = 'read';
+  const seed = options.sampleSeed ?? 1;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k];
+    const cap = capOf(p.input);
+    if (cap !== undefined) {
+      // A scratch label state: this pass decides eligibility, and counts drops, unknown and unseen labels
+      // (over all eligible rows, before the cap) once; the later passes no longer report rejects.
+      const probe = new LabelState(p.r, options, 0);
+      const rand = prng((seed ^ hash53(p.r.sourceName)) >>> 0);
+      const res: number[] = [];
+      let seen = 0;
+      for await (const batch of p.r.batches({ phase: 'read' })) {
+        for (const rec of batch) {
+          if (!probe.accept(rec, p.r, summary)) continue;
+          if (seen < cap) res.push(rec.line);
+          else {
+            const j = Math.floor(rand() * (seen + 1));
+            if (j < cap) res[j] = rec.line;
+          }
+          seen++;
+        }
+      }
+      done += p.r.source.totalBytes;
+      p.eligible = seen;
+      if (seen > cap) p.keep = new Set(res);
+    }
+  }
+
+  await fs.promises.mkdir(outDir, { recursive: true });
+  const cachePath = path.join(outDir, 'encoded.dtc');
+  const rawLinesPath = path.join(outDir, 'raw.txt');
+  const lines = new Grow(Uint32Array, 1024);
+  const offsets = new Grow(Float64Array, 1024);
+  const srcIdx = new Grow(Uint32Array, 1024);
+  const reported = (k: number) => sampled[k];
+  const raw = await AtomicFile.create(rawLinesPath);
+  let rawSize = 0;
+  let lastByte = 10;
+  // Counts what goes into raw.txt, so each file's base offset is known without reading the file back.
+  const sink: RawSink = {
+    write: (data) => {
+      if (data.length) {
+        rawSize += data.length;
+        lastByte = data[data.length - 1];
+      }
+      return raw.fh.write(data);
+    },
+  };
+  /** Runs one pass over every file; `copy` = this pass writes raw.txt. */
+  const pass = async (phase: Progress['phase'], copy: boolean, onRow: (rec: DataRecord, k: number, p: Part) => void | Promise<void>) => {
+    phaseNow = phase;
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k];
+      if (copy) p.base = rawSize;
+      for await (const batch of p.r.batches({ phase, copyTo: copy ? sink : undefined, report: copy && !reported(k) })) {
+        for (const rec of batch) {
+          if (p.keep && !p.keep.has(rec.line)) continue;
+          await onRow(rec, k, p);
+        }
+      }
+      done += p.r.source.totalBytes;
+      // A file without a final newline must not run into the next file's first line.
+      if (copy && lastByte !== 10) await sink.write(Buffer.from('\n'));
+    }
+  };
+  const keepRow = (rec: DataRecord, k: number, p: Part) => {
+    summary.add(rec, labels.category, labels.benign);
+    lines.push(rec.line);
+    offsets.push(p.base + rec.offset);
+    srcIdx.push(k);
+    p.rows++;
+    kept++;
+  };
+
+  let lab: ReturnType<LabelState['finish']> | undefined;
+  try {
+    if (needFit) {
+      const fitter = new TabularFitter(first.schema.columns, options.scaling, options.maxCategories);
+      await pass('fit', true, (rec, k, p) => {
+        if (!labels.accept(rec, p.r, reported(k) ? undefined : summary)) return;
+        keepRow(rec, k, p);
+        fitter.updateRow(rec.num!, rec.cat!);
+      });
+      featurizer = fitter.finish();
+    }
+    const f = featurizer!;
+    const block = Math.max(1, Math.floor((4 << 20) / (4 * Math.max(1, f.dim))));
+    const buf = f instanceof TabularFeaturizer ? new Float32Array(block * f.dim) : new Int32Array(block * f.dim);
+    const writer = await CacheWriter.create(cachePath, f.dim, f instanceof TabularFeaturizer ? 'float32' : 'int32');
+    try {
+      let n = 0;
+      let total = 0;
+      const pass2Labels = needFit ? new LabelState(first, options, 0) : labels;
+      kept = 0;
+      await pass(needFit ? 'encode' : 'read', !needFit, async (rec, k, p) => {
+        if (!pass2Labels.accept(rec, p.r, needFit || reported(k) ? undefined : summary)) return;
+        if (!needFit) keepRow(rec, k, p);
+        else {
+          kept++;
+          if (lines.buf[total] !== rec.line || srcIdx.buf[total] !== k) throw new DataError(p.r.source.file, rec.line, 'file changed between the fit and encode passes');
+        }
+        if (f instanceof TabularFeaturizer) f.encodeRow(rec.num!, rec.cat!, buf as Float32Array, n * f.dim);
+        else f.encodeInto(rec.text!, buf as Int32Array, n * f.dim);
+        total++;
+        if (++n === block) {
+          await writer.append(buf, n);
+          buf.fill(0);
+          n = 0;
+        }
+      });
+      if (n) await writer.append(buf, n);
+      if (total !== lines.length) throw new DataError(first.source.file, undefined, `files changed between passes (${lines.length} rows, then ${total})`);
+      lab = labels.finish();
+      await writer.finish({
+        sourceName: options.sourceName ?? names[0],
+        classes: lab.encoder?.json.classes ?? [],
+        labels: lab.labels,
+        lines: lines.view(),
+        rawOffsets: offsets.view(),
+        sources: names,
+        sourceIdx: srcIdx.view(),
+        meta: { featurizer: f.json, labelEncoder: lab.encoder?.json ?? null, source: options.sourceName ?? names[0], sources: names },
+      });
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+    await raw.commit();
+  } catch (e) {
+    await raw.abort();
+    throw e;
+  }
+
+  const f = featurizer!;
+  const files: FileReport[] = parts.map((p) => ({
+    source: p.r.sourceName,
+    file: p.r.source.file,
+    lines: p.r.state.lines,
+    rows: p.rows,
+    eligible: p.keep ? p.eligible : p.rows,
+    malformed: p.r.malformed.count,
+  }));
+  const s = summarizeMany(parts, summary, labels, options, names);
+  s.files = files;
+  const summaryPath = path.join(outDir, 'summary.json');
+  const featurizerPath = path.join(outDir, 'featurizer.json');
+  await writeFileAtomic(summaryPath, JSON.stringify(s, null, 1));
+  await writeFileAtomic(featurizerPath, JSON.stringify({ featurizer: f.json, labelEncoder: lab!.encoder?.json ?? null }, null, 1));
+  return {
+    summary: s,
+    featurizer: f.json,
+    labelEncoder: lab!.encoder?.json ?? null,
+    rows: lines.length,
+    cols: f.dim,
+    cachePath,
+    rawLinesPath,
+    summaryPath,
+    featurizerPath,
+    files,
+  };
+}
+
+function summarizeMany(parts: Part[], s: SummaryBuilder, labels: LabelState, opts: ManyOptions, names: string[]): DatasetSummary {
+  const max = opts.maxMalformedExamples ?? 20;
+  const examples: MalformedLine[] = [];
+  for (const p of parts) for (const m of p.r.malformed.examples) if (examples.length < max) examples.push({ ...m, reason: `${p.r.source.file}: ${m.reason}` });
+  const files = parts.map((p) => p.r.source.file);
+  const out = s.finish(
+    {
+      source: opts.sourceName ?? (names.length === 1 ? names[0] : `${names[0]} + ${names.length - 1} more`),
+      file: files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')}, … (${files.length} files)`,
+      gzip: parts.some((p) => p.r.source.gzip),
+      bytes: parts.reduce((n, p) => n + p.r.source.totalBytes, 0),
+      lines: parts.reduce((n, p) => n + p.r.state.lines, 0),
+      malformed: { count: parts.reduce((n, p) => n + p.r.malformed.count, 0), examples },
+    },
+    labels.labelled ? labels.mode : undefined,
+    parts.flatMap((p) => p.r.warnings),
+    opts.shortcutThreshold ?? 0.9,
+  );
+  return out;
+}
+

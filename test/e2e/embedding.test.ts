@@ -1,0 +1,118 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createEngine } from '../../electron/engine';
+import type { EmbeddingMap } from '../../shared/embed';
+import { frameOf, inRect, toPx, type Frame } from '../../renderer/src/views/embedding/plot';
+import { tempDir } from '../helpers/temp';
+import { benignUrl, maliciousUrl, trainingCsv } from '../helpers/urls';
+import { launchBrowser, shot, startWorkbench, watchErrors, type Workbench } from './harness';
+
+let wb: Workbench;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+const dir = tempDir();
+
+before(async () => {
+  // A trained URL model in the workspace, made through the engine before the workbench starts.
+  const workspace = path.join(dir, 'ws');
+  const engine = createEngine({ workspaceDir: workspace, transport: 'cli' });
+  const run = async (p: Promise<{ jobId: string }>) => {
+    const job = await engine.jobs.wait((await p).jobId);
+    assert.equal(job.status, 'done', job.error);
+    return job.result as { datasetId: string };
+  };
+  fs.writeFileSync(path.join(dir, 'train.csv'), trainingCsv(300));
+  const lines = ['url,label'];
+  for (let i = 5000; i < 5100; i++) lines.push(`${benignUrl(i)},benign`, `${maliciousUrl(i)},malicious`);
+  fs.writeFileSync(path.join(dir, 'test.csv'), lines.join('\n') + '\n');
+  const { datasetId } = await run(engine.handlers['datasets.import']({ path: path.join(dir, 'train.csv'), options: { format: 'auto', errors: 'lenient' } }));
+  const test = await run(engine.handlers['datasets.import']({ path: path.join(dir, 'test.csv'), options: { format: 'auto', errors: 'lenient', encodeLike: datasetId } }));
+  const { runs } = await engine.handlers['train.start']({
+    datasetId,
+    testDatasetId: test.datasetId,
+    modelIds: ['char-cnn'],
+    params: { epochs: 3, batchSize: 32, filters: 16, units: 32 },
+    tags: [],
+  });
+  assert.equal((await engine.jobs.wait(runs[0].jobId)).status, 'done');
+  await engine.close();
+
+  wb = await startWorkbench(['--host-only'], {}, workspace);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
+  errors = watchErrors(page);
+});
+after(async () => {
+  await browser?.close();
+  await wb?.stop();
+});
+
+test('computing a map draws its points; hover names the record; a dragged rectangle lists what it holds', async () => {
+  await page.goto(`${wb.url}#/embedding`);
+  await page.getByRole('link', { name: 'Embedding' }).waitFor();
+  for (const name of ['Datasets', 'Train', 'Compare', 'Inspect', 'Scan']) assert.equal(await page.getByRole('link', { name, exact: true }).count(), 1);
+  const source = page.getByTestId('embed-source');
+  await page.waitForFunction(() => (document.querySelector('[data-testid="embed-source"]') as HTMLSelectElement | null)?.value.startsWith('ds_'));
+  assert.match(await source.locator('option:checked').innerText(), /train\.csv/);
+  await page.getByTestId('embed-sample').fill('300');
+  await page.getByTestId('embed-seed').fill('7');
+  await page.getByTestId('embed-compute').click();
+
+  const mapEl = page.getByTestId('embedding-map-0');
+  await page.waitForFunction(() => document.querySelector('[data-testid="embedding-map-0"]')?.getAttribute('data-points') === '300', null, { timeout: 90_000 });
+  const mapId = (await mapEl.getAttribute('data-map-id'))!;
+  const map = JSON.parse(fs.readFileSync(path.join(wb.workspace, 'embeddings', `${mapId}.json`), 'utf8')) as EmbeddingMap;
+  assert.equal(map.count, 300);
+  assert.equal(map.points.filter((p) => p.trueLabel === 'malicious').length, 150);
+  const frame = JSON.parse((await mapEl.getAttribute('data-frame'))!) as Frame;
+  assert.deepEqual(frame, frameOf(map.points, frame.width, frame.height, frame.top, frame.pad));
+  const box = (await mapEl.locator('canvas').boundingBox())!;
+
+  // Hover over a point: the tooltip shows its URL.
+  const target = map.points[0];
+  const [tx, ty] = toPx(frame, target);
+  await page.mouse.move(box.x + tx, box.y + ty);
+  assert.equal(await page.getByTestId('map-tooltip').locator('.text').innerText(), target.text);
+
+  // Drag a rectangle around the phishing URLs: what it encloses is selected and listed.
+  const px = map.points.filter((p) => p.trueLabel === 'malicious').map((p) => toPx(frame, p));
+  const x0 = Math.min(...px.map((p) => p[0])) - 3;
+  const x1 = Math.max(...px.map((p) => p[0])) + 3;
+  const y0 = Math.min(...px.map((p) => p[1])) - 3;
+  const y1 = Math.max(...px.map((p) => p[1])) + 3;
+  const expected = inRect(frame, map.points, x0, y0, x1, y1).length;
+  assert.ok(expected >= 150);
+  await page.mouse.move(box.x + x0, box.y + y0);
+  await page.mouse.down();
+  await page.mouse.move(box.x + (x0 + x1) / 2, box.y + (y0 + y1) / 2, { steps: 4 });
+  await page.mouse.move(box.x + x1, box.y + y1, { steps: 4 });
+  await page.mouse.up();
+  const list = page.getByTestId('embedding-selection');
+  await list.waitFor();
+  assert.equal(await list.getAttribute('data-count'), String(expected));
+  assert.equal(await mapEl.getAttribute('data-selected'), String(expected));
+  assert.equal(await list.locator('tbody tr').count(), Math.min(expected, 300));
+  assert.match(await list.locator('tbody tr').first().innerText(), /secure-login|articles/);
+  await shot(page, 'embedding');
+
+  const csvDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'CSV' }).click();
+  const csv = fs.readFileSync(await (await csvDownload).path(), 'utf8').trim().split(/\r?\n/);
+  assert.equal(csv[0], 'row,id,x,y,true_label,predicted,confidence,misclassified,text');
+  assert.equal(csv.length, 301);
+  const pngDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'PNG' }).click();
+  const png = fs.readFileSync(await (await pngDownload).path());
+  assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+
+  await list.getByTestId('open-in-inspect').click();
+  await page.waitForFunction(() => location.hash.startsWith('#/inspect?dataset=ds_'));
+  const params = new URLSearchParams((await page.evaluate(() => location.hash)).split('?')[1]);
+  assert.equal(params.get('dataset'), map.source.datasetId);
+  assert.equal(params.get('rows')!.split(',').length, expected);
+  assert.deepEqual(errors, []);
+});

@@ -1,17 +1,12 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { OpName, OpParsedRequest, OpResponse } from '../shared/contract';
 import type { AppInfo, BackendInfo } from '../shared/domain';
 import { ContractError } from '../shared/errors';
 import { EventHub } from './events';
 import { JobManager } from './jobs/manager';
 import { openWorkspace, type Workspace } from './store/workspace';
-import type { CacheImportResult } from './data/import';
-import type { ImportJobInput } from './data/import-job';
-import { deleteDataset, getDataset, getEncoding, insertDataset, listDatasets, readSample } from './store/datasets';
-import { newId } from './ids';
-import type { DatasetSummary } from '../shared/dataset';
+import { startImport } from './data/import-service';
+import { deleteDataset, getDataset, listDatasets, readSample } from './store/datasets';
 import { deleteRun, getRun, listRuns, updateRunNotes } from './store/runs';
 import { getEvaluationResult, listEvalRecords, listEvaluations as listEvaluationInfos, startComparison, startEvaluation } from './eval/eval-service';
 import { startTraining } from './train/train-service';
@@ -122,48 +117,7 @@ export function createEngine(opts: EngineOptions): Engine {
       return { deleted: true };
     },
     'datasets.list': async () => listDatasets(workspace.db),
-    'datasets.import': async ({ path: file, name, options }) => {
-      const abs = path.resolve(file);
-      const stat = fs.statSync(abs, { throwIfNoEntry: false });
-      if (!stat) throw new ContractError('BAD_INPUT', `${abs}: no such file`);
-      if (!stat.isFile()) throw new ContractError('BAD_INPUT', `${abs}: not a regular file`);
-      let encodeLike: ImportJobInput['encodeLike'];
-      if (options.encodeLike) {
-        const enc = getEncoding(workspace.db, options.encodeLike);
-        if (!enc) throw notFound('dataset', options.encodeLike);
-        encodeLike = { featurizer: enc.featurizer, labelEncoder: enc.labelEncoder } as ImportJobInput['encodeLike'];
-      }
-      const id = newId('ds');
-      const outDir = path.join(workspace.dir, 'datasets', id);
-      const input: ImportJobInput = { path: abs, outDir, options, ...(encodeLike ? { encodeLike } : {}) };
-      const job = jobs.start('import', `import ${path.basename(abs)}`, input, {
-        onResult: (raw) => {
-          const r = raw as CacheImportResult & { samplePath: string };
-          const summary = r.summary as unknown as DatasetSummary;
-          insertDataset(workspace.db, {
-            id,
-            name: name ?? path.basename(abs),
-            format: summary.format,
-            sourcePath: abs,
-            rows: r.rows,
-            summary,
-            encoding: {
-              featurizer: r.featurizer,
-              labelEncoder: r.labelEncoder,
-              options: { ...options },
-              encodedLike: options.encodeLike ?? null,
-              cols: r.cols,
-            },
-            files: { cache: r.cachePath, raw: r.rawLinesPath, sample: r.samplePath },
-          });
-          events.emit('datasets.changed', {});
-          return { datasetId: id, rows: r.rows, malformed: summary.malformed.count };
-        },
-        // A failed or cancelled import leaves nothing behind; what the workspace held before is untouched.
-        onAbandon: () => fs.rmSync(outDir, { recursive: true, force: true }),
-      });
-      return { jobId: job.id };
-    },
+    'datasets.import': async (req) => startImport({ workspace, jobs, events }, req),
     'datasets.get': async ({ datasetId }) => {
       const d = getDataset(workspace.db, datasetId);
       if (!d) throw notFound('dataset', datasetId);

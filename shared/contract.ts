@@ -9,7 +9,7 @@ import {
   PresetSchema,
   RunRowSchema,
 } from './domain';
-import { DatasetDetailSchema, ImportOptionsSchema, SampleRowSchema } from './dataset';
+import { DatasetDetailSchema, ImportInputSchema, ImportOptionsSchema, SampleRowSchema } from './dataset';
 import { EvalRecordsPageSchema, EvaluationInfoSchema, RunDetailSchema, TrainRequestSchema } from './run';
 import { EvalResultSchema } from './eval';
 import { OperatingCurveSchema, ScanInfoSchema, ScanResultRowSchema } from './scan';
@@ -85,7 +85,13 @@ export const operations = {
   /** Streams the file in a worker: parse, fit the encoding (or reuse another dataset's), summarise, cache. */
   'datasets.import': {
     request: z
-      .object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional(), options: ImportOptionsSchema.prefault({}) })
+      .object({
+        path: z.string().min(1).max(4096),
+        /** Several files into one dataset (path then only names it): e.g. Alexa plus DGA family files. */
+        inputs: z.array(ImportInputSchema).min(1).max(1000).optional(),
+        name: z.string().min(1).max(200).optional(),
+        options: ImportOptionsSchema.prefault({}),
+      })
       .strict(),
     response: JobStarted,
   },

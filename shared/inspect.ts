@@ -58,6 +58,8 @@ export const InspectQuerySchema = z
     disagree: z.boolean().default(false),
     minConfidence: z.number().min(0).max(1).default(0),
     maxConfidence: z.number().min(0).max(1).default(1),
+    /** Only these dataset rows (a selection made on the embedding map). */
+    rows: z.array(z.number().int().min(0)).max(5000).optional(),
     /** Substring of the raw line (a field value, an IP, a service name). */
     search: z.string().max(500).optional(),
     /** 'row' | 'true' | 'pred' | 'conf' (the latter two of evaluation `by`). */

@@ -18,7 +18,8 @@ function printSummary(d: DatasetDetail, out: (l: string) => void): void {
   if (s.labels) {
     const total = s.rows || 1;
     out('classes:');
-    for (const [name, n] of Object.entries(s.labels.categories)) {
+    // The classes a model trained on it predicts: raw labels in 'attack' mode, categories otherwise.
+    for (const [name, n] of Object.entries(s.labels.mode === 'attack' ? s.labels.raw : s.labels.categories)) {
       out(`  ${name.padEnd(16)} ${String(n).padStart(9)}  ${((100 * n) / total).toFixed(2)}%`);
     }
     const unknown = Object.entries(s.labels.unknown);
@@ -51,11 +52,10 @@ export const importCommand: CliCommand = {
   },
   async run({ values, positionals, json, call, engine, io }) {
     const usage =
-      'usage: deeptriage import FILE [--format auto|kdd99|nslkdd|csv|zeek|zeek-behaviour|urls|domains] [--label-mode 5class|binary|attack] ' +
+      'usage: deeptriage import FILE [FILE...] [--format auto|kdd99|nslkdd|csv|zeek|zeek-behaviour|urls|domains] [--label-mode 5class|binary|attack] ' +
       '[--strip-public-suffix] [--fixed-label L | --label-per-file] [--drop-labels A,B] [--benign-labels A,B] [--max-rows-per-file N [--seed S]] ' +
       '[--label-rule any-malicious|majority] [--strict] [--like DATASET] [--json]';
-    if (positionals.length > 1) throw new UsageError('importing several files into one dataset is not available from the command line yet; import them one at a time');
-    if (positionals.length !== 1) throw new UsageError(usage);
+    if (positionals.length === 0) throw new UsageError(usage);
     const int = (flag: string, min: number) => {
       const v = values[flag];
       if (v === undefined) return undefined;
@@ -66,7 +66,9 @@ export const importCommand: CliCommand = {
     const list = (flag: string) => (values[flag] === undefined ? undefined : String(values[flag]).split(',').map((x) => x.trim()).filter(Boolean));
     if (values['fixed-label'] !== undefined && values['label-per-file']) throw new UsageError('--fixed-label and --label-per-file exclude each other');
     // A family file's label is its name: banjori.txt → banjori.
-    const fixedLabel = values['label-per-file'] ? path.basename(positionals[0]).replace(/(\.gz)?$/, '').replace(/\.[^.]*$/, '') : values['fixed-label'] !== undefined ? String(values['fixed-label']) : undefined;
+    const stem = (p: string) => path.basename(p).replace(/(\.gz)?$/, '').replace(/\.[^.]*$/, '');
+    const perFile = Boolean(values['label-per-file']);
+    const fixedLabel = perFile && positionals.length === 1 ? stem(positionals[0]) : values['fixed-label'] !== undefined ? String(values['fixed-label']) : undefined;
     const labelRule = values['label-rule'] === undefined ? undefined : values['label-rule'] === 'majority' || values['label-rule'] === 'any-malicious' ? values['label-rule'] : undefined;
     if (values['label-rule'] !== undefined && !labelRule) throw new UsageError(`--label-rule must be one of any-malicious, majority; got '${String(values['label-rule'])}'`);
     const maxRowsPerFile = int('max-rows-per-file', 1);
@@ -96,6 +98,7 @@ export const importCommand: CliCommand = {
     };
     const { jobId } = await call('datasets.import', {
       path: positionals[0],
+      ...(positionals.length > 1 ? { inputs: positionals.map((p) => ({ path: p, ...(perFile ? { fixedLabel: stem(p) } : {}) })) } : {}),
       ...(values.name !== undefined ? { name: String(values.name) } : {}),
       options,
     });
@@ -111,7 +114,7 @@ export const importCommand: CliCommand = {
           rows: s.rows,
           format: s.format,
           features: d.cols,
-          classes: s.labels?.categories ?? {},
+          classes: (s.labels?.mode === 'attack' ? s.labels.raw : s.labels?.categories) ?? {},
           rawLabels: s.labels?.raw ?? {},
           unknownLabels: s.labels?.unknown ?? {},
           duplicates: s.duplicates.rows,

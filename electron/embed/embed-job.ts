@@ -1,5 +1,5 @@
 import type { EmbeddingMap, EmbedMethod, EmbedPoint } from '../../shared/embed';
-import { readCache } from '../data/cache';
+import { readCache, rowId } from '../data/cache';
 import type { JobContext, JobHandler } from '../jobs/context';
 import { deserializeClassifier } from '../train/classifier-io';
 import { readRunModel } from '../train/run-files';
@@ -122,7 +122,7 @@ export const embedJob: JobHandler = async (raw, ctx) => {
     const points: EmbedPoint[] = Array.from(rows, (r, i) => {
       const p = argmax(proba, i * k, k);
       const t = trueIdx[i];
-      const id = `${data.sourceName}:${data.lines[r]}`;
+      const id = rowId(data, r);
       return {
         x: xy[2 * i],
         y: xy[2 * i + 1],

@@ -1,6 +1,6 @@
 import type { EvalRecordsPage } from '../../shared/run';
 import { readRawLine } from '../data/cache';
-import { readCacheIndex } from '../data/cache-index';
+import { indexRowId, readCacheIndex } from '../data/cache-index';
 import { argmaxRows } from './predict';
 import { readProba, readRows, rowsPathFor } from './run-eval';
 
@@ -41,7 +41,7 @@ export async function evalRecords(
     const t = index.labels ? index.labels[r] : -1;
     out.push({
       row: r,
-      id: `${index.header.sourceName}:${index.lines[r]}`,
+      id: indexRowId(index, r),
       trueLabel: t >= 0 ? classes[t] : null,
       predicted: classes[pred[i]],
       confidence: proba[i * k + pred[i]],

@@ -1,6 +1,6 @@
 import type { Classifier } from '../../models/types';
 import type { ExplainResult, ModelExplanation } from '../../shared/inspect';
-import { readCache, readRawLine } from '../data/cache';
+import { readCache, readRawLine, rowId } from '../data/cache';
 import { CharSeqEncoder, type CharSeqJSON } from '../data/featurize/charseq';
 import type { TabularFeaturizerJSON } from '../data/featurize/tabular';
 import { normalIndexOf } from '../eval/run-eval';
@@ -54,7 +54,7 @@ export const explainJob: JobHandler = async (raw, ctx) => {
     x = data.features.slice(r * data.cols, (r + 1) * data.cols);
     const label = data.labels ? data.labels[r] : -1;
     record = {
-      id: `${data.sourceName}:${data.lines[r]}`,
+      id: rowId(data, r),
       raw: data.rawOffsets ? await readRawLine(input.target.rawPath, data.rawOffsets[r]) : '',
       trueLabel: label >= 0 ? data.classes[label] ?? null : null,
     };
@@ -130,7 +130,7 @@ export const explainJob: JobHandler = async (raw, ctx) => {
       const label = train.labels ? train.labels[nb.row] : -1;
       neighbours.push({
         row: nb.row,
-        id: `${train.sourceName}:${train.lines[nb.row]}`,
+        id: rowId(train, nb.row),
         label: label >= 0 ? train.classes[label] ?? null : null,
         distance: nb.distance,
         raw: train.rawOffsets ? (await readRawLine(input.train.rawPath, train.rawOffsets[nb.row])).slice(0, 2000) : '',

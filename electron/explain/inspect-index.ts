@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { InspectRow } from '../../shared/inspect';
-import { readCacheIndex, type CacheIndex } from '../data/cache-index';
+import { indexRowId, readCacheIndex, type CacheIndex } from '../data/cache-index';
 import { argmaxRows } from '../eval/predict';
 import { readProba, readRows, rowsPathFor } from '../eval/run-eval';
 
@@ -73,6 +73,7 @@ export interface Filter {
   minConfidence: number;
   maxConfidence: number;
   search?: Uint8Array;
+  only?: Set<number>;
   sort: 'row' | 'true' | 'pred' | 'conf';
   descending: boolean;
 }
@@ -87,6 +88,7 @@ export function queryRows(idx: InspectIndex, f: Filter): Int32Array {
     const t = labels ? labels[r] : -1;
     if (f.trueClass !== undefined && t !== f.trueClass) continue;
     if (f.search && !f.search[r]) continue;
+    if (f.only && !f.only.has(r)) continue;
     const needsPred = f.predClass !== undefined || f.misclassified || f.minConfidence > 0 || f.maxConfidence < 1 || f.sort === 'pred' || f.sort === 'conf';
     if (needsPred && pred[r] < 0) continue;
     if (f.predClass !== undefined && pred[r] !== f.predClass) continue;
@@ -109,10 +111,10 @@ export function queryRows(idx: InspectIndex, f: Filter): Int32Array {
 }
 
 export function toInspectRows(idx: InspectIndex, rows: Int32Array): InspectRow[] {
-  const { labels, lines, header } = idx.index;
+  const { labels } = idx.index;
   return Array.from(rows, (r) => ({
     row: r,
-    id: `${header.sourceName}:${lines[r]}`,
+    id: indexRowId(idx.index, r),
     trueLabel: labels && labels[r] >= 0 ? idx.classes[labels[r]] ?? null : null,
     preds: idx.preds.map((p, e) => (p[r] >= 0 ? { label: idx.classes[p[r]], confidence: idx.confs[e][r] } : null)),
   }));

@@ -81,6 +81,7 @@ export async function inspectQuery(deps: InspectDeps, q: OpParsedRequest<'inspec
       minConfidence: q.minConfidence,
       maxConfidence: q.maxConfidence,
       ...(search ? { search } : {}),
+      ...(q.rows ? { only: new Set(q.rows) } : {}),
       sort: q.sort,
       descending: q.descending,
     });

@@ -46,6 +46,10 @@ test('the inspect table filters misclassified and disagreeing rows, sorts by con
   const expected = raw.filter((l) => l.includes(',ftp_data,')).length;
   const found = await call('inspect.query', { datasetId: testId, evalIds, search: ',ftp_data,', limit: 1 });
   assert.equal(found.total, expected);
+
+  // A group picked on the embedding map: only those rows, in row order, unknown rows ignored.
+  const picked = await call('inspect.query', { datasetId: testId, evalIds, rows: [42, 7, 99_999_999] });
+  assert.deepEqual(picked.rows.map((r) => r.row), [7, 42]);
 });
 
 test('explaining a record gives probabilities per model, IG attributions that add up, and labelled neighbours', async () => {

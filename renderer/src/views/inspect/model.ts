@@ -17,6 +17,8 @@ export interface Filters {
   /** Leave out rows the `by` model never scored (a random-split evaluation scores only its held-out rows). */
   scoredOnly: boolean;
   search: string;
+  /** Only these rows: a group selected on the embedding map. */
+  rows?: number[];
   sort: SortKey;
   descending: boolean;
 }
@@ -52,6 +54,7 @@ export function toQuery(datasetId: string, evalIds: string[], f: Filters, offset
     minConfidence: min,
     maxConfidence: f.maxConfidence,
     ...(f.search ? { search: f.search } : {}),
+    ...(f.rows?.length ? { rows: f.rows } : {}),
     sort: f.sort,
     descending: f.descending,
     offset,

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { OpParsedRequest } from '../../shared/contract';
+import type { DatasetSummary, ImportInput } from '../../shared/dataset';
+import { ContractError } from '../../shared/errors';
+import type { EventHub } from '../events';
+import { newId } from '../ids';
+import type { JobManager } from '../jobs/manager';
+import { getEncoding, insertDataset } from '../store/datasets';
+import type { Workspace } from '../store/workspace';
+import type { CacheImportResult } from './import';
+import type { ImportJobInput } from './import-job';
+
+export interface ImportServiceDeps {
+  workspace: Workspace;
+  jobs: JobManager;
+  events: EventHub;
+}
+
+function requireFile(file: string): string {
+  const abs = path.resolve(file);
+  const stat = fs.statSync(abs, { throwIfNoEntry: false });
+  if (!stat) throw new ContractError('BAD_INPUT', `${abs}: no such file`);
+  if (!stat.isFile()) throw new ContractError('BAD_INPUT', `${abs}: not a regular file`);
+  return abs;
+}
+
+/**
+ * Queues an import: one file, or several files into one dataset (a DGA set from family files), parsed,
+ * fitted (or encoded like another dataset), summarised and cached in a worker. Nothing is stored unless
+ * the whole import succeeds.
+ */
+export function startImport(deps: ImportServiceDeps, req: OpParsedRequest<'datasets.import'>): { jobId: string } {
+  const { workspace, jobs, events } = deps;
+  const { name, options } = req;
+  const abs = requireFile(req.path);
+  const inputs: ImportInput[] | undefined = req.inputs?.map((i) => ({ ...i, path: requireFile(i.path) }));
+  let encodeLike: ImportJobInput['encodeLike'];
+  if (options.encodeLike) {
+    const enc = getEncoding(workspace.db, options.encodeLike);
+    if (!enc) throw new ContractError('NOT_FOUND', `dataset '${options.encodeLike}' does not exist`);
+    encodeLike = { featurizer: enc.featurizer, labelEncoder: enc.labelEncoder } as ImportJobInput['encodeLike'];
+  }
+  const id = newId('ds');
+  const outDir = path.join(workspace.dir, 'datasets', id);
+  const input: ImportJobInput = { path: abs, outDir, options, ...(inputs?.length ? { inputs } : {}), ...(encodeLike ? { encodeLike } : {}) };
+  const display = inputs && inputs.length > 1 ? `${path.basename(inputs[0].path)} + ${inputs.length - 1} more` : path.basename(abs);
+  const job = jobs.start('import', `import ${display}`, input, {
+    onResult: (raw) => {
+      const r = raw as CacheImportResult & { samplePath: string };
+      const summary = r.summary as unknown as DatasetSummary;
+      insertDataset(workspace.db, {
+        id,
+        name: name ?? display,
+        format: summary.format,
+        sourcePath: abs,
+        rows: r.rows,
+        summary,
+        encoding: { featurizer: r.featurizer, labelEncoder: r.labelEncoder, options: { ...options }, encodedLike: options.encodeLike ?? null, cols: r.cols },
+        files: { cache: r.cachePath, raw: r.rawLinesPath, sample: r.samplePath },
+      });
+      events.emit('datasets.changed', {});
+      return { datasetId: id, rows: r.rows, malformed: summary.malformed.count };
+    },
+    // A failed or cancelled import leaves nothing behind; what the workspace held before is untouched.
+    onAbandon: () => fs.rmSync(outDir, { recursive: true, force: true }),
+  });
+  return { jobId: job.id };
+}

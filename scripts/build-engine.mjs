@@ -20,6 +20,7 @@ await build({
     cli: 'electron/cli/index.ts',
     'job-worker': 'electron/jobs/worker.ts',
     'train-replica': 'electron/train/parallel/replica-worker.ts',
+    'scan-infer': 'electron/scan/infer-worker.ts',
     main: 'electron/main.ts',
   },
   external: ['electron'],

@@ -40,6 +40,8 @@ export const ImportOptionsSchema = z
     fixedLabel: z.string().max(200).optional(),
     dropLabels: z.array(z.string().max(200)).max(100).optional(),
     benignLabels: z.array(z.string().max(200)).max(100).optional(),
+    /** KDD attack name → category, merged over the built-in map (e.g. a new attack name, or a re-filed one). */
+    attackMap: z.record(z.string().min(1).max(100), z.enum(['normal', 'dos', 'probe', 'r2l', 'u2r'])).optional(),
     scaling: z.enum(['minmax', 'log1p-zscore']).optional(),
     maxLength: z.number().int().min(4).max(4096).optional(),
     truncate: z.enum(['left', 'right']).optional(),

@@ -6,7 +6,7 @@ import { readCache, readRawLine, rowId } from './cache';
 import type { FeaturizerJSON } from './featurize';
 import { importToCache } from './import';
 import { importManyToCache, type ManyOptions } from './importmany';
-import type { LabelEncoderJSON } from './labels';
+import { DEFAULT_ATTACK_MAP, type LabelEncoderJSON } from './labels';
 import type { Progress } from './types';
 
 export interface ImportJobInput {
@@ -32,6 +32,7 @@ export function toDataOptions(o: ImportOptionsParsed, like?: ImportJobInput['enc
     ...(o.labelMode ? { mode: o.labelMode } : {}),
     ...(o.dropLabels ? { drop: o.dropLabels } : {}),
     ...(o.benignLabels ? { benign: o.benignLabels } : {}),
+    ...(o.attackMap ? { attackMap: { ...DEFAULT_ATTACK_MAP, ...o.attackMap } } : {}),
   };
   const text = {
     ...(o.maxLength ? { maxLength: o.maxLength } : {}),

@@ -1,11 +1,13 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { ScanStats } from '../../shared/scan';
 import { CharSeqEncoder, type CharSeqJSON } from '../data/featurize/charseq';
 import { normalIndexOf } from '../eval/run-eval';
-import { JobCancelledError, type JobHandler } from '../jobs/context';
+import { JobCancelledError, type JobContext, type JobHandler } from '../jobs/context';
 import { openDatabase } from '../store/db';
 import { deserializeClassifier } from '../train/classifier-io';
 import { readRunModel } from '../train/run-files';
+import { InferencePool } from './infer-pool';
 import { ScanWriter, type Cursor } from './scan-store';
 import { scanLines } from './url-lines';
 
@@ -23,16 +25,46 @@ export interface ScanJobInput {
 
 const BATCH = 512;
 const COMMIT_EVERY_MS = 1000;
+/** Batches queued per inference worker: one computing, one waiting, so a worker never idles between batches. */
+const IN_FLIGHT_PER_WORKER = 2;
+const MAX_WORKERS = 4;
+
+type Predict = (x: Int32Array, rows: number) => Promise<Float32Array>;
+
+/** A closed batch: the URLs it scores and everything its commit records (repeats, counts, where it got to). */
+interface Batch {
+  urls: string[];
+  at: { file: number; line: number }[];
+  repeats: string[];
+  cursor: Cursor;
+  counts: Pick<ScanStats, 'lines' | 'duplicates' | 'skipped'>;
+  proba: Promise<Float32Array | null>;
+  /** Set when proba settles, so finished batches are committed without waiting for a full queue. */
+  ready: boolean;
+}
 
 /**
- * Streams URL files through a character model. Every batch is committed with the position it reached, so a
- * cancel or a crash loses at most the batch in flight and a resume continues from the stored line.
+ * Inference workers for this scan: none when the backend is native TensorFlow (it already uses every core),
+ * otherwise one per core when the scan has the machine to itself. DEEPTRIAGE_SCAN_WORKERS overrides (0 = in-thread).
+ */
+function workerCount(ctx: JobContext): number {
+  const forced = process.env.DEEPTRIAGE_SCAN_WORKERS;
+  if (forced !== undefined && forced.trim() !== '' && Number.isInteger(Number(forced))) return Math.max(0, Math.min(MAX_WORKERS, Number(forced)));
+  const name = ctx.backend?.name;
+  if (name === undefined || name === 'node' || name === 'node-gpu') return 0;
+  if (ctx.runningJobs > 1) return 1;
+  return Math.max(1, Math.min(MAX_WORKERS, os.availableParallelism()));
+}
+
+/**
+ * Streams URL files through a character model. Batches are scored by inference workers while this thread
+ * reads on, and committed strictly in order, each with the position it reached, so a cancel or a crash loses
+ * at most the batches in flight and a resume continues from the stored line.
  */
 export const scanJob: JobHandler = async (raw, ctx) => {
   const input = raw as ScanJobInput;
   const db = openDatabase(input.dbPath);
   const writer = new ScanWriter(db, input.scanId);
-  const model = await deserializeClassifier(readRunModel(input.runDir));
   const encoder = new CharSeqEncoder(input.featurizer);
   const k = input.classes.length;
   const normal = normalIndexOf(input.classes);
@@ -43,31 +75,85 @@ export const scanJob: JobHandler = async (raw, ctx) => {
   const controller = new AbortController();
   const poll = setInterval(() => ctx.shouldStop() && controller.abort(), 100);
 
+  const workers = workerCount(ctx);
+  let pool: InferencePool | null = null;
+  let dispose = () => {};
+  let predict: Predict;
+  if (workers > 0) {
+    pool = await InferencePool.start({ runDir: input.runDir, backend: ctx.backend?.name ?? 'wasm' }, workers);
+    predict = (x, rows) => pool!.predict(x, rows);
+  } else {
+    const model = await deserializeClassifier(readRunModel(input.runDir));
+    predict = (x, rows) => model.predictProba(x, rows, { batchSize: rows });
+    dispose = () => model.dispose();
+  }
+  const maxInFlight = Math.max(1, workers) * IN_FLIGHT_PER_WORKER;
+
   let pending = new Map<string, { file: number; line: number }>();
   let repeats: string[] = [];
-  let lastCommit = Date.now();
   let cursor: Cursor = { ...input.cursor };
+  let openedAt = Date.now();
+  /** URLs of batches sent but not yet committed: they are not in the database yet, but are not new either. */
+  const inFlightUrls = new Set<string>();
+  const queue: Batch[] = [];
+  let committed = stats.scanned;
 
-  const commit = async () => {
+  const commitOldest = async () => {
+    const b = queue[0];
+    const proba = await b.proba;
+    queue.shift();
+    const scored = b.urls.map((url, i) => ({
+      url,
+      score: normal === null ? proba![i * k + 1] : 1 - proba![i * k + normal],
+      file: b.at[i].file,
+      line: b.at[i].line,
+    }));
+    committed += scored.length;
+    const elapsedMs = elapsedBefore + (Date.now() - startedAt);
+    const snapshot: ScanStats = {
+      ...b.counts,
+      scanned: committed,
+      elapsedMs,
+      urlsPerSecond: elapsedMs > 0 ? (committed / elapsedMs) * 1000 : 0,
+    };
+    writer.commit(scored, b.repeats, { ...snapshot, threshold: input.threshold }, b.cursor);
+    stats.scanned = committed;
+    stats.elapsedMs = elapsedMs;
+    stats.urlsPerSecond = snapshot.urlsPerSecond;
+    for (const u of b.urls) inFlightUrls.delete(u);
+  };
+
+  /** Closes the current batch: sends its URLs to be scored, then commits the oldest batches while too many are out. */
+  const close = async () => {
     const urls = [...pending.keys()];
-    const scored: { url: string; score: number; file: number; line: number }[] = [];
+    let proba: Promise<Float32Array | null> = Promise.resolve(null);
     if (urls.length) {
       const x = new Int32Array(urls.length * encoder.dim);
       urls.forEach((u, i) => encoder.encodeInto(u, x, i * encoder.dim));
-      const proba = await model.predictProba(x, urls.length);
-      urls.forEach((u, i) => {
-        const p = normal === null ? proba[i * k + 1] : 1 - proba[i * k + normal];
-        const at = pending.get(u)!;
-        scored.push({ url: u, score: p, file: at.file, line: at.line });
-      });
+      proba = predict(x, urls.length);
+      for (const u of urls) inFlightUrls.add(u);
     }
-    stats.scanned += scored.length;
-    stats.elapsedMs = elapsedBefore + (Date.now() - startedAt);
-    stats.urlsPerSecond = stats.elapsedMs > 0 ? (stats.scanned / stats.elapsedMs) * 1000 : 0;
-    writer.commit(scored, repeats, { ...stats, threshold: input.threshold }, cursor);
+    const batch: Batch = {
+      urls,
+      at: urls.map((u) => pending.get(u)!),
+      repeats,
+      cursor,
+      counts: { lines: stats.lines, duplicates: stats.duplicates, skipped: { ...stats.skipped } },
+      proba,
+      ready: urls.length === 0,
+    };
+    // A batch dropped by a cancel is never awaited; its failure must not surface as unhandled.
+    proba.then(() => (batch.ready = true), () => (batch.ready = true));
+    queue.push(batch);
     pending = new Map();
     repeats = [];
-    lastCommit = Date.now();
+    openedAt = Date.now();
+    while (queue.length >= maxInFlight || queue[0]?.ready) await commitOldest();
+    if (ctx.shouldStop()) throw new JobCancelledError();
+  };
+
+  const drain = async () => {
+    while (queue.length) await commitOldest();
     if (ctx.shouldStop()) throw new JobCancelledError();
   };
 
@@ -78,11 +164,11 @@ export const scanJob: JobHandler = async (raw, ctx) => {
       for await (const lines of scanLines(file, after, controller.signal, (p) => {
         const fraction = (f + (p.totalBytes ? p.bytesRead / p.totalBytes : 1)) / input.files.length;
         const sessionSecs = (Date.now() - startedAt) / 1000;
-        const rate = sessionSecs > 0 ? (stats.scanned - scannedBefore) / sessionSecs : 0;
+        const rate = sessionSecs > 0 ? (committed - scannedBefore) / sessionSecs : 0;
         ctx.progress({
           fraction: Math.min(1, fraction),
-          message: `${path.basename(file)}: ${stats.lines.toLocaleString('en-US')} lines, ${stats.scanned.toLocaleString('en-US')} URLs scored`,
-          metrics: { lines: stats.lines, scanned: stats.scanned, duplicates: stats.duplicates, urlsPerSecond: rate },
+          message: `${path.basename(file)}: ${stats.lines.toLocaleString('en-US')} lines, ${committed.toLocaleString('en-US')} URLs scored`,
+          metrics: { lines: stats.lines, scanned: committed, duplicates: stats.duplicates, urlsPerSecond: rate },
           ...(fraction > 0.01 && sessionSecs > 1 ? { etaSeconds: (sessionSecs / fraction) * (1 - fraction) } : {}),
         });
       })) {
@@ -90,7 +176,7 @@ export const scanJob: JobHandler = async (raw, ctx) => {
           stats.lines++;
           if (l.kind === 'skip') stats.skipped[l.reason]++;
           else if (l.kind === 'url') {
-            if (pending.has(l.url) || writer.seen(l.url)) {
+            if (pending.has(l.url) || inFlightUrls.has(l.url) || writer.seen(l.url)) {
               stats.duplicates++;
               repeats.push(l.url);
             } else {
@@ -98,21 +184,23 @@ export const scanJob: JobHandler = async (raw, ctx) => {
             }
           }
           cursor = { file: f, line: l.line };
-          if (pending.size >= BATCH) await commit();
+          if (pending.size >= BATCH) await close();
         }
-        if (Date.now() - lastCommit > COMMIT_EVERY_MS) await commit();
+        if (Date.now() - openedAt > COMMIT_EVERY_MS) await close();
       }
       cursor = { file: f + 1, line: 0 };
-      await commit();
+      await close();
     }
+    await drain();
     return { stats, cursor };
   } catch (err) {
     // A cancel raised by the reader (abort) is still a cancel; what was committed stays.
-    if (controller.signal.aborted) throw new JobCancelledError();
+    if (controller.signal.aborted || err instanceof JobCancelledError) throw new JobCancelledError();
     throw err;
   } finally {
     clearInterval(poll);
-    model.dispose();
+    await pool?.close();
+    dispose();
     db.close();
   }
 };

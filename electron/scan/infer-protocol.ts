@@ -1,0 +1,13 @@
+/** What a scan inference worker is started with. */
+export interface InferInit {
+  runDir: string;
+  /** The backend the scan job picked (BackendName), so every worker computes the same numbers. */
+  backend: string;
+}
+
+export type ToInfer = { type: 'predict'; id: number; x: Int32Array; rows: number };
+
+export type FromInfer =
+  | { type: 'ready' }
+  | { type: 'predicted'; id: number; proba: Float32Array }
+  | { type: 'error'; message: string };

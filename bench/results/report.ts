@@ -1,5 +1,5 @@
 // Renders docs/results.md and docs/presets.json from the rows bench/results.ts collected.
-import type { Hyperparams } from '../../models/types';
+export type Hyperparams = Record<string, string | number | boolean | number[]>;
 
 export type TaskId = 'nsl' | 'kdd99' | 'urls' | 'dga';
 
@@ -23,6 +23,8 @@ export interface ResultRow {
   epochsRun: number;
   bestEpoch: number | null;
   stoppedEarly: boolean;
+  /** Stopped by the task's time cap. */
+  capped: boolean;
   trainWallMs: number | null;
   backend: string | null;
   trainRows: number | null;
@@ -48,7 +50,7 @@ const secs = (ms: number | null) => (ms === null ? '–' : ms >= 60_000 ? `${(ms
 function epochsCell(r: ResultRow): string {
   if (r.modelId === 'random-forest') return 'n/a (trees)';
   const best = r.bestEpoch !== null && r.bestEpoch !== r.epochsRun ? ` (best ${r.bestEpoch})` : '';
-  return `${r.epochsRun}/${r.params.epochs ?? '?'}${best}${r.stoppedEarly ? ', early stop' : ''}`;
+  return `${r.epochsRun}/${r.params.epochs ?? '?'}${best}${r.stoppedEarly ? ', early stop' : ''}${r.capped ? ', time cap' : ''}`;
 }
 
 function recordsTable(rows: ResultRow[], anchors: Record<string, string>): string[] {
@@ -133,6 +135,15 @@ const SECTION_PRESETS: Record<TaskId, string[]> = {
   dga: ['dga'],
 };
 
+export const CAVEATS = [
+  'One seed, one run per architecture: no confidence intervals here. On KDDTest+ a difference under about one point between two architectures is within run-to-run noise; use the Compare view (McNemar, paired bootstrap) before calling one better.',
+  'NSL-KDD validation accuracy (a hold-out of KDDTrain+) is above 99 % for every deep model while KDDTest+ is around 80 %: the official test file has 17 attack types absent from training (most of r2l and u2r). That gap, not the training budget, is what the published figures also show.',
+  'TPR@1%FPR on KDDTest-21 is near zero for most models: that file keeps only 2,152 normal rows, mostly the hard ones, so a 1 % budget is 21 false alarms.',
+  'KDD\'99 is trained on a deduplicated, capped copy of the 10 % file (see its section) and tested on the full corrected file, whose duplicates (smurf, neptune) dominate accuracy.',
+  'URLs and DGA use generated random splits (seeded), not an official test file; they are marked as such. The DGA test holds the same families as training.',
+  'Budgets are far below the papers\' (100 epochs for records models); figures stopped by a time cap are marked "time cap" in the epochs column.',
+];
+
 export function renderMarkdown(h: Header, notes: TaskNote[], rows: ResultRow[], anchors: Record<string, Record<string, string>>, skipped: string[]): string {
   const out: string[] = [
     '# DeepTriage results on the official splits',
@@ -160,6 +171,7 @@ export function renderMarkdown(h: Header, notes: TaskNote[], rows: ResultRow[], 
     }
   }
   if (skipped.length) out.push('## Not run in this pass', '', ...skipped.map((s) => `- ${s}`), '');
+  out.push('## Reading these numbers', '', ...CAVEATS.map((c) => `- ${c}`), '');
   const best = pickBest(rows);
   out.push('## Best architecture per task (default presets)', '', '| preset | architecture | why | figure | params |', '|---|---|---|---|---|');
   for (const b of best) {

@@ -43,11 +43,9 @@ test('training two architectures from the Train view draws live curves and repor
   const presetModel = /Preset for NSL-KDD, 5 classes: (\S+),/.exec(preset)?.[1];
   assert.ok(presetModel, preset);
   assert.equal(await form.getByRole('checkbox', { name: presetModel }).isChecked(), true);
-  if (presetModel !== 'dnn1') {
-    await form.getByText(presetModel, { exact: true }).click();
-    await form.getByText('dnn1', { exact: true }).click();
-  }
-  await form.getByText('logreg', { exact: true }).click();
+  await form.getByRole('checkbox', { name: presetModel }).setChecked(false);
+  await form.getByRole('checkbox', { name: 'dnn1' }).setChecked(true);
+  await form.getByRole('checkbox', { name: 'logreg' }).setChecked(true);
   await form.getByLabel('Epochs').fill('3');
   await form.getByLabel('Batch').fill('128');
   await form.getByRole('button', { name: 'Train 2 runs' }).click();
@@ -74,9 +72,9 @@ test('training two architectures from the Train view draws live curves and repor
 
 test('a running training job can be cancelled from the view; the run keeps its best checkpoint', async () => {
   const form = page.getByTestId('train-form');
-  await form.getByText('logreg', { exact: true }).click(); // deselect
-  await form.getByText('dnn1', { exact: true }).click(); // deselect
-  await form.getByText('dnn2', { exact: true }).click();
+  await form.getByRole('checkbox', { name: 'logreg' }).setChecked(false);
+  await form.getByRole('checkbox', { name: 'dnn1' }).setChecked(false);
+  await form.getByRole('checkbox', { name: 'dnn2' }).setChecked(true);
   await form.getByLabel('Epochs').fill('200');
   await form.getByLabel('Patience').fill('0');
   await form.getByRole('button', { name: 'Train 1 run' }).click();

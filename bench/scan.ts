@@ -71,6 +71,7 @@ async function child(workspaceDir: string, runId: string, file: string): Promise
       urlsPerSec: scan.stats.urlsPerSecond,
       wallUrlsPerSec: (scan.stats.scanned / wallMs) * 1000,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      engine: scan.stats.engine ?? '?',
     };
     process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
   } finally {
@@ -162,6 +163,7 @@ interface ChildResult {
   urlsPerSec: number;
   wallUrlsPerSec: number;
   maxRssMb: number;
+  engine: string;
 }
 
 function scanInChild(workspaceDir: string, runId: string, file: string, workers: string): ChildResult {
@@ -235,7 +237,7 @@ async function main(): Promise<void> {
           e.res = r;
           dt.set(key, e);
           loads.push(os.loadavg()[0]);
-          console.log(`  run ${i + 1}/${reps} ${n.toLocaleString('en-US')} lines, workers ${wk}: ${r.urlsPerSec.toFixed(0)} URLs/s (wall ${r.wallUrlsPerSec.toFixed(0)}), peak RSS ${r.maxRssMb.toFixed(0)} MB, ${r.scanned} scored, ${r.duplicates} repeats  (load ${os.loadavg()[0].toFixed(1)})`);
+          console.log(`  run ${i + 1}/${reps} ${n.toLocaleString('en-US')} lines, workers ${wk}: ${r.urlsPerSec.toFixed(0)} URLs/s (wall ${r.wallUrlsPerSec.toFixed(0)}), peak RSS ${r.maxRssMb.toFixed(0)} MB, ${r.scanned} scored, ${r.duplicates} repeats, ${r.engine}  (load ${os.loadavg()[0].toFixed(1)})`);
         }
       }
       if (withTorch) {

@@ -11,6 +11,8 @@ export const ScanStatsSchema = z.object({
   /** Time spent scanning over all sessions of this scan (resumes add up). */
   elapsedMs: z.number(),
   urlsPerSecond: z.number(),
+  /** What scored the URLs in the latest session (onnxruntime or a tf.js backend, with why). Absent on older scans. */
+  engine: z.string().optional(),
 });
 export type ScanStats = z.infer<typeof ScanStatsSchema>;
 

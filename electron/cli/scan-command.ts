@@ -54,10 +54,12 @@ export const scanCommand: CliCommand = {
       skippedBy: scan.stats.skipped,
       lines: scan.stats.lines,
       urlsPerSecond: scan.stats.urlsPerSecond,
+      engine: scan.stats.engine ?? null,
     };
     if (json) return io.out(JSON.stringify(summary));
     io.out(`scan ${scanId}  ${scan.status}  ${scan.stats.lines.toLocaleString('en-US')} lines`);
     io.out(`scored ${scan.stats.scanned.toLocaleString('en-US')} distinct URLs at ${Math.round(scan.stats.urlsPerSecond)} URLs/s; flagged ${scan.flagged} at threshold ${scan.threshold}`);
+    if (scan.stats.engine) io.out(`scored by ${scan.stats.engine}`);
     io.out(`duplicates ${scan.stats.duplicates}; skipped ${skipped} (empty ${scan.stats.skipped.empty}, not a URL ${scan.stats.skipped.notUrl}, too long ${scan.stats.skipped.tooLong}, binary ${scan.stats.skipped.binary})`);
     if (scan.status === 'cancelled') io.out(`resume with: deeptriage scan --resume ${scanId}`);
   },

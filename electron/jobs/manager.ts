@@ -44,6 +44,8 @@ interface Entry {
 }
 
 const FINISHED = new Set(['done', 'failed', 'cancelled']);
+/** How long close() lets running jobs react to their cancel before their threads are terminated. */
+const CLOSE_GRACE_MS = 5000;
 
 /**
  * Runs each job in its own worker thread so training and scans never block the main side,
@@ -112,6 +114,11 @@ export class JobManager {
   async close(): Promise<void> {
     this.closed = true;
     for (const e of this.queue.splice(0)) this.finish(e, 'cancelled');
+    // Running jobs get a cancel and a moment to stop cleanly first: a job holding native sessions
+    // (onnxruntime in scan workers) aborts the process if its thread is terminated mid-use.
+    const running = [...this.jobs.values()].filter((e) => e.worker && !FINISHED.has(e.info.status));
+    for (const e of running) this.cancel(e.info.id);
+    await Promise.race([Promise.all(running.map((e) => this.wait(e.info.id))), new Promise((r) => setTimeout(r, CLOSE_GRACE_MS).unref())]);
     await Promise.all([...this.jobs.values()].map((e) => e.worker?.terminate()));
   }
 

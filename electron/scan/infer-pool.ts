@@ -19,6 +19,9 @@ function spawn(init: InferInit): Worker {
   return new Worker(entry, { workerData: init });
 }
 
+/** How long a closing worker may take to finish its batch before it is terminated. */
+const CLOSE_GRACE_MS = 30_000;
+
 interface Waiter {
   resolve: (p: Float32Array) => void;
   reject: (e: Error) => void;
@@ -35,6 +38,8 @@ export class InferencePool {
   private ids = 0;
   private failure: Error | null = null;
   private closed = false;
+  /** What the workers compute with (the first worker's report; all open the same run the same way). */
+  engine = '';
 
   private constructor(init: InferInit, size: number) {
     this.workers = Array.from({ length: size }, () => {
@@ -55,7 +60,10 @@ export class InferencePool {
           (w) =>
             new Promise<void>((resolve, reject) => {
               const onFirst = (m: FromInfer) => {
-                if (m.type === 'ready') resolve();
+                if (m.type === 'ready') {
+                  pool.engine ||= m.engine;
+                  resolve();
+                }
                 else reject(new Error(m.type === 'error' ? m.message : `unexpected '${m.type}'`));
               };
               w.once('message', onFirst);
@@ -102,8 +110,21 @@ export class InferencePool {
     });
   }
 
+  /** Lets each worker finish its batch and release its model, then ends it; terminates one that hangs. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void w.terminate(), CLOSE_GRACE_MS);
+            w.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            w.postMessage({ type: 'close' } satisfies ToInfer);
+          }),
+      ),
+    );
   }
 }

@@ -5,9 +5,9 @@ export interface InferInit {
   backend: string;
 }
 
-export type ToInfer = { type: 'predict'; id: number; x: Int32Array; rows: number };
+export type ToInfer = { type: 'predict'; id: number; x: Int32Array; rows: number } | { type: 'close' };
 
 export type FromInfer =
-  | { type: 'ready' }
+  | { type: 'ready'; engine: string }
   | { type: 'predicted'; id: number; proba: Float32Array }
   | { type: 'error'; message: string };

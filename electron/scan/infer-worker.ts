@@ -1,8 +1,7 @@
 // Worker-thread entry of one scan inference worker (see infer-pool.ts). Bundled builds ship it as scan-infer.js.
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../compute/backend';
-import { deserializeClassifier } from '../train/classifier-io';
-import { readRunModel } from '../train/run-files';
+import { openScorer } from '../onnx/scorer';
 import type { FromInfer, InferInit, ToInfer } from './infer-protocol';
 
 const init = workerData as InferInit;
@@ -11,20 +10,29 @@ const send = (m: FromInfer, transfer: ArrayBuffer[] = []) => port.postMessage(m,
 
 try {
   await selectBackend(init.backend);
-  const model = await deserializeClassifier(readRunModel(init.runDir));
+  const scorer = await openScorer(init.runDir, init.backend);
   // One batch at a time: the pool keeps at most two queued per worker, so memory stays bounded.
   let chain = Promise.resolve();
   port.on('message', (m: ToInfer) => {
+    if (m.type === 'close') {
+      // Native sessions must be released before the thread ends: terminating a worker that still holds one
+      // aborts the whole process (onnxruntime-node's finalizer throws during teardown).
+      chain = chain.then(async () => {
+        await scorer.dispose();
+        port.close();
+      });
+      return;
+    }
     chain = chain.then(async () => {
       try {
-        const proba = await model.predictProba(m.x, m.rows, { batchSize: m.rows });
+        const proba = await scorer.predict(m.x, m.rows);
         send({ type: 'predicted', id: m.id, proba }, [proba.buffer as ArrayBuffer]);
       } catch (e) {
         send({ type: 'error', message: (e as Error)?.stack ?? String(e) });
       }
     });
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', engine: scorer.engine });
 } catch (e) {
   send({ type: 'error', message: (e as Error)?.stack ?? String(e) });
 }

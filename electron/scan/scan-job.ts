@@ -5,8 +5,7 @@ import { CharSeqEncoder, type CharSeqJSON } from '../data/featurize/charseq';
 import { normalIndexOf } from '../eval/run-eval';
 import { JobCancelledError, type JobContext, type JobHandler } from '../jobs/context';
 import { openDatabase } from '../store/db';
-import { deserializeClassifier } from '../train/classifier-io';
-import { readRunModel } from '../train/run-files';
+import { openScorer } from '../onnx/scorer';
 import { InferencePool } from './infer-pool';
 import { ScanWriter, type Cursor } from './scan-store';
 import { scanLines } from './url-lines';
@@ -44,14 +43,13 @@ interface Batch {
 }
 
 /**
- * Inference workers for this scan: none when the backend is native TensorFlow (it already uses every core),
- * otherwise one per core when the scan has the machine to itself. DEEPTRIAGE_SCAN_WORKERS overrides (0 = in-thread).
+ * Inference workers for this scan: one per core when the scan has the machine to itself (onnxruntime and
+ * tf.js wasm each compute on the thread that calls them), one when other jobs run. DEEPTRIAGE_SCAN_WORKERS
+ * overrides (0 = in this thread).
  */
 function workerCount(ctx: JobContext): number {
   const forced = process.env.DEEPTRIAGE_SCAN_WORKERS;
   if (forced !== undefined && forced.trim() !== '' && Number.isInteger(Number(forced))) return Math.max(0, Math.min(MAX_WORKERS, Number(forced)));
-  const name = ctx.backend?.name;
-  if (name === undefined || name === 'node' || name === 'node-gpu') return 0;
   if (ctx.runningJobs > 1) return 1;
   return Math.max(1, Math.min(MAX_WORKERS, os.availableParallelism()));
 }
@@ -77,15 +75,18 @@ export const scanJob: JobHandler = async (raw, ctx) => {
 
   const workers = workerCount(ctx);
   let pool: InferencePool | null = null;
-  let dispose = () => {};
+  let dispose = async () => {};
   let predict: Predict;
+  const backend = ctx.backend?.name ?? 'wasm';
   if (workers > 0) {
-    pool = await InferencePool.start({ runDir: input.runDir, backend: ctx.backend?.name ?? 'wasm' }, workers);
+    pool = await InferencePool.start({ runDir: input.runDir, backend }, workers);
     predict = (x, rows) => pool!.predict(x, rows);
+    stats.engine = `${pool.engine} × ${workers} worker${workers > 1 ? 's' : ''}`;
   } else {
-    const model = await deserializeClassifier(readRunModel(input.runDir));
-    predict = (x, rows) => model.predictProba(x, rows, { batchSize: rows });
-    dispose = () => model.dispose();
+    const scorer = await openScorer(input.runDir, backend);
+    predict = (x, rows) => scorer.predict(x, rows);
+    dispose = () => scorer.dispose();
+    stats.engine = scorer.engine;
   }
   const maxInFlight = Math.max(1, workers) * IN_FLIGHT_PER_WORKER;
 
@@ -112,6 +113,7 @@ export const scanJob: JobHandler = async (raw, ctx) => {
     const elapsedMs = elapsedBefore + (Date.now() - startedAt);
     const snapshot: ScanStats = {
       ...b.counts,
+      ...(stats.engine ? { engine: stats.engine } : {}),
       scanned: committed,
       elapsedMs,
       urlsPerSecond: elapsedMs > 0 ? (committed / elapsedMs) * 1000 : 0,
@@ -200,7 +202,7 @@ export const scanJob: JobHandler = async (raw, ctx) => {
   } finally {
     clearInterval(poll);
     await pool?.close();
-    dispose();
+    await dispose();
     db.close();
   }
 };

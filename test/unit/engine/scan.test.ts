@@ -35,6 +35,8 @@ test('a scan scores known patterns in the expected order and counts bad lines an
   const { scan } = await call('scans.get', { scanId });
   assert.equal(scan.status, 'done');
   assert.equal(scan.stats.scanned, 102);
+  // onnxruntime-node ships its CPU binary in the npm package, so here the scan must not fall back to tf.js.
+  assert.match(scan.stats.engine ?? '', /^onnxruntime .*trimmed/);
   assert.equal(scan.stats.duplicates, 3);
   assert.deepEqual(scan.stats.skipped, { empty: 2, notUrl: 1, tooLong: 1, binary: 1 });
   const { rows, total } = await call('scans.results', { scanId, limit: 5000 });

@@ -1,0 +1,349 @@
+import * as tf from '@tensorflow/tfjs';
+import { DataType, encodeModel, type OnnxModel } from './onnx-proto';
+import { GraphBuilder } from './graph-builder';
+
+/**
+ * How a value is laid out: 'flat' = [batch, features]; 'nwc' = Keras' [batch, steps, channels];
+ * 'ncw' = ONNX Conv's [batch, channels, steps]. Converting only when a consumer needs the other layout keeps
+ * a Conv1D stack free of transposes.
+ */
+type Layout = 'flat' | 'nwc' | 'ncw' | 'ids';
+
+interface Value {
+  name: string;
+  layout: Layout;
+  /**
+   * Set on the embedded characters in a trimmed graph (see ExportOptions.trimPadding): the sequence holds
+   * only the columns a batch needs, so each convolution must be followed by a sum over time that adds back
+   * the constant contribution of the padding positions it did not compute.
+   */
+  trim?: TrimState;
+  /** A trimmed convolution's per-start-position tail sums, waiting for its SumOverTime. */
+  tail?: string;
+}
+
+interface TrimState {
+  embedded: Float32Array;
+  vocab: number;
+  dim: number;
+  steps: number;
+  /** How many leading/trailing outside columns the host adds (the widest 'same' padding of any branch). */
+  left: number;
+  right: number;
+  /** Shape(input)[1] − left − right: the positions computed in this batch. */
+  computed: string;
+}
+
+/** What the caller must feed a graph: fixed [batch, steps], or trimmed columns packed as packTrimmed() does. */
+export type OnnxInputLayout = { kind: 'fixed'; steps: number } | { kind: 'trimmed'; steps: number; left: number; right: number; outsideId: number };
+
+export interface OnnxExport {
+  bytes: Uint8Array;
+  input: OnnxInputLayout;
+}
+
+export interface ExportOptions {
+  /**
+   * For Embedding → Conv1D('same') → SumOverTime models (char-cnn): a graph over only the columns a batch
+   * needs. Positions whose whole window lies in the right padding give the same value for every row, so
+   * their sum is a precomputed table indexed by where computing stopped; rows sorted by length then cost
+   * what their characters cost, not the full padded length. Exact up to float summation order.
+   */
+  trimPadding?: boolean;
+  /** Written into the file's metadata_props (class names, encoder JSON, run id...). */
+  metadata?: Record<string, string>;
+  docString?: string;
+}
+
+export class OnnxExportError extends Error {}
+
+const ACTIVATIONS: Record<string, ((g: GraphBuilder, x: string) => string) | null> = {
+  linear: null,
+  relu: (g, x) => g.op('Relu', [x]),
+  elu: (g, x) => g.op('Elu', [x], [{ name: 'alpha', kind: 'float', value: 1 }]),
+  sigmoid: (g, x) => g.op('Sigmoid', [x]),
+  tanh: (g, x) => g.op('Tanh', [x]),
+  softmax: (g, x) => g.op('Softmax', [x], [{ name: 'axis', kind: 'int', value: -1 }]),
+};
+
+function activationName(layer: tf.layers.Layer): string {
+  const a = (layer.getConfig() as { activation?: unknown }).activation;
+  if (a === undefined || a === null) return 'linear';
+  if (typeof a === 'string') return a;
+  throw new OnnxExportError(`layer '${layer.name}': activation ${JSON.stringify(a)} is not exportable`);
+}
+
+function activate(g: GraphBuilder, layer: tf.layers.Layer, x: string): string {
+  const name = activationName(layer);
+  const f = ACTIVATIONS[name];
+  if (f === undefined) throw new OnnxExportError(`layer '${layer.name}': activation '${name}' is not exportable`);
+  return f === null ? x : f(g, x);
+}
+
+const JS_ACTIVATIONS: Record<string, (x: number) => number> = {
+  linear: (x) => x,
+  relu: (x) => Math.max(0, x),
+  elu: (x) => (x > 0 ? x : Math.expm1(x)),
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  tanh: Math.tanh,
+};
+
+function weights(layer: tf.layers.Layer): Float32Array[] {
+  return layer.getWeights().map((w) => w.dataSync() as Float32Array);
+}
+
+function toLayout(g: GraphBuilder, v: Value, want: 'nwc' | 'ncw'): string {
+  if (v.layout === want) return v.name;
+  if (v.layout !== 'nwc' && v.layout !== 'ncw') throw new OnnxExportError(`a ${v.layout} value cannot be used as a sequence`);
+  return g.op('Transpose', [v.name], [{ name: 'perm', kind: 'ints', value: [0, 2, 1] }]);
+}
+
+/** TF's 'same' padding for stride 1: the extra element goes to the end. */
+function samePads(kernel: number, dilation: number): [number, number] {
+  const total = (kernel - 1) * dilation;
+  const left = Math.floor(total / 2);
+  return [left, total - left];
+}
+
+function conv1d(g: GraphBuilder, layer: tf.layers.Layer, input: Value): Value {
+  const cfg = layer.getConfig() as { padding: string; strides: number | number[]; dilationRate: number | number[]; kernelSize: number | number[]; useBias: boolean };
+  const k = Array.isArray(cfg.kernelSize) ? cfg.kernelSize[0] : cfg.kernelSize;
+  const stride = Array.isArray(cfg.strides) ? cfg.strides[0] : cfg.strides;
+  const dilation = Array.isArray(cfg.dilationRate) ? cfg.dilationRate[0] : cfg.dilationRate;
+  if (cfg.padding !== 'same' && cfg.padding !== 'valid') throw new OnnxExportError(`layer '${layer.name}': padding '${cfg.padding}' is not exportable`);
+  const [kernel, bias] = weights(layer); // kernel [k, in, out]
+  const [, inCh, out] = layer.getWeights()[0].shape as number[];
+  const pads = cfg.padding === 'same' ? samePads(k, dilation) : [0, 0];
+
+  if (input.trim) return trimmedConv(g, layer, input, k, pads, kernel, bias, inCh, out, stride, dilation);
+
+  // ONNX Conv weights are [out, in, k]; Keras stores [k, in, out].
+  const w = new Float32Array(out * inCh * k);
+  for (let j = 0; j < k; j++) for (let c = 0; c < inCh; c++) for (let o = 0; o < out; o++) w[(o * inCh + c) * k + j] = kernel[(j * inCh + c) * out + o];
+  const inputs = [toLayout(g, input, 'ncw'), g.floats(`${layer.name}/W`, [out, inCh, k], w)];
+  if (bias) inputs.push(g.floats(`${layer.name}/B`, [out], bias));
+  const y = g.op('Conv', inputs, [
+    { name: 'kernel_shape', kind: 'ints', value: [k] },
+    { name: 'strides', kind: 'ints', value: [stride] },
+    { name: 'dilations', kind: 'ints', value: [dilation] },
+    { name: 'pads', kind: 'ints', value: pads },
+  ]);
+  return { name: activate(g, layer, y), layout: 'ncw' };
+}
+
+/**
+ * A convolution over the trimmed columns, plus the table its SumOverTime adds: tail[m] = Σ_{t ≥ m} act(conv at t
+ * of an all-padding row). Every row agrees with that from where the host stopped computing (m ≥ its length +
+ * the widest left padding), since those windows hold only the padding id or the zero 'same' padding.
+ */
+function trimmedConv(g: GraphBuilder, layer: tf.layers.Layer, input: Value, k: number, pads: number[], kernel: Float32Array, bias: Float32Array | undefined, inCh: number, out: number, stride: number, dilation: number): Value {
+  const trim = input.trim!;
+  if (stride !== 1 || dilation !== 1 || pads[0] + pads[1] !== k - 1) throw new OnnxExportError(`layer '${layer.name}': only stride-1 'same' convolutions can be trimmed`);
+  const act = JS_ACTIVATIONS[activationName(layer)];
+  if (!act) throw new OnnxExportError(`layer '${layer.name}': activation '${activationName(layer)}' cannot be trimmed`);
+  const L = trim.steps;
+  const padRow = trim.embedded.subarray(0, trim.dim); // id 0
+  // What each kernel offset adds when it reads the padding id.
+  const offsetTerm = Array.from({ length: k }, (_, j) => {
+    const v = new Float64Array(out);
+    for (let c = 0; c < inCh; c++) for (let o = 0; o < out; o++) v[o] += padRow[c] * kernel[(j * inCh + c) * out + o];
+    return v;
+  });
+  const tail = new Float32Array((L + 1) * out);
+  const acc = new Float64Array(out);
+  for (let t = L - 1; t >= 0; t--) {
+    for (let o = 0; o < out; o++) {
+      let z = bias ? bias[o] : 0;
+      for (let j = 0; j < k; j++) {
+        const u = t - pads[0] + j;
+        if (u >= 0 && u < L) z += offsetTerm[j][o];
+      }
+      acc[o] += act(z);
+      tail[t * out + o] = acc[o];
+    }
+  }
+  const w = new Float32Array(out * inCh * k);
+  for (let j = 0; j < k; j++) for (let c = 0; c < inCh; c++) for (let o = 0; o < out; o++) w[(o * inCh + c) * k + j] = kernel[(j * inCh + c) * out + o];
+  const skipRight = trim.right - pads[1];
+  const cols = g.op('Slice', [input.name, g.int64s('starts', [trim.left - pads[0]]), g.int64s('ends', [skipRight > 0 ? -skipRight : 1_000_000_000]), g.int64s('axes', [2])]);
+  const inputs = [cols, g.floats(`${layer.name}/W`, [out, inCh, k], w)];
+  if (bias) inputs.push(g.floats(`${layer.name}/B`, [out], bias));
+  const y = g.op('Conv', inputs, [{ name: 'kernel_shape', kind: 'ints', value: [k] }]);
+  const tailAt = g.op('Gather', [g.floats(`${layer.name}/tail`, [L + 1, out], tail), trim.computed], [{ name: 'axis', kind: 'int', value: 0 }]);
+  return { name: activate(g, layer, y), layout: 'ncw', tail: tailAt };
+}
+
+function dense(g: GraphBuilder, layer: tf.layers.Layer, input: Value): Value {
+  if (input.layout !== 'flat') throw new OnnxExportError(`layer '${layer.name}': Dense on a sequence is not exportable`);
+  const [kernel, bias] = weights(layer);
+  const shape = layer.getWeights()[0].shape as number[];
+  const inputs = [input.name, g.floats(`${layer.name}/W`, shape, kernel)];
+  if (bias) inputs.push(g.floats(`${layer.name}/B`, [shape[1]], bias));
+  return { name: activate(g, layer, g.op('Gemm', inputs)), layout: 'flat' };
+}
+
+function inputOf(layer: tf.layers.Layer): tf.SymbolicTensor[] {
+  const node = (layer as unknown as { inboundNodes: { inputTensors: tf.SymbolicTensor[] }[] }).inboundNodes[0];
+  return node.inputTensors;
+}
+
+function outputOf(layer: tf.layers.Layer): tf.SymbolicTensor {
+  const o = layer.output;
+  if (Array.isArray(o)) throw new OnnxExportError(`layer '${layer.name}' has several outputs`);
+  return o as tf.SymbolicTensor;
+}
+
+/**
+ * Converts a tf.js LayersModel (one input, one output) to ONNX opset 17. The graph takes `input`
+ * ([batch, features] float32, or [batch, steps] int32 character ids) and gives `probabilities`
+ * ([batch, classes]; a single-sigmoid model yields the two columns [1 − p, p], as predictProba does).
+ * Layers without an ONNX mapping raise OnnxExportError naming the layer.
+ */
+export function layersToOnnx(model: tf.LayersModel, opts: ExportOptions = {}): OnnxExport {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new OnnxExportError('only single-input, single-output models are exportable');
+  const g = new GraphBuilder();
+  const values = new Map<number, Value>();
+  const inShape = model.inputs[0].shape;
+  const isIds = model.inputs[0].dtype === 'int32';
+  const inputName = g.reserve('input');
+  const outputName = 'probabilities';
+  const plan = opts.trimPadding ? trimPlan(model) : null;
+
+  for (const layer of model.layers) {
+    const cls = layer.getClassName();
+    if (cls === 'InputLayer') {
+      values.set(outputOf(layer).id, { name: inputName, layout: isIds ? 'ids' : 'flat' });
+      continue;
+    }
+    const ins = inputOf(layer).map((t) => {
+      const v = values.get(t.id);
+      if (!v) throw new OnnxExportError(`layer '${layer.name}': input ${t.name} was not converted`);
+      return v;
+    });
+    const x = ins[0];
+    const trimmedIn = ins.some((v) => v.trim || v.tail);
+    if (trimmedIn && !TRIM_CONSUMERS.has(cls)) throw new OnnxExportError(`layer '${layer.name}' (${cls}) cannot consume a trimmed sequence`);
+    if (x.tail && cls === 'Conv1D') throw new OnnxExportError(`layer '${layer.name}': stacked convolutions cannot be trimmed`);
+    let y: Value;
+    switch (cls) {
+      case 'Embedding': {
+        if (x.layout !== 'ids') throw new OnnxExportError(`layer '${layer.name}': Embedding needs the id input`);
+        const [table] = weights(layer);
+        const [vocab, dim] = layer.getWeights()[0].shape as number[];
+        if (plan) {
+          // One extra all-zero row: the id the host writes outside the sequence ('same' zero padding).
+          const ext = new Float32Array((vocab + 1) * dim);
+          ext.set(table);
+          const embedded = g.op('Gather', [g.floats(`${layer.name}/embeddings`, [vocab + 1, dim], ext), x.name], [{ name: 'axis', kind: 'int', value: 0 }]);
+          const width = g.op('Gather', [g.op('Shape', [x.name]), g.int64s('col_axis', [1])], [{ name: 'axis', kind: 'int', value: 0 }]);
+          const computed = g.op('Squeeze', [g.op('Sub', [width, g.int64s('outside', [plan.left + plan.right])]), g.int64s('axes', [0])]);
+          const ncw = g.op('Transpose', [embedded], [{ name: 'perm', kind: 'ints', value: [0, 2, 1] }]);
+          y = { name: ncw, layout: 'ncw', trim: { embedded: table, vocab, dim, steps: inShape[1] as number, left: plan.left, right: plan.right, computed } };
+          break;
+        }
+        const name = g.op('Gather', [g.floats(`${layer.name}/embeddings`, [vocab, dim], table), x.name], [{ name: 'axis', kind: 'int', value: 0 }]);
+        y = { name, layout: 'nwc' };
+        break;
+      }
+      case 'Conv1D':
+        y = conv1d(g, layer, x);
+        break;
+      case 'SumOverTime': {
+        const sum = g.op('ReduceSum', [x.name, g.int64s('axes', [x.layout === 'ncw' ? 2 : 1])], [{ name: 'keepdims', kind: 'int', value: 0 }]);
+        y = { name: x.tail ? g.op('Add', [sum, x.tail]) : sum, layout: 'flat' };
+        break;
+      }
+      case 'MaxPooling1D': {
+        const cfg = layer.getConfig() as { poolSize: number | number[]; strides: number | number[] | null; padding: string };
+        const p = Array.isArray(cfg.poolSize) ? cfg.poolSize[0] : cfg.poolSize;
+        const s = cfg.strides === null ? p : Array.isArray(cfg.strides) ? cfg.strides[0] : cfg.strides;
+        if (cfg.padding !== 'valid') throw new OnnxExportError(`layer '${layer.name}': pooling padding '${cfg.padding}' is not exportable`);
+        y = { name: g.op('MaxPool', [toLayout(g, x, 'ncw')], [{ name: 'kernel_shape', kind: 'ints', value: [p] }, { name: 'strides', kind: 'ints', value: [s] }]), layout: 'ncw' };
+        break;
+      }
+      case 'Flatten':
+        // Keras flattens [steps, channels] step-major.
+        y = { name: g.op('Flatten', [x.layout === 'flat' ? x.name : toLayout(g, x, 'nwc')], [{ name: 'axis', kind: 'int', value: 1 }]), layout: 'flat' };
+        break;
+      case 'Reshape': {
+        const target = (layer.getConfig() as { targetShape: number[] }).targetShape;
+        if (target.length > 2) throw new OnnxExportError(`layer '${layer.name}': reshape to rank ${target.length + 1} is not exportable`);
+        const src = x.layout === 'flat' ? x.name : toLayout(g, x, 'nwc');
+        y = { name: g.op('Reshape', [src, g.int64s('shape', [-1, ...target])]), layout: target.length === 2 ? 'nwc' : 'flat' };
+        break;
+      }
+      case 'Concatenate': {
+        const axis = (layer.getConfig() as { axis: number }).axis;
+        if (!ins.every((v) => v.layout === 'flat') || (axis !== -1 && axis !== 1)) throw new OnnxExportError(`layer '${layer.name}': only concatenating flat features is exportable`);
+        y = { name: g.op('Concat', ins.map((v) => v.name), [{ name: 'axis', kind: 'int', value: 1 }]), layout: 'flat' };
+        break;
+      }
+      case 'Dense':
+        y = dense(g, layer, x);
+        break;
+      case 'Activation':
+        y = { name: activate(g, layer, x.name), layout: x.layout };
+        break;
+      case 'Dropout':
+      case 'SeededDropout':
+      case 'SpatialDropout1D':
+      case 'GaussianNoise':
+        y = x; // inference-time identity
+        break;
+      default:
+        throw new OnnxExportError(`layer '${layer.name}' (${cls}) has no ONNX mapping in this exporter`);
+    }
+    values.set(outputOf(layer).id, y);
+  }
+
+  const last = values.get(model.outputs[0].id);
+  if (!last || last.layout !== 'flat') throw new OnnxExportError('the model output is not a flat score vector');
+  const units = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
+  let proba = last.name;
+  if (units === 1) proba = g.op('Concat', [g.op('Sub', [g.floatScalar('one', 1), last.name]), last.name], [{ name: 'axis', kind: 'int', value: 1 }]);
+  g.nodes.push({ opType: 'Identity', name: g.unique('output_node'), inputs: [proba], outputs: [g.reserve(outputName)], attributes: [] });
+
+  let vocab = 0;
+  for (const v of values.values()) if (v.trim) vocab = v.trim.vocab;
+  const steps = inShape[1] as number;
+  const onnx: OnnxModel = {
+    irVersion: 8,
+    opset: 17,
+    producerName: 'DeepTriage',
+    producerVersion: '1',
+    docString: opts.docString ?? '',
+    graph: {
+      name: model.name,
+      nodes: g.nodes,
+      initializers: g.initializers,
+      inputs: [{ name: inputName, dataType: isIds ? DataType.INT32 : DataType.FLOAT, shape: ['batch', plan ? 'columns' : steps] }],
+      outputs: [{ name: outputName, dataType: DataType.FLOAT, shape: ['batch', units === 1 ? 2 : units] }],
+    },
+    metadata: opts.metadata ?? {},
+  };
+  const input: OnnxInputLayout = plan ? { kind: 'trimmed', steps, left: plan.left, right: plan.right, outsideId: vocab } : { kind: 'fixed', steps };
+  return { bytes: encodeModel(onnx), input };
+}
+
+/** Layers that may read a trimmed sequence: the convolutions on it and what sums their output. */
+const TRIM_CONSUMERS = new Set(['Conv1D', 'SumOverTime', 'Dropout', 'SeededDropout']);
+
+/** The widest 'same' padding among the convolutions reading the embedding: the outside columns the host adds. */
+function trimPlan(model: tf.LayersModel): { left: number; right: number } {
+  let left = 0;
+  let right = 0;
+  let convs = 0;
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'Conv1D') continue;
+    const src = inputOf(layer)[0].sourceLayer;
+    if (src.getClassName() !== 'Embedding') continue;
+    const cfg = layer.getConfig() as { padding: string; kernelSize: number | number[] };
+    if (cfg.padding !== 'same') throw new OnnxExportError(`layer '${layer.name}': only 'same' convolutions can be trimmed`);
+    const [l, r] = samePads(Array.isArray(cfg.kernelSize) ? cfg.kernelSize[0] : cfg.kernelSize, 1);
+    left = Math.max(left, l);
+    right = Math.max(right, r);
+    convs++;
+  }
+  if (convs === 0) throw new OnnxExportError('trimming needs convolutions reading the embedding');
+  return { left, right };
+}

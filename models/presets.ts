@@ -8,6 +8,7 @@ const TASK_LABELS: Record<string, string> = {
   kdd99: "KDD Cup '99, 5 classes",
   urls: 'malicious URLs',
   dga: 'DGA domains',
+  behaviour: 'Stratosphere behaviour strings',
 };
 
 /** Per task, the best run measured on the official split, as a starting point for the Train view. */

@@ -107,7 +107,15 @@ interface ModelDefBase {
   /** One line, shown in the model picker; names the papers and the defaults. */
   description: string;
   defaults: Hyperparams;
+  /**
+   * Training-loop keys this architecture ignores (a forest has no epochs, batches, learning rate or
+   * optimizer). Its defaults still carry them, to keep one params shape, but they are not validated.
+   */
+  unusedParams?: readonly GradientParam[];
 }
+
+/** The gradient-training keys electron/train/params checks; an architecture that ignores some declares them unused. */
+export type GradientParam = 'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'patience';
 
 /** A tf.js graph trained by electron/train's loop (all deep models, and logistic regression). */
 export interface TfModelDef extends ModelDefBase {

@@ -1,10 +1,10 @@
 // Renders docs/results.md and docs/presets.json from the rows bench/results.ts collected.
 export type Hyperparams = Record<string, string | number | boolean | number[]>;
 
-export type TaskId = 'nsl' | 'kdd99' | 'urls' | 'dga';
+export type TaskId = 'nsl' | 'behaviour' | 'kdd99' | 'urls' | 'dga';
 
 export interface ResultRow {
-  /** nsl-kdd-5class | nsl-kdd-binary | kdd99 | urls | dga */
+  /** nsl-kdd-5class | nsl-kdd-binary | kdd99 | behaviour | urls | dga */
   preset: string;
   modelId: string;
   /** Names the test split every figure in the row came from. */
@@ -48,7 +48,7 @@ const num = (v: number | null | undefined, d = 4) => (v === null || v === undefi
 const secs = (ms: number | null) => (ms === null ? '–' : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(0)} s`);
 
 function epochsCell(r: ResultRow): string {
-  if (r.modelId === 'random-forest') return 'n/a (trees)';
+  if (r.modelId === 'random-forest') return `n/a (${r.params.nEstimators ?? '?'} trees on ≤ ${r.params.maxTrainRows ?? '?'} rows${r.capped ? ', time cap: fewer trees' : ''})`;
   const best = r.bestEpoch !== null && r.bestEpoch !== r.epochsRun ? ` (best ${r.bestEpoch})` : '';
   return `${r.epochsRun}/${r.params.epochs ?? '?'}${best}${r.stoppedEarly ? ', early stop' : ''}${r.capped ? ', time cap' : ''}`;
 }
@@ -71,8 +71,9 @@ function recordsTable(rows: ResultRow[], anchors: Record<string, string>): strin
   return out;
 }
 
-function scoreTable(rows: ResultRow[], anchor: string, withAlexa: boolean): string[] {
-  const head = ['architecture', 'split', 'AUC', 'TPR@1%FPR', 'threshold', ...(withAlexa ? ['FPR held-out Alexa @thr'] : []), 'accuracy @0.5', 'macro-F1', 'DR @0.5', 'FAR @0.5', 'epochs run', 'train wall', 'backend', 'published anchor'];
+function scoreTable(rows: ResultRow[], anchor: string, withAlexa: boolean, withRecall = false): string[] {
+  const classes = withRecall ? [...new Set(rows.flatMap((r) => Object.keys(r.perClassRecall)))] : [];
+  const head = ['architecture', 'split', 'AUC', 'TPR@1%FPR', 'threshold', ...(withAlexa ? ['FPR held-out Alexa @thr'] : []), 'accuracy @0.5', 'macro-F1', 'DR @0.5', 'FAR @0.5', ...classes.map((c) => `recall ${c} @0.5`), 'epochs run', 'train wall', 'backend', 'published anchor'];
   const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     if (r.status !== 'done') {
@@ -82,7 +83,7 @@ function scoreTable(rows: ResultRow[], anchor: string, withAlexa: boolean): stri
     const alexa = withAlexa ? [`${pct(r.alexaFpr)} (n = ${r.alexaRows ?? 0})`] : [];
     out.push(
       `| ${r.modelId} | ${r.split} | ${num(r.auc)} | ${pct(r.tprAt1)} | ${num(r.thresholdAt1, 3)} | ${alexa.join(' | ')}${withAlexa ? ' | ' : ''}` +
-        `${pct(r.accuracy)} | ${num(r.macroF1)} | ${pct(r.detectionRate)} | ${pct(r.falseAlarmRate)} | ${epochsCell(r)} | ${secs(r.trainWallMs)} | ${r.backend ?? '–'} | ${anchor} |`,
+        `${pct(r.accuracy)} | ${num(r.macroF1)} | ${pct(r.detectionRate)} | ${pct(r.falseAlarmRate)} | ${classes.map((c) => `${pct(r.perClassRecall[c], 1)} | `).join('')}${epochsCell(r)} | ${secs(r.trainWallMs)} | ${r.backend ?? '–'} | ${anchor} |`,
     );
   }
   return out;
@@ -130,6 +131,7 @@ export interface Header {
 
 const SECTION_PRESETS: Record<TaskId, string[]> = {
   nsl: ['nsl-kdd-5class', 'nsl-kdd-binary'],
+  behaviour: ['behaviour'],
   kdd99: ['kdd99'],
   urls: ['urls'],
   dga: ['dga'],
@@ -140,7 +142,7 @@ export const CAVEATS = [
   'NSL-KDD validation accuracy (a hold-out of KDDTrain+) is above 99 % for every deep model while KDDTest+ is around 80 %: the official test file has 17 attack types absent from training (most of r2l and u2r). That gap, not the training budget, is what the published figures also show.',
   'TPR@1%FPR on KDDTest-21 is near zero for most models: that file keeps only 2,152 normal rows, mostly the hard ones, so a 1 % budget is 21 false alarms.',
   'KDD\'99 is trained on a deduplicated, capped copy of the 10 % file (see its section) and tested on the full corrected file, whose duplicates (smurf, neptune) dominate accuracy.',
-  'URLs and DGA use generated random splits (seeded), not an official test file; they are marked as such. The DGA test holds the same families as training.',
+  'URLs and DGA use generated random splits (seeded), not an official test file; they are marked as such. The DGA test holds the same families as training. Behaviour strings are split by capture file (a whole capture held out), not at random.',
   'Budgets are far below the papers\' (100 epochs for records models); figures stopped by a time cap are marked "time cap" in the epochs column.',
 ];
 
@@ -166,7 +168,7 @@ export function renderMarkdown(h: Header, notes: TaskNote[], rows: ResultRow[], 
       if (!rs.length) continue;
       if (SECTION_PRESETS[n.task].length > 1) out.push(`### ${p}`, '');
       if (n.task === 'nsl' || n.task === 'kdd99') out.push(...recordsTable(rs, anchors[p] ?? {}));
-      else out.push(...scoreTable(rs, anchors[p]?.['*'] ?? '', n.task === 'urls'));
+      else out.push(...scoreTable(rs, anchors[p]?.['*'] ?? '', n.task === 'urls', n.task === 'behaviour'));
       out.push('');
     }
   }
@@ -175,7 +177,7 @@ export function renderMarkdown(h: Header, notes: TaskNote[], rows: ResultRow[], 
   const best = pickBest(rows);
   out.push('## Best architecture per task (default presets)', '', '| preset | architecture | why | figure | params |', '|---|---|---|---|---|');
   for (const b of best) {
-    const fig = b.preset === 'urls' || b.preset === 'dga' ? `TPR@1%FPR ${pct(b.row.tprAt1)}, AUC ${num(b.row.auc)}` : `accuracy ${pct(b.row.accuracy)}, macro-F1 ${num(b.row.macroF1)}`;
+    const fig = b.preset === 'urls' || b.preset === 'dga' || b.preset === 'behaviour' ? `TPR@1%FPR ${pct(b.row.tprAt1)}, AUC ${num(b.row.auc)}` : `accuracy ${pct(b.row.accuracy)}, macro-F1 ${num(b.row.macroF1)}`;
     out.push(`| ${b.preset} | **${b.row.modelId}** | ${b.basis} | ${fig} | \`${JSON.stringify(b.row.params)}\` |`);
   }
   out.push('', 'The same choice is in `docs/presets.json` (`{ preset: { modelId, params } }`). Among this pass\'s candidates only: an architecture not run here was not considered.', '');

@@ -1,4 +1,4 @@
-import type { Hyperparams, ModelDef, ParamValue } from '../../models/types';
+import type { GradientParam, Hyperparams, ModelDef, ParamValue } from '../../models/types';
 import { mergeParams } from '../../models/lib/build';
 
 /**
@@ -35,17 +35,25 @@ export function optionalNum(p: Hyperparams, key: string, fallback: number): numb
   return v;
 }
 
-/** The loop's own knobs, checked before a run is queued so a typo fails at once, not minutes later in a worker. */
-export function checkTrainParams(p: Hyperparams): void {
-  optionalInt(p, 'epochs', 1, 1);
-  optionalInt(p, 'batchSize', 1, 1);
+/**
+ * The loop's own knobs, checked before a run is queued so a typo fails at once, not minutes later in a worker.
+ * Keys the architecture declares unused (`def.unusedParams`, e.g. the forest's learningRate placeholder of 0)
+ * are not required to be valid; seed and validationFraction apply to every model.
+ */
+export function checkTrainParams(p: Hyperparams, def?: Pick<ModelDef, 'unusedParams'>): void {
+  const unused = new Set<string>(def?.unusedParams ?? []);
+  const uses = (k: GradientParam) => !unused.has(k);
+  if (uses('epochs')) optionalInt(p, 'epochs', 1, 1);
+  if (uses('batchSize')) optionalInt(p, 'batchSize', 1, 1);
   optionalInt(p, 'seed', 42);
-  optionalInt(p, 'patience', 0);
-  const lr = optionalNum(p, 'learningRate', 1e-3);
-  if (!(lr > 0)) throw new Error(`parameter 'learningRate' must be > 0, got ${lr}`);
+  if (uses('patience')) optionalInt(p, 'patience', 0);
+  if (uses('learningRate')) {
+    const lr = optionalNum(p, 'learningRate', 1e-3);
+    if (!(lr > 0)) throw new Error(`parameter 'learningRate' must be > 0, got ${lr}`);
+  }
   const vf = optionalNum(p, 'validationFraction', 0.1);
   if (!(vf >= 0 && vf <= 0.5)) throw new Error(`parameter 'validationFraction' must be in [0, 0.5], got ${vf}`);
-  if (!['adam', 'sgd', 'rmsprop'].includes(String(p.optimizer))) {
+  if (uses('optimizer') && !['adam', 'sgd', 'rmsprop'].includes(String(p.optimizer))) {
     throw new Error(`parameter 'optimizer' must be adam, sgd or rmsprop, got ${JSON.stringify(p.optimizer)}`);
   }
 }

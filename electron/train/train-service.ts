@@ -77,9 +77,8 @@ export function startTraining(deps: TrainServiceDeps, req: OpParsedRequest<'trai
       throw new ContractError('BAD_INPUT', `'${def.id}' reads ${def.family}, but '${dataset.name}' holds ${dataset.kind === 'text' ? 'character sequences' : 'records'}`);
     }
     try {
-      const resolved = resolveParams(def, req.params as never);
-      // Baselines that are not gradient-trained carry placeholder loop parameters; only tf.js models use them.
-      if (def.engine === 'tfjs') checkTrainParams(resolved);
+      // Keys an architecture declares unused (the forest's placeholder learningRate 0, epochs, ...) are not checked.
+      checkTrainParams(resolveParams(def, req.params as never), def);
     } catch (e) {
       throw new ContractError('BAD_INPUT', `${def.id}: ${(e as Error).message}`);
     }

@@ -19,6 +19,7 @@ import type { EvalResult } from '../shared/eval';
 import { listModelInfos } from '../models/catalog';
 import { listPresets } from '../models/presets';
 import { APP_VERSION } from './version';
+import { startOnnxExport } from './onnx/export-service';
 
 export type Handlers = {
   [K in OpName]: (request: OpParsedRequest<K>) => Promise<OpResponse<K>>;
@@ -162,6 +163,7 @@ export function createEngine(opts: EngineOptions): Engine {
     'embed.get': async ({ mapId }) => getEmbedding({ workspace, jobs }, mapId),
     'embed.list': async ({ runId }) => listEmbeddings({ workspace, jobs }, runId),
     'embed.delete': async ({ mapId }) => ({ deleted: deleteEmbedding({ workspace, jobs }, mapId) }),
+    'runs.exportOnnx': async (req) => startOnnxExport({ workspace, jobs }, req),
     'runs.delete': async ({ runId }) => {
       // A run still training is stopped first, so no worker writes into a folder that is being removed.
       const jobId = getRun(workspace.db, runId)?.jobId;

@@ -182,6 +182,11 @@ export const operations = {
   'embed.get': { request: z.object({ mapId: Id }).strict(), response: EmbeddingMapSchema },
   'embed.list': { request: z.object({ runId: Id.optional() }).strict(), response: z.array(EmbeddingSummarySchema) },
   'embed.delete': { request: z.object({ mapId: Id }).strict(), response: z.object({ deleted: z.boolean() }) },
+  /**
+   * Writes the run's model as an ONNX file (opset 17: `input` → `probabilities`, class names and the character
+   * or record encoding in its metadata) into the workspace's exports folder; the job's result names the file.
+   */
+  'runs.exportOnnx': { request: z.object({ runId: Id }).strict(), response: z.object({ jobId: z.string(), path: z.string() }) },
   'runs.delete': {
     request: z.object({ runId: Id }).strict(),
     response: z.object({ deleted: z.boolean() }),

@@ -5,6 +5,7 @@ import { importCommand } from './import-command';
 import { trainCommand } from './train-command';
 import { compareCommand, evalCommand } from './eval-command';
 import { scanCommand } from './scan-command';
+import { exportCommand } from './export-command';
 
 export interface CommandContext {
   values: Record<string, unknown>;
@@ -79,4 +80,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   eval: evalCommand,
   compare: compareCommand,
   scan: scanCommand,
+  export: exportCommand,
 };

@@ -7,6 +7,7 @@ import { compareJob } from '../eval/compare-job';
 import { scanJob } from '../scan/scan-job';
 import { explainJob } from '../explain/explain-job';
 import { embedJob } from '../embed/embed-job';
+import { exportJob } from '../onnx/export-job';
 import type { JobHandler } from './context';
 
 /** Kinds that never touch TF.js skip loading it (saves a second and tens of MB per import job). */
@@ -23,4 +24,5 @@ export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   scan: scanJob,
   explain: explainJob,
   embed: embedJob,
+  export: exportJob,
 };

@@ -67,6 +67,14 @@ test('training two architectures from the Train view draws live curves and repor
   assert.match(await detail.innerText(), /best epoch \d of 3/);
   const points = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
   assert.ok(points >= 3, `loss chart has ${points} points`);
+  // The shown run exports to an ONNX file in the workspace that onnxruntime loads.
+  await detail.getByRole('button', { name: 'Export ONNX' }).click();
+  const saved = (await detail.getByTestId('onnx-path').locator('code').innerText({ timeout: 60_000 })).trim();
+  assert.match(saved, /[\\/]exports[\\/](dnn1|logreg)-.+\.onnx$/);
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(saved);
+  assert.deepEqual(session.outputNames, ['probabilities']);
+  await session.release();
   assert.deepEqual(errors, []);
 });
 

@@ -101,3 +101,33 @@ test('a scan with a records model or a missing file is refused', async () => {
   const bad = await route('scan.start', { runId, paths: ['/nope/urls.txt'] });
   assert.equal(!bad.ok && bad.error.message, '/nope/urls.txt: no such file');
 });
+
+test('a run exports to an ONNX file that onnxruntime scores like the scan does', async () => {
+  const { jobId, path: file } = await call('runs.exportOnnx', { runId });
+  const job = await done(jobId);
+  assert.equal((job.result as { path: string }).path, file);
+  const bytes = fs.readFileSync(file);
+  // Class names and the encoding travel in the file's metadata, so another tool can feed and read it.
+  assert.ok(bytes.includes(Buffer.from('deeptriage.classes')) && bytes.includes(Buffer.from('"stripScheme"')));
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(file);
+  assert.deepEqual([session.inputNames, session.outputNames], [['input'], ['probabilities']]);
+  const scanFile = path.join(dir, 'export-check.txt');
+  const urls = [benignUrl(3), maliciousUrl(3), benignUrl(4), maliciousUrl(4)];
+  fs.writeFileSync(scanFile, urls.join('\n') + '\n');
+  const scan = await call('scan.start', { runId, paths: [scanFile] });
+  await done(scan.jobId);
+  const rows = (await call('scans.results', { scanId: scan.scanId, limit: 10 })).rows;
+  const { CharSeqEncoder } = await import('../../../electron/data/featurize/charseq');
+  const { getRunEncoding } = await import('../../../electron/store/runs');
+  const encoder = new CharSeqEncoder((getRunEncoding(engine.workspace.db, runId) as { featurizer: ConstructorParameters<typeof CharSeqEncoder>[0] }).featurizer);
+  const x = new Int32Array(urls.length * encoder.dim);
+  urls.forEach((u, i) => encoder.encodeInto(u, x, i * encoder.dim));
+  const out = await session.run({ input: new ort.Tensor('int32', x, [urls.length, encoder.dim]) });
+  const p = out.probabilities.data as Float32Array;
+  await session.release();
+  urls.forEach((u, i) => {
+    const row = rows.find((r) => r.url === u)!;
+    assert.ok(Math.abs(p[i * 2 + 1] - row.score) < 1e-5, `${u}: onnx ${p[i * 2 + 1]} vs scan ${row.score}`);
+  });
+});

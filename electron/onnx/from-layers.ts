@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataType, encodeModel, type OnnxModel } from './onnx-proto';
 import { GraphBuilder } from './graph-builder';
+import { OnnxExportError } from './errors';
+import { recurrentToOnnx } from './recurrent';
+
+export { OnnxExportError };
 
 /**
  * How a value is laid out: 'flat' = [batch, features]; 'nwc' = Keras' [batch, steps, channels];
@@ -55,7 +59,6 @@ export interface ExportOptions {
   docString?: string;
 }
 
-export class OnnxExportError extends Error {}
 
 const ACTIVATIONS: Record<string, ((g: GraphBuilder, x: string) => string) | null> = {
   linear: null,
@@ -281,6 +284,15 @@ export function layersToOnnx(model: tf.LayersModel, opts: ExportOptions = {}): O
       case 'Dense':
         y = dense(g, layer, x);
         break;
+      case 'SimpleRNN':
+      case 'LSTM':
+      case 'GRU':
+      case 'Bidirectional': {
+        if (x.layout !== 'nwc' && x.layout !== 'ncw') throw new OnnxExportError(`layer '${layer.name}': a recurrence needs a sequence`);
+        const timeMajor = g.op('Transpose', [x.name], [{ name: 'perm', kind: 'ints', value: x.layout === 'nwc' ? [1, 0, 2] : [2, 0, 1] }]);
+        y = { name: recurrentToOnnx(g, layer, timeMajor), layout: 'flat' };
+        break;
+      }
       case 'Activation':
         y = { name: activate(g, layer, x.name), layout: x.layout };
         break;

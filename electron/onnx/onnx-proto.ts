@@ -17,7 +17,8 @@ export type OnnxAttribute =
   | { name: string; kind: 'float'; value: number }
   | { name: string; kind: 'string'; value: string }
   | { name: string; kind: 'ints'; value: number[] }
-  | { name: string; kind: 'floats'; value: number[] };
+  | { name: string; kind: 'floats'; value: number[] }
+  | { name: string; kind: 'strings'; value: string[] };
 
 export interface OnnxNode {
   opType: string;
@@ -50,7 +51,7 @@ export interface OnnxModel {
   metadata: Record<string, string>;
 }
 
-const ATTR_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;
+const ATTR_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7, strings: 8 } as const;
 
 function writeTensor(w: ProtoWriter, t: OnnxTensor): void {
   w.packedInts(1, t.dims).int(2, t.dataType).string(8, t.name).lengthDelimited(9, t.raw);
@@ -83,6 +84,9 @@ function writeAttribute(w: ProtoWriter, a: OnnxAttribute): void {
       break;
     case 'ints':
       w.packedInts(8, a.value);
+      break;
+    case 'strings':
+      for (const v of a.value) w.lengthDelimited(9, new TextEncoder().encode(v));
       break;
   }
   w.int(20, ATTR_TYPE[a.kind]);

@@ -1,4 +1,4 @@
-import type { Classifier, Dataset, FitReport, Hyperparams, ModelDef, ModelSpec, Progress } from '../../models/types';
+import type { Classifier, Dataset, FitReport, Hyperparams, ModelDef, ModelSpec, Progress, TfModelDef } from '../../models/types';
 import { getModel } from '../../models/registry';
 import { optionalInt, optionalNum, resolveParams } from './params';
 import { splitDataset } from './split';
@@ -80,23 +80,30 @@ export function prepareTraining(o: TrainModelOptions, who: string): PreparedTrai
   return { def, params, spec, split: splitDataset(data, optionalNum(params, 'validationFraction', 0.1), seed) };
 }
 
-/** Builds the registry model, splits (stratified, seeded), trains, and returns the best checkpoint. */
-export async function trainModel(o: TrainModelOptions): Promise<TrainResult> {
-  const t0 = Date.now();
-  const { def, params, spec, split } = prepareTraining(o, 'trainModel');
-  const model: Classifier =
-    def.engine === 'tfjs'
-      ? new TfClassifier(def.build(spec), {
-          modelId: def.id,
-          family: def.family,
-          numClasses: o.numClasses,
-          numFeatures: spec.numFeatures,
-          vocabSize: spec.vocabSize,
-          maxLen: spec.maxLen,
-        })
-      : def.build(spec);
+/** `def` separately from `prepared`: the caller has narrowed it to a tf.js model. */
+export function newTfClassifier(def: TfModelDef, prepared: PreparedTraining, numClasses: number): TfClassifier {
+  const { spec, params } = prepared;
+  return new TfClassifier(def.build(spec), {
+    modelId: def.id,
+    family: def.family,
+    numClasses,
+    numFeatures: spec.numFeatures,
+    vocabSize: spec.vocabSize,
+    maxLen: spec.maxLen,
+    params: { ...params },
+  });
+}
+
+/** Fits `model` and wraps the report into a TrainResult; the model is disposed if fitting throws. */
+export async function fitToResult(
+  t0: number,
+  model: Classifier,
+  prepared: PreparedTraining,
+  fit: () => Promise<FitReport & { diverged?: boolean }>,
+): Promise<TrainResult> {
+  const { params, split } = prepared;
   try {
-    const report = await model.fit(split, { params, onProgress: o.onProgress, shouldStop: o.shouldStop });
+    const report = await fit();
     return {
       ...report,
       diverged: 'diverged' in report ? Boolean(report.diverged) : false,
@@ -110,4 +117,13 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainResult> {
     model.dispose();
     throw e;
   }
+}
+
+/** Builds the registry model, splits (stratified, seeded), trains, and returns the best checkpoint. */
+export async function trainModel(o: TrainModelOptions): Promise<TrainResult> {
+  const t0 = Date.now();
+  const prepared = prepareTraining(o, 'trainModel');
+  const { def, params, spec, split } = prepared;
+  const model: Classifier = def.engine === 'tfjs' ? newTfClassifier(def, prepared, o.numClasses) : def.build(spec);
+  return fitToResult(t0, model, prepared, () => model.fit(split, { params, onProgress: o.onProgress, shouldStop: o.shouldStop }));
 }

@@ -1,13 +1,11 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import type { Dataset, EpochStats, FitOptions, ModelSpec } from '../../../models/types';
-import { int, num } from '../../../models/lib/build';
+import type { Dataset, FitOptions, ModelSpec } from '../../../models/types';
+import { num } from '../../../models/lib/build';
 import { probaMetrics } from '../../../models/lib/metrics';
-import { mulberry32 } from '../../../models/lib/random';
-import { shuffleInPlace } from '../../../models/lib/sampling';
 import { classWeights } from '../class-weights';
+import { epochSettings, runEpochs, type EpochsOutcome } from '../epochs';
 import type { LayersFitReport } from '../loop';
-import { optionalInt, optionalNum } from '../params';
 import { ReplicaPool } from './pool';
 import { CTRL, type ReplicaInit } from './protocol';
 import { sharedF32, sharedI32, toShared } from './shared';
@@ -81,16 +79,9 @@ export async function fitParallel(
   if (train.rows === 0) throw new Error('training set is empty');
   const replicas = opts.replicas;
   if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`replicas must be an integer >= 1, got ${replicas}`);
-  const epochs = int(p, 'epochs');
-  const batchSize = int(p, 'batchSize');
-  const patience = optionalInt(p, 'patience', 5);
-  const minDelta = optionalNum(p, 'minDelta', 0);
-  const predictBatch = optionalInt(p, 'predictBatchSize', 1024, 1);
-  const seed = optionalInt(p, 'seed', 42);
+  const settings = epochSettings(p);
   const learningRate = num(p, 'learningRate');
   const weights = classWeights(p.classWeight, train.y, numClasses);
-  const rand = mulberry32(seed ^ 0x5bd1e995);
-  const batchesPerEpoch = Math.ceil(train.rows / batchSize);
   const gradSize = model.trainableWeights.reduce((n, w) => n + (w.read() as tf.Variable).size, 0);
 
   const order = sharedI32(train.rows);
@@ -119,99 +110,30 @@ export async function fitParallel(
     classWeights: weights,
   }));
 
-  const history: EpochStats[] = [];
-  let best = Infinity;
-  let bestEpoch: number | null = null;
-  let snapshot: Float32Array | null = null;
-  let sinceBest = 0;
-  let stoppedEarly = false;
-  let cancelled = opts.shouldStop?.() ?? false;
-  let diverged = false;
-  let lastVal: { loss: number; acc: number } | null = null;
-
+  // Polled before the workers start, as fitLayersModel polls it before its first batch.
+  const cancelled = opts.shouldStop?.() ?? false;
   const pool = await ReplicaPool.start(inits);
+  // An object, not a let: TypeScript does not see the closure's assignments and would narrow a let to null.
+  const best: { weights: Float32Array | null } = { weights: null };
+  let outcome: EpochsOutcome;
   try {
-    for (let epoch = 1; epoch <= epochs && !cancelled && !stoppedEarly && !diverged; epoch++) {
-      const e0 = Date.now();
-      shuffleInPlace(order, rand);
-      let lossSum = 0;
-      let correctSum = 0;
-      let seen = 0;
-      for (let b = 0; b < batchesPerEpoch; b++) {
-        const from = b * batchSize;
-        const to = Math.min(from + batchSize, train.rows);
-        const m = to - from;
-        const { loss: batchLoss, correct } = await pool.step(from, to);
-        lossSum += batchLoss * m;
-        correctSum += correct;
-        seen += m;
-        if (!Number.isFinite(batchLoss)) diverged = true;
-        const secs = Math.max((Date.now() - e0) / 1000, 1e-3);
-        const rate = seen / secs;
-        opts.onProgress?.({
-          phase: 'batch',
-          epoch,
-          batch: b + 1,
-          batchesPerEpoch,
-          epochs,
-          loss: lossSum / seen,
-          acc: correctSum / seen,
-          valLoss: lastVal?.loss ?? null,
-          valAcc: lastVal?.acc ?? null,
-          samplesPerSec: rate,
-          etaSeconds: (train.rows - seen + (epochs - epoch) * train.rows) / rate,
-        });
-        if (diverged) break;
-        if (opts.shouldStop?.()) {
-          cancelled = true;
-          break;
-        }
-      }
-      if (cancelled || diverged) break;
-
-      if (val && shared.valProbs) {
-        await pool.predict(0, val.rows, predictBatch);
-        lastVal = probaMetrics(shared.valProbs, val.y, numClasses);
-      } else lastVal = null;
-      const stats: EpochStats = {
-        epoch,
-        loss: lossSum / seen,
-        acc: correctSum / seen,
-        valLoss: lastVal?.loss ?? null,
-        valAcc: lastVal?.acc ?? null,
-        wallMs: Date.now() - e0,
-      };
-      history.push(stats);
-      const monitored = stats.valLoss ?? stats.loss;
-      if (monitored < best - minDelta) {
-        best = monitored;
-        bestEpoch = epoch;
-        sinceBest = 0;
-        await pool.pull();
-        snapshot = shared.weights.slice();
-      } else {
-        sinceBest++;
-        if (patience > 0 && sinceBest >= patience) stoppedEarly = true;
-      }
-      const secs = Math.max((Date.now() - t0) / 1000, 1e-3);
-      const rate = (epoch * train.rows) / secs;
-      opts.onProgress?.({
-        phase: 'epoch',
-        epoch,
-        batch: batchesPerEpoch,
-        batchesPerEpoch,
-        epochs,
-        loss: stats.loss,
-        acc: stats.acc,
-        valLoss: stats.valLoss,
-        valAcc: stats.valAcc,
-        samplesPerSec: rate,
-        etaSeconds: stoppedEarly ? 0 : ((epochs - epoch) * train.rows) / rate,
-      });
-      if (opts.shouldStop?.()) cancelled = true;
-    }
+    outcome = await runEpochs(
+      { rows: train.rows, order, settings, t0, cancelled, onProgress: opts.onProgress, shouldStop: opts.shouldStop },
+      {
+        batch: (from, to) => pool.step(from, to),
+        validate: async () => {
+          if (!val || !shared.valProbs) return null;
+          await pool.predict(0, val.rows, settings.predictBatch);
+          return probaMetrics(shared.valProbs, val.y, numClasses);
+        },
+        keepBest: async () => {
+          await pool.pull();
+          best.weights = shared.weights.slice();
+        },
+      },
+    );
     if (opts.verifySync) await verifySync(pool, shared.weights);
-    if (snapshot) setFlatWeights(model, snapshot);
+    if (best.weights) setFlatWeights(model, best.weights);
     else {
       // No completed epoch: the model takes the current weights, as fitLayersModel leaves them.
       await pool.pull();
@@ -220,5 +142,5 @@ export async function fitParallel(
   } finally {
     await pool.close();
   }
-  return { history, stoppedEarly, cancelled, diverged, bestEpoch, wallMs: Date.now() - t0 };
+  return { ...outcome, wallMs: Date.now() - t0 };
 }

@@ -1,6 +1,5 @@
 import { getModel } from '../../../models/registry';
-import { TfClassifier } from '../tf-classifier';
-import { prepareTraining, trainModel, type TrainModelOptions, type TrainResult } from '../train-model';
+import { fitToResult, newTfClassifier, prepareTraining, trainModel, type TrainModelOptions, type TrainResult } from '../train-model';
 import { defaultReplicas, fitParallel } from './fit';
 
 export interface TrainParallelOptions extends TrainModelOptions {
@@ -24,18 +23,11 @@ export async function trainParallel(o: TrainParallelOptions): Promise<TrainResul
   const def = getModel(o.modelId);
   if (replicas <= 1 || def.engine !== 'tfjs') return trainModel(o);
   const t0 = Date.now();
-  const { params, spec, split } = prepareTraining(o, 'trainParallel');
-  const model = new TfClassifier(def.build(spec), {
-    modelId: def.id,
-    family: def.family,
-    numClasses: o.numClasses,
-    numFeatures: spec.numFeatures,
-    vocabSize: spec.vocabSize,
-    maxLen: spec.maxLen,
-    params: { ...params },
-  });
-  try {
-    const report = await fitParallel(model.net, o.numClasses, split, {
+  const prepared = prepareTraining(o, 'trainParallel');
+  const { params, spec, split } = prepared;
+  const model = newTfClassifier(def, prepared, o.numClasses);
+  return fitToResult(t0, model, prepared, () =>
+    fitParallel(model.net, o.numClasses, split, {
       params,
       onProgress: o.onProgress,
       shouldStop: o.shouldStop,
@@ -44,17 +36,6 @@ export async function trainParallel(o: TrainParallelOptions): Promise<TrainResul
       replicas,
       backend: o.backend,
       verifySync: o.verifySync,
-    });
-    return {
-      ...report,
-      wallMs: Date.now() - t0,
-      model,
-      params,
-      trainRows: split.train.rows,
-      valRows: split.val?.rows ?? 0,
-    };
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
+    }),
+  );
 }

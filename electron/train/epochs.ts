@@ -1,0 +1,154 @@
+import type { EpochStats, FitOptions, FitReport, Hyperparams } from '../../models/types';
+import { int } from '../../models/lib/build';
+import { mulberry32 } from '../../models/lib/random';
+import { shuffleInPlace } from '../../models/lib/sampling';
+import { optionalInt, optionalNum } from './params';
+
+export interface EpochSettings {
+  epochs: number;
+  batchSize: number;
+  patience: number;
+  minDelta: number;
+  predictBatch: number;
+  seed: number;
+}
+
+export function epochSettings(p: Hyperparams): EpochSettings {
+  return {
+    epochs: int(p, 'epochs'),
+    batchSize: int(p, 'batchSize'),
+    patience: optionalInt(p, 'patience', 5),
+    minDelta: optionalNum(p, 'minDelta', 0),
+    predictBatch: optionalInt(p, 'predictBatchSize', 1024, 1),
+    seed: optionalInt(p, 'seed', 42),
+  };
+}
+
+export interface Metrics {
+  loss: number;
+  acc: number;
+}
+
+/** What differs between the single-thread and the data-parallel fit; runEpochs does the rest. */
+export interface EpochSteps {
+  /** One optimiser step on rows order[from…to): the batch's mean loss and its number of correct predictions. */
+  batch(from: number, to: number): Promise<{ loss: number; correct: number }>;
+  /** After each batch's progress event, before the stop flag is polled. */
+  afterBatch?(): Promise<void>;
+  /** Null without a validation split. */
+  validate(): Promise<Metrics | null>;
+  /** The current weights are the best so far; the caller restores them once runEpochs returns. */
+  keepBest(): void | Promise<void>;
+}
+
+export interface EpochRun extends Pick<FitOptions, 'onProgress' | 'shouldStop'> {
+  rows: number;
+  /** Shuffled in place every epoch; the parallel fit shares this array with its replicas. */
+  order: Int32Array;
+  settings: EpochSettings;
+  /** Start of the whole fit, so epoch events' samples/s include the setup time. */
+  t0: number;
+  /** Stop flag as polled when the fit began (the parallel fit polls it before starting its workers). */
+  cancelled: boolean;
+}
+
+export type EpochsOutcome = Omit<FitReport, 'wallMs'> & { diverged: boolean };
+
+/**
+ * The epoch loop both fits share, so they shuffle, report progress, stop early and pick the best epoch
+ * identically: early stopping watches the validation loss (the training loss without a split), and
+ * cancel and divergence are honoured after every batch.
+ */
+export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<EpochsOutcome> {
+  const { rows, order, onProgress, shouldStop } = run;
+  const { epochs, batchSize, patience, minDelta, seed } = run.settings;
+  const rand = mulberry32(seed ^ 0x5bd1e995);
+  const batchesPerEpoch = Math.ceil(rows / batchSize);
+
+  const history: EpochStats[] = [];
+  let best = Infinity;
+  let bestEpoch: number | null = null;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  let cancelled = run.cancelled;
+  let diverged = false;
+  let lastVal: Metrics | null = null;
+
+  for (let epoch = 1; epoch <= epochs && !cancelled && !stoppedEarly && !diverged; epoch++) {
+    const e0 = Date.now();
+    shuffleInPlace(order, rand);
+    let lossSum = 0;
+    let correctSum = 0;
+    let seen = 0;
+    for (let b = 0; b < batchesPerEpoch; b++) {
+      const from = b * batchSize;
+      const to = Math.min(from + batchSize, rows);
+      const m = to - from;
+      const { loss: batchLoss, correct } = await steps.batch(from, to);
+      lossSum += batchLoss * m;
+      correctSum += correct;
+      seen += m;
+      if (!Number.isFinite(batchLoss)) diverged = true;
+      const secs = Math.max((Date.now() - e0) / 1000, 1e-3);
+      const rate = seen / secs;
+      onProgress?.({
+        phase: 'batch',
+        epoch,
+        batch: b + 1,
+        batchesPerEpoch,
+        epochs,
+        loss: lossSum / seen,
+        acc: correctSum / seen,
+        valLoss: lastVal?.loss ?? null,
+        valAcc: lastVal?.acc ?? null,
+        samplesPerSec: rate,
+        etaSeconds: (rows - seen + (epochs - epoch) * rows) / rate,
+      });
+      await steps.afterBatch?.();
+      if (diverged) break;
+      if (shouldStop?.()) {
+        cancelled = true;
+        break;
+      }
+    }
+    if (cancelled || diverged) break;
+
+    lastVal = await steps.validate();
+    const stats: EpochStats = {
+      epoch,
+      loss: lossSum / seen,
+      acc: correctSum / seen,
+      valLoss: lastVal?.loss ?? null,
+      valAcc: lastVal?.acc ?? null,
+      wallMs: Date.now() - e0,
+    };
+    history.push(stats);
+    const monitored = stats.valLoss ?? stats.loss;
+    if (monitored < best - minDelta) {
+      best = monitored;
+      bestEpoch = epoch;
+      sinceBest = 0;
+      await steps.keepBest();
+    } else {
+      sinceBest++;
+      if (patience > 0 && sinceBest >= patience) stoppedEarly = true;
+    }
+    const secs = Math.max((Date.now() - run.t0) / 1000, 1e-3);
+    const rate = (epoch * rows) / secs;
+    onProgress?.({
+      phase: 'epoch',
+      epoch,
+      batch: batchesPerEpoch,
+      batchesPerEpoch,
+      epochs,
+      loss: stats.loss,
+      acc: stats.acc,
+      valLoss: stats.valLoss,
+      valAcc: stats.valAcc,
+      samplesPerSec: rate,
+      etaSeconds: stoppedEarly ? 0 : ((epochs - epoch) * rows) / rate,
+    });
+    if (shouldStop?.()) cancelled = true;
+  }
+  return { history, stoppedEarly, cancelled, diverged, bestEpoch };
+}

@@ -1,11 +1,19 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { writeFileAtomic } from './atomic';
-import { CacheWriter, type EncodedData } from './cache';
+import type { EncodedData } from './cache';
 import { DataError } from './errors';
 import { CharSeqEncoder, TabularFeaturizer, TabularFitter, type FeaturizerJSON } from './featurize';
 import { Grow } from './grow';
-import { LabelState, estimateRows, makeFeaturizer, summarize, withRawFile } from './importcommon';
+import {
+  LabelState,
+  cacheFiles,
+  cacheSections,
+  encodedResult,
+  estimateRows,
+  finishCacheImport,
+  makeFeaturizer,
+  summarize,
+  withRawFile,
+  writeCacheFile,
+} from './importcommon';
 import { importFileKdd, importToCacheKdd } from './importkdd';
 import type { LabelEncoderJSON } from './labels';
 import { openDataset } from './reader';
@@ -139,24 +147,7 @@ export async function importFile(filePath: string, options: ImportOptions & { ra
     featurizer = given!;
     features = outF ? outF.view() : outI!.view();
   }
-  const lab = labels.finish();
-  return {
-    summary: summarize(r, summary, labels, options),
-    featurizer: featurizer.json,
-    labelEncoder: lab.encoder?.json ?? null,
-    encoded: {
-      sourceName: r.sourceName,
-      rows,
-      cols: featurizer.dim,
-      dtype: featurizer instanceof CharSeqEncoder ? 'int32' : 'float32',
-      features,
-      labels: lab.labels,
-      classes: lab.encoder?.json.classes ?? [],
-      lines: lines.view(),
-      rawOffsets: offsets?.view(),
-    },
-    rawLinesPath: options.rawLinesPath,
-  };
+  return encodedResult(r, summary, labels, options, featurizer, { features, lines, offsets });
 }
 
 /**
@@ -174,13 +165,11 @@ export async function importToCache(filePath: string, outDir: string, options: I
   const summary = new SummaryBuilder(r.schema);
   const lines = new Grow(Uint32Array, cap);
   const offsets = new Grow(Float64Array, cap);
-  await fs.promises.mkdir(outDir, { recursive: true });
-  const cachePath = path.join(outDir, 'encoded.dtc');
-  const rawLinesPath = path.join(outDir, 'raw.txt');
+  const files = await cacheFiles(outDir);
 
   let fitted = false;
   let lab: ReturnType<LabelState['finish']> | undefined;
-  await withRawFile(rawLinesPath, async (raw) => {
+  await withRawFile(files.rawLinesPath, async (raw) => {
     if (!featurizer) {
       fitted = true;
       const fitter = new TabularFitter(r.schema.columns, options.scaling, options.maxCategories);
@@ -197,12 +186,7 @@ export async function importToCache(filePath: string, outDir: string, options: I
     }
     const f = featurizer;
     const firstPass = !fitted;
-    const block = Math.max(1, Math.floor((4 << 20) / (4 * Math.max(1, f.dim))));
-    const buf = f instanceof TabularFeaturizer ? new Float32Array(block * f.dim) : new Int32Array(block * f.dim);
-    const writer = await CacheWriter.create(cachePath, f.dim, f instanceof TabularFeaturizer ? 'float32' : 'int32');
-    try {
-      let n = 0;
-      let total = 0;
+    await writeCacheFile(files.cachePath, f, async (out) => {
       const pass2Labels = firstPass ? labels : new LabelState(r, options, 0);
       for await (const batch of r.batches({ phase: firstPass ? 'read' : 'encode', copyTo: firstPass ? raw!.fh : undefined, report: firstPass })) {
         for (const rec of batch) {
@@ -211,51 +195,18 @@ export async function importToCache(filePath: string, outDir: string, options: I
             summary.add(rec, labels.category, labels.benign);
             lines.push(rec.line);
             offsets.push(rec.offset);
-          } else if (lines.buf[total] !== rec.line) {
+          } else if (lines.buf[out.rows] !== rec.line) {
             throw new DataError(r.source.file, rec.line, 'file changed between the fit and encode passes');
           }
-          if (f instanceof TabularFeaturizer) f.encodeRow(rec.num!, rec.cat!, buf as Float32Array, n * f.dim);
-          else f.encodeInto(rec.text!, buf as Int32Array, n * f.dim);
-          total++;
-          if (++n === block) {
-            await writer.append(buf, n);
-            buf.fill(0);
-            n = 0;
-          }
+          if (f instanceof TabularFeaturizer) f.encodeRow(rec.num!, rec.cat!, out.buf as Float32Array, out.at);
+          else f.encodeInto(rec.text!, out.buf as Int32Array, out.at);
+          await out.next();
         }
       }
-      if (n) await writer.append(buf, n);
-      if (total !== lines.length) throw new DataError(r.source.file, undefined, `file changed between passes (${lines.length} rows, then ${total})`);
+      if (out.rows !== lines.length) throw new DataError(r.source.file, undefined, `file changed between passes (${lines.length} rows, then ${out.rows})`);
       lab = labels.finish();
-      await writer.finish({
-        sourceName: r.sourceName,
-        classes: lab.encoder?.json.classes ?? [],
-        labels: lab.labels,
-        lines: lines.view(),
-        rawOffsets: offsets.view(),
-        meta: { featurizer: f.json, labelEncoder: lab.encoder?.json ?? null, source: r.sourceName },
-      });
-    } catch (e) {
-      await writer.abort();
-      throw e;
-    }
+      return cacheSections(r.sourceName, f, lab, lines, offsets);
+    });
   });
-  const f = featurizer!;
-  const enc = lab!.encoder;
-  const s = summarize(r, summary, labels, options);
-  const summaryPath = path.join(outDir, 'summary.json');
-  const featurizerPath = path.join(outDir, 'featurizer.json');
-  await writeFileAtomic(summaryPath, JSON.stringify(s, null, 1));
-  await writeFileAtomic(featurizerPath, JSON.stringify({ featurizer: f.json, labelEncoder: enc?.json ?? null }, null, 1));
-  return {
-    summary: s,
-    featurizer: f.json,
-    labelEncoder: enc?.json ?? null,
-    rows: lines.length,
-    cols: f.dim,
-    cachePath,
-    rawLinesPath,
-    summaryPath,
-    featurizerPath,
-  };
+  return finishCacheImport(outDir, files, summarize(r, summary, labels, options), featurizer!, lab!, lines.length);
 }

@@ -1,13 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { writeFileAtomic } from './atomic';
 import type { CodeCounts } from './bytes';
-import { CacheWriter, type EncodedData } from './cache';
 import { DataError } from './errors';
 import { TabularFeaturizer, TabularFitter } from './featurize';
 import { Grow } from './grow';
 import type { CacheImportResult, ImportResult } from './import';
-import { LabelState, estimateRows, summarize, withRawFile } from './importcommon';
+import { LabelState, cacheFiles, cacheSections, encodedResult, estimateRows, finishCacheImport, summarize, withRawFile, writeCacheFile } from './importcommon';
 import type { CodedBatch, KddScanner } from './kddscan';
 import type { DatasetReader } from './reader';
 import { SummaryBuilder, type NumericAccumulator } from './summary';
@@ -184,25 +180,7 @@ export async function importFileKdd(r: DatasetReader, options: ImportOptions & {
     f = given!;
     features = outF!.view();
   }
-  const lab = labels.finish();
-  const encoded: EncodedData = {
-    sourceName: r.sourceName,
-    rows,
-    cols: f.dim,
-    dtype: 'float32',
-    features,
-    labels: lab.labels,
-    classes: lab.encoder?.json.classes ?? [],
-    lines: lines.view(),
-    rawOffsets: offsets?.view(),
-  };
-  return {
-    summary: summarize(r, summary, labels, options),
-    featurizer: f.json,
-    labelEncoder: lab.encoder?.json ?? null,
-    encoded,
-    rawLinesPath: options.rawLinesPath,
-  };
+  return encodedResult(r, summary, labels, options, f, { features, lines, offsets });
 }
 
 export async function importToCacheKdd(r: DatasetReader, outDir: string, options: ImportOptions, labels: LabelState, given: TabularFeaturizer | undefined): Promise<CacheImportResult> {
@@ -210,13 +188,11 @@ export async function importToCacheKdd(r: DatasetReader, outDir: string, options
   const summary = new SummaryBuilder(r.schema);
   const lines = new Grow(Uint32Array, cap);
   const offsets = new Grow(Float64Array, cap);
-  await fs.promises.mkdir(outDir, { recursive: true });
-  const cachePath = path.join(outDir, 'encoded.dtc');
-  const rawLinesPath = path.join(outDir, 'raw.txt');
+  const files = await cacheFiles(outDir);
   let featurizer = given;
   let lab: ReturnType<LabelState['finish']> | undefined;
 
-  await withRawFile(rawLinesPath, async (raw) => {
+  await withRawFile(files.rawLinesPath, async (raw) => {
     if (!featurizer) {
       const fitter = new TabularFitter(r.schema.columns, options.scaling, options.maxCategories);
       let scan: KddScanner | undefined;
@@ -241,12 +217,7 @@ export async function importToCacheKdd(r: DatasetReader, outDir: string, options
     }
     const f = featurizer;
     const firstPass = f === given;
-    const block = Math.max(1, Math.floor((4 << 20) / (4 * Math.max(1, f.dim))));
-    const buf = new Float32Array(block * f.dim);
-    const writer = await CacheWriter.create(cachePath, f.dim, 'float32');
-    try {
-      let n = 0;
-      let total = 0;
+    await writeCacheFile(files.cachePath, f, async (out) => {
       const pass2Labels = firstPass ? labels : new LabelState(r, options, 0);
       const phase: Progress['phase'] = firstPass ? 'read' : 'encode';
       let slots: Slots | undefined;
@@ -264,41 +235,18 @@ export async function importToCacheKdd(r: DatasetReader, outDir: string, options
             observe(summary, labels, stats!, b, i);
             lines.push(b.line[i]);
             offsets.push(b.off[i]);
-          } else if (lines.buf[total] !== b.line[i]) {
+          } else if (lines.buf[out.rows] !== b.line[i]) {
             throw new DataError(r.source.file, b.line[i], 'file changed between the fit and encode passes');
           }
-          encodeRow(f, slots, b, i, buf, n * f.dim);
-          total++;
-          if (++n === block) {
-            await writer.append(buf, n);
-            buf.fill(0);
-            n = 0;
-          }
+          encodeRow(f, slots, b, i, out.buf as Float32Array, out.at);
+          await out.next();
         }
       }
-      if (n) await writer.append(buf, n);
       stats?.finish(summary, undefined);
-      if (total !== lines.length) throw new DataError(r.source.file, undefined, `file changed between passes (${lines.length} rows, then ${total})`);
+      if (out.rows !== lines.length) throw new DataError(r.source.file, undefined, `file changed between passes (${lines.length} rows, then ${out.rows})`);
       lab = labels.finish();
-      await writer.finish({
-        sourceName: r.sourceName,
-        classes: lab.encoder?.json.classes ?? [],
-        labels: lab.labels,
-        lines: lines.view(),
-        rawOffsets: offsets.view(),
-        meta: { featurizer: f.json, labelEncoder: lab.encoder?.json ?? null, source: r.sourceName },
-      });
-    } catch (e) {
-      await writer.abort();
-      throw e;
-    }
+      return cacheSections(r.sourceName, f, lab, lines, offsets);
+    });
   });
-  const f = featurizer!;
-  const enc = lab!.encoder;
-  const s = summarize(r, summary, labels, options);
-  const summaryPath = path.join(outDir, 'summary.json');
-  const featurizerPath = path.join(outDir, 'featurizer.json');
-  await writeFileAtomic(summaryPath, JSON.stringify(s, null, 1));
-  await writeFileAtomic(featurizerPath, JSON.stringify({ featurizer: f.json, labelEncoder: enc?.json ?? null }, null, 1));
-  return { summary: s, featurizer: f.json, labelEncoder: enc?.json ?? null, rows: lines.length, cols: f.dim, cachePath, rawLinesPath, summaryPath, featurizerPath };
+  return finishCacheImport(outDir, files, summarize(r, summary, labels, options), featurizer!, lab!, lines.length);
 }

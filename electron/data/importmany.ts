@@ -1,13 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { AtomicFile, writeFileAtomic } from './atomic';
+import { AtomicFile } from './atomic';
 import { hash53, prng } from './auc';
-import { CacheWriter } from './cache';
 import { DataError } from './errors';
 import { TabularFeaturizer, TabularFitter } from './featurize';
 import { Grow } from './grow';
 import type { CacheImportResult } from './import';
-import { LabelState, makeFeaturizer } from './importcommon';
+import { LabelState, cacheFiles, cacheSections, finishCacheImport, makeFeaturizer, writeCacheFile } from './importcommon';
 import { openDataset, type DatasetReader, type MalformedLine } from './reader';
 import { SummaryBuilder, type DatasetSummary } from './summary';
 import type { RawSink } from './source';
@@ -151,14 +149,12 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
     }
   }
 
-  await fs.promises.mkdir(outDir, { recursive: true });
-  const cachePath = path.join(outDir, 'encoded.dtc');
-  const rawLinesPath = path.join(outDir, 'raw.txt');
+  const files = await cacheFiles(outDir);
   const lines = new Grow(Uint32Array, 1024);
   const offsets = new Grow(Float64Array, 1024);
   const srcIdx = new Grow(Uint32Array, 1024);
   const reported = (k: number) => sampled[k];
-  const raw = await AtomicFile.create(rawLinesPath);
+  const raw = await AtomicFile.create(files.rawLinesPath);
   let rawSize = 0;
   let lastByte = 10;
   // Counts what goes into raw.txt, so each file's base offset is known without reading the file back.
@@ -209,12 +205,7 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
       featurizer = fitter.finish();
     }
     const f = featurizer!;
-    const block = Math.max(1, Math.floor((4 << 20) / (4 * Math.max(1, f.dim))));
-    const buf = f instanceof TabularFeaturizer ? new Float32Array(block * f.dim) : new Int32Array(block * f.dim);
-    const writer = await CacheWriter.create(cachePath, f.dim, f instanceof TabularFeaturizer ? 'float32' : 'int32');
-    try {
-      let n = 0;
-      let total = 0;
+    await writeCacheFile(files.cachePath, f, async (out) => {
       const pass2Labels = needFit ? new LabelState(first, options, 0) : labels;
       kept = 0;
       await pass(needFit ? 'encode' : 'read', !needFit, async (rec, k, p) => {
@@ -222,42 +213,24 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
         if (!needFit) keepRow(rec, k, p);
         else {
           kept++;
-          if (lines.buf[total] !== rec.line || srcIdx.buf[total] !== k) throw new DataError(p.r.source.file, rec.line, 'file changed between the fit and encode passes');
+          if (lines.buf[out.rows] !== rec.line || srcIdx.buf[out.rows] !== k) throw new DataError(p.r.source.file, rec.line, 'file changed between the fit and encode passes');
         }
-        if (f instanceof TabularFeaturizer) f.encodeRow(rec.num!, rec.cat!, buf as Float32Array, n * f.dim);
-        else f.encodeInto(rec.text!, buf as Int32Array, n * f.dim);
-        total++;
-        if (++n === block) {
-          await writer.append(buf, n);
-          buf.fill(0);
-          n = 0;
-        }
+        if (f instanceof TabularFeaturizer) f.encodeRow(rec.num!, rec.cat!, out.buf as Float32Array, out.at);
+        else f.encodeInto(rec.text!, out.buf as Int32Array, out.at);
+        await out.next();
       });
-      if (n) await writer.append(buf, n);
-      if (total !== lines.length) throw new DataError(first.source.file, undefined, `files changed between passes (${lines.length} rows, then ${total})`);
+      if (out.rows !== lines.length) throw new DataError(first.source.file, undefined, `files changed between passes (${lines.length} rows, then ${out.rows})`);
       lab = labels.finish();
-      await writer.finish({
-        sourceName: options.sourceName ?? names[0],
-        classes: lab.encoder?.json.classes ?? [],
-        labels: lab.labels,
-        lines: lines.view(),
-        rawOffsets: offsets.view(),
-        sources: names,
-        sourceIdx: srcIdx.view(),
-        meta: { featurizer: f.json, labelEncoder: lab.encoder?.json ?? null, source: options.sourceName ?? names[0], sources: names },
-      });
-    } catch (e) {
-      await writer.abort();
-      throw e;
-    }
+      const sections = cacheSections(options.sourceName ?? names[0], f, lab, lines, offsets);
+      return { ...sections, sources: names, sourceIdx: srcIdx.view(), meta: { ...sections.meta, sources: names } };
+    });
     await raw.commit();
   } catch (e) {
     await raw.abort();
     throw e;
   }
 
-  const f = featurizer!;
-  const files: FileReport[] = parts.map((p) => ({
+  const reports: FileReport[] = parts.map((p) => ({
     source: p.r.sourceName,
     file: p.r.source.file,
     lines: p.r.state.lines,
@@ -266,23 +239,8 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
     malformed: p.r.malformed.count,
   }));
   const s = summarizeMany(parts, summary, labels, options, names);
-  s.files = files;
-  const summaryPath = path.join(outDir, 'summary.json');
-  const featurizerPath = path.join(outDir, 'featurizer.json');
-  await writeFileAtomic(summaryPath, JSON.stringify(s, null, 1));
-  await writeFileAtomic(featurizerPath, JSON.stringify({ featurizer: f.json, labelEncoder: lab!.encoder?.json ?? null }, null, 1));
-  return {
-    summary: s,
-    featurizer: f.json,
-    labelEncoder: lab!.encoder?.json ?? null,
-    rows: lines.length,
-    cols: f.dim,
-    cachePath,
-    rawLinesPath,
-    summaryPath,
-    featurizerPath,
-    files,
-  };
+  s.files = reports;
+  return { ...(await finishCacheImport(outDir, files, s, featurizer!, lab!, lines.length)), files: reports };
 }
 
 function summarizeMany(parts: Part[], s: SummaryBuilder, labels: LabelState, opts: ManyOptions, names: string[]): DatasetSummary {

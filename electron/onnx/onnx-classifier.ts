@@ -5,6 +5,8 @@ import { loadOnnxRuntime } from './runtime';
 
 /** Rows per run of a trimmed graph: small enough that a chunk's rows have similar lengths. */
 const TRIM_CHUNK_ROWS = 64;
+/** Rows per run of a fixed graph: bounds the activations held at once (an evaluation may score 300k rows). */
+const FIXED_CHUNK_ROWS = 2048;
 
 /**
  * Scores rows with an exported graph in onnxruntime, one intra-op thread per session: callers parallelise
@@ -38,8 +40,12 @@ export class OnnxClassifier {
     const layout = this.exported.input;
     if (layout.kind === 'fixed') {
       const type = x instanceof Int32Array ? 'int32' : 'float32';
-      const res = await this.session.run({ input: new this.ort.Tensor(type, x, [rows, x.length / rows]) });
-      out.set(res.probabilities.data as Float32Array);
+      const cols = x.length / rows;
+      for (let start = 0; start < rows; start += FIXED_CHUNK_ROWS) {
+        const m = Math.min(FIXED_CHUNK_ROWS, rows - start);
+        const res = await this.session.run({ input: new this.ort.Tensor(type, x.subarray(start * cols, (start + m) * cols), [m, cols]) });
+        out.set(res.probabilities.data as Float32Array, start * k);
+      }
       return out;
     }
     if (!(x instanceof Int32Array)) throw new Error('a trimmed graph takes character ids');

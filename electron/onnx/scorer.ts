@@ -53,7 +53,7 @@ export async function openScorer(runDir: string, tfBackend: string): Promise<Sco
   }
   return {
     engine: `tf.js ${tfBackend} (${why})`,
-    predict: (x, rows) => model.predictProba(x, rows, { batchSize: rows }),
+    predict: (x, rows) => model.predictProba(x, rows),
     dispose: async () => model.dispose(),
   };
 }

@@ -24,7 +24,7 @@ export default {
   build(spec) {
     const ctx = context(spec, defaults);
     const { input, vocabSize, maxLen } = sequencesInput(spec);
-    let x = apply(embedding(ctx, vocabSize, int(ctx.p, 'embeddingDim'), maxLen), input);
+    let x = apply(embedding(ctx, vocabSize, int(ctx.p, 'embeddingDim'), maxLen, true), input);
     x = apply(bidirectional(ctx, 'gru', int(ctx.p, 'units')), x);
     x = apply(dense(ctx, int(ctx.p, 'denseUnits'), 'relu'), x);
     const d = rate(ctx.p, 'dropout');

@@ -15,7 +15,7 @@ export default {
   build(spec) {
     const ctx = context(spec, defaults);
     const { input, vocabSize, maxLen } = sequencesInput(spec);
-    let x = apply(embedding(ctx, vocabSize, int(ctx.p, 'embeddingDim'), maxLen), input);
+    let x = apply(embedding(ctx, vocabSize, int(ctx.p, 'embeddingDim'), maxLen, true), input);
     x = apply(recurrent(ctx, 'lstm', int(ctx.p, 'units')), x);
     return finish(input, outputHead(ctx, x), 'char-lstm');
   },

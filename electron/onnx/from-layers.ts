@@ -24,6 +24,8 @@ interface Value {
   trim?: TrimState;
   /** A trimmed convolution's per-start-position tail sums, waiting for its SumOverTime. */
   tail?: string;
+  /** Set below an Embedding with maskZero: each row's count of non-padding ids, ONNX's sequence_lens. */
+  lengths?: string;
 }
 
 interface TrimState {
@@ -224,6 +226,7 @@ export function layersToOnnx(model: tf.LayersModel, opts: ExportOptions = {}): O
       return v;
     });
     const x = ins[0];
+    if (x.lengths && !MASK_CONSUMERS.has(cls)) throw new OnnxExportError(`layer '${layer.name}' (${cls}) reads a masked sequence; only recurrences are exportable there`);
     const trimmedIn = ins.some((v) => v.trim || v.tail);
     if (trimmedIn && !TRIM_CONSUMERS.has(cls)) throw new OnnxExportError(`layer '${layer.name}' (${cls}) cannot consume a trimmed sequence`);
     if (x.tail && cls === 'Conv1D') throw new OnnxExportError(`layer '${layer.name}': stacked convolutions cannot be trimmed`);
@@ -246,6 +249,11 @@ export function layersToOnnx(model: tf.LayersModel, opts: ExportOptions = {}): O
         }
         const name = g.op('Gather', [g.floats(`${layer.name}/embeddings`, [vocab, dim], table), x.name], [{ name: 'axis', kind: 'int', value: 0 }]);
         y = { name, layout: 'nwc' };
+        if ((layer.getConfig() as { maskZero?: boolean }).maskZero) {
+          // Right padding only, so "not id 0" counts the real characters of each row.
+          const real = g.op('Cast', [g.op('Greater', [x.name, g.int32Scalar('zero', 0)])], [{ name: 'to', kind: 'int', value: DataType.INT32 }]);
+          y.lengths = g.op('ReduceSum', [real, g.int64s('axes', [1])], [{ name: 'keepdims', kind: 'int', value: 0 }]);
+        }
         break;
       }
       case 'Conv1D':
@@ -290,7 +298,7 @@ export function layersToOnnx(model: tf.LayersModel, opts: ExportOptions = {}): O
       case 'Bidirectional': {
         if (x.layout !== 'nwc' && x.layout !== 'ncw') throw new OnnxExportError(`layer '${layer.name}': a recurrence needs a sequence`);
         const timeMajor = g.op('Transpose', [x.name], [{ name: 'perm', kind: 'ints', value: x.layout === 'nwc' ? [1, 0, 2] : [2, 0, 1] }]);
-        y = { name: recurrentToOnnx(g, layer, timeMajor), layout: 'flat' };
+        y = { name: recurrentToOnnx(g, layer, timeMajor, x.lengths), layout: 'flat' };
         break;
       }
       case 'Activation':
@@ -336,6 +344,9 @@ export function layersToOnnx(model: tf.LayersModel, opts: ExportOptions = {}): O
   const input: OnnxInputLayout = plan ? { kind: 'trimmed', steps, left: plan.left, right: plan.right, outsideId: vocab } : { kind: 'fixed', steps };
   return { bytes: encodeModel(onnx), input };
 }
+
+/** Layers that may read a masked (maskZero) sequence: the recurrences use its lengths, dropout passes it on. */
+const MASK_CONSUMERS = new Set(['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Dropout', 'SeededDropout']);
 
 /** Layers that may read a trimmed sequence: the convolutions on it and what sums their output. */
 const TRIM_CONSUMERS = new Set(['Conv1D', 'SumOverTime', 'Dropout', 'SeededDropout']);

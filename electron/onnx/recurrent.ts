@@ -70,7 +70,7 @@ function concat(parts: Float32Array[]): Float32Array {
  * giving its final state [batch, units (× 2)]. tf.js GRU applies the reset gate before the recurrent product,
  * which is ONNX's linear_before_reset = 0.
  */
-export function recurrentToOnnx(g: GraphBuilder, layer: tf.layers.Layer, timeMajor: string): string {
+export function recurrentToOnnx(g: GraphBuilder, layer: tf.layers.Layer, timeMajor: string, lengths?: string): string {
   const bidir = layer.getClassName() === 'Bidirectional';
   const dirs: tf.layers.Layer[] = bidir
     ? [(layer as unknown as { forwardLayer: tf.layers.Layer }).forwardLayer, (layer as unknown as { backwardLayer: tf.layers.Layer }).backwardLayer]
@@ -102,7 +102,10 @@ export function recurrentToOnnx(g: GraphBuilder, layer: tf.layers.Layer, timeMaj
   ];
   // Outputs Y (unused, left unnamed) and Y_h [directions, batch, units].
   const yh = g.unique(`${layer.name}/Y_h`);
-  g.nodes.push({ opType: spec.op, name: g.unique(`${spec.op}_node`), inputs: [timeMajor, W, R, B], outputs: ['', yh], attributes: attrs });
+  // With a mask, sequence_lens makes each direction stop (or start, in reverse) at the row's last real step,
+  // as tf.js' masked recurrence does.
+  const inputs = lengths ? [timeMajor, W, R, B, lengths] : [timeMajor, W, R, B];
+  g.nodes.push({ opType: spec.op, name: g.unique(`${spec.op}_node`), inputs, outputs: ['', yh], attributes: attrs });
   if (!bidir) return g.op('Squeeze', [yh, g.int64s('axes', [0])]);
   // [2, batch, units] → [batch, 2 · units], forward first: Keras' concat order.
   const batchMajor = g.op('Transpose', [yh], [{ name: 'perm', kind: 'ints', value: [1, 0, 2] }]);

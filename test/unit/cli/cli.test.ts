@@ -124,4 +124,17 @@ test('eval and compare: a second evaluation reuses the imported test file, and t
   assert.equal(c.paired.rows, 22_544);
   const lonely = await cli(['compare', runs[0].runId, '--workspace', ws]);
   assert.equal(lonely.code, 2);
+  // export writes the run as ONNX where asked; onnxruntime reads the encoded record (41 features, the three
+  // categorical ones one-hot: 117 columns fitted on this training file) and gives 5 class probabilities.
+  const out = path.join(ws, 'dnn1.onnx');
+  const ex = await cli(['export', '--run', runs[1].runId, '--out', out, '--json', '--workspace', ws]);
+  assert.equal(ex.code, 0, ex.err);
+  assert.deepEqual(JSON.parse(ex.out).input, { kind: 'fixed', steps: 117 });
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(out);
+  const res = await session.run({ input: new ort.Tensor('float32', new Float32Array(117), [1, 117]) });
+  await session.release();
+  const p = res.probabilities.data as Float32Array;
+  assert.equal(p.length, 5);
+  assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-5);
 });

@@ -3,42 +3,11 @@ import { DataType, encodeModel, type OnnxModel } from './onnx-proto';
 import { GraphBuilder } from './graph-builder';
 import { OnnxExportError } from './errors';
 import { recurrentToOnnx } from './recurrent';
+import { activate } from './activations';
+import { TRIM_CONSUMERS, trimPlan, trimmedConv } from './trim';
+import { inputOf, samePads, weights, type Value } from './layer-values';
 
 export { OnnxExportError };
-
-/**
- * How a value is laid out: 'flat' = [batch, features]; 'nwc' = Keras' [batch, steps, channels];
- * 'ncw' = ONNX Conv's [batch, channels, steps]. Converting only when a consumer needs the other layout keeps
- * a Conv1D stack free of transposes.
- */
-type Layout = 'flat' | 'nwc' | 'ncw' | 'ids';
-
-interface Value {
-  name: string;
-  layout: Layout;
-  /**
-   * Set on the embedded characters in a trimmed graph (see ExportOptions.trimPadding): the sequence holds
-   * only the columns a batch needs, so each convolution must be followed by a sum over time that adds back
-   * the constant contribution of the padding positions it did not compute.
-   */
-  trim?: TrimState;
-  /** A trimmed convolution's per-start-position tail sums, waiting for its SumOverTime. */
-  tail?: string;
-  /** Set below an Embedding with maskZero: each row's count of non-padding ids, ONNX's sequence_lens. */
-  lengths?: string;
-}
-
-interface TrimState {
-  embedded: Float32Array;
-  vocab: number;
-  dim: number;
-  steps: number;
-  /** How many leading/trailing outside columns the host adds (the widest 'same' padding of any branch). */
-  left: number;
-  right: number;
-  /** Shape(input)[1] − left − right: the positions computed in this batch. */
-  computed: string;
-}
 
 /** What the caller must feed a graph: fixed [batch, steps], or trimmed columns packed as packTrimmed() does. */
 export type OnnxInputLayout = { kind: 'fixed'; steps: number } | { kind: 'trimmed'; steps: number; left: number; right: number; outsideId: number };
@@ -61,53 +30,10 @@ export interface ExportOptions {
   docString?: string;
 }
 
-
-const ACTIVATIONS: Record<string, ((g: GraphBuilder, x: string) => string) | null> = {
-  linear: null,
-  relu: (g, x) => g.op('Relu', [x]),
-  elu: (g, x) => g.op('Elu', [x], [{ name: 'alpha', kind: 'float', value: 1 }]),
-  sigmoid: (g, x) => g.op('Sigmoid', [x]),
-  tanh: (g, x) => g.op('Tanh', [x]),
-  softmax: (g, x) => g.op('Softmax', [x], [{ name: 'axis', kind: 'int', value: -1 }]),
-};
-
-function activationName(layer: tf.layers.Layer): string {
-  const a = (layer.getConfig() as { activation?: unknown }).activation;
-  if (a === undefined || a === null) return 'linear';
-  if (typeof a === 'string') return a;
-  throw new OnnxExportError(`layer '${layer.name}': activation ${JSON.stringify(a)} is not exportable`);
-}
-
-function activate(g: GraphBuilder, layer: tf.layers.Layer, x: string): string {
-  const name = activationName(layer);
-  const f = ACTIVATIONS[name];
-  if (f === undefined) throw new OnnxExportError(`layer '${layer.name}': activation '${name}' is not exportable`);
-  return f === null ? x : f(g, x);
-}
-
-const JS_ACTIVATIONS: Record<string, (x: number) => number> = {
-  linear: (x) => x,
-  relu: (x) => Math.max(0, x),
-  elu: (x) => (x > 0 ? x : Math.expm1(x)),
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  tanh: Math.tanh,
-};
-
-function weights(layer: tf.layers.Layer): Float32Array[] {
-  return layer.getWeights().map((w) => w.dataSync() as Float32Array);
-}
-
 function toLayout(g: GraphBuilder, v: Value, want: 'nwc' | 'ncw'): string {
   if (v.layout === want) return v.name;
   if (v.layout !== 'nwc' && v.layout !== 'ncw') throw new OnnxExportError(`a ${v.layout} value cannot be used as a sequence`);
   return g.op('Transpose', [v.name], [{ name: 'perm', kind: 'ints', value: [0, 2, 1] }]);
-}
-
-/** TF's 'same' padding for stride 1: the extra element goes to the end. */
-function samePads(kernel: number, dilation: number): [number, number] {
-  const total = (kernel - 1) * dilation;
-  const left = Math.floor(total / 2);
-  return [left, total - left];
 }
 
 function conv1d(g: GraphBuilder, layer: tf.layers.Layer, input: Value): Value {
@@ -136,48 +62,6 @@ function conv1d(g: GraphBuilder, layer: tf.layers.Layer, input: Value): Value {
   return { name: activate(g, layer, y), layout: 'ncw' };
 }
 
-/**
- * A convolution over the trimmed columns, plus the table its SumOverTime adds: tail[m] = Σ_{t ≥ m} act(conv at t
- * of an all-padding row). Every row agrees with that from where the host stopped computing (m ≥ its length +
- * the widest left padding), since those windows hold only the padding id or the zero 'same' padding.
- */
-function trimmedConv(g: GraphBuilder, layer: tf.layers.Layer, input: Value, k: number, pads: number[], kernel: Float32Array, bias: Float32Array | undefined, inCh: number, out: number, stride: number, dilation: number): Value {
-  const trim = input.trim!;
-  if (stride !== 1 || dilation !== 1 || pads[0] + pads[1] !== k - 1) throw new OnnxExportError(`layer '${layer.name}': only stride-1 'same' convolutions can be trimmed`);
-  const act = JS_ACTIVATIONS[activationName(layer)];
-  if (!act) throw new OnnxExportError(`layer '${layer.name}': activation '${activationName(layer)}' cannot be trimmed`);
-  const L = trim.steps;
-  const padRow = trim.embedded.subarray(0, trim.dim); // id 0
-  // What each kernel offset adds when it reads the padding id.
-  const offsetTerm = Array.from({ length: k }, (_, j) => {
-    const v = new Float64Array(out);
-    for (let c = 0; c < inCh; c++) for (let o = 0; o < out; o++) v[o] += padRow[c] * kernel[(j * inCh + c) * out + o];
-    return v;
-  });
-  const tail = new Float32Array((L + 1) * out);
-  const acc = new Float64Array(out);
-  for (let t = L - 1; t >= 0; t--) {
-    for (let o = 0; o < out; o++) {
-      let z = bias ? bias[o] : 0;
-      for (let j = 0; j < k; j++) {
-        const u = t - pads[0] + j;
-        if (u >= 0 && u < L) z += offsetTerm[j][o];
-      }
-      acc[o] += act(z);
-      tail[t * out + o] = acc[o];
-    }
-  }
-  const w = new Float32Array(out * inCh * k);
-  for (let j = 0; j < k; j++) for (let c = 0; c < inCh; c++) for (let o = 0; o < out; o++) w[(o * inCh + c) * k + j] = kernel[(j * inCh + c) * out + o];
-  const skipRight = trim.right - pads[1];
-  const cols = g.op('Slice', [input.name, g.int64s('starts', [trim.left - pads[0]]), g.int64s('ends', [skipRight > 0 ? -skipRight : 1_000_000_000]), g.int64s('axes', [2])]);
-  const inputs = [cols, g.floats(`${layer.name}/W`, [out, inCh, k], w)];
-  if (bias) inputs.push(g.floats(`${layer.name}/B`, [out], bias));
-  const y = g.op('Conv', inputs, [{ name: 'kernel_shape', kind: 'ints', value: [k] }]);
-  const tailAt = g.op('Gather', [g.floats(`${layer.name}/tail`, [L + 1, out], tail), trim.computed], [{ name: 'axis', kind: 'int', value: 0 }]);
-  return { name: activate(g, layer, y), layout: 'ncw', tail: tailAt };
-}
-
 function dense(g: GraphBuilder, layer: tf.layers.Layer, input: Value): Value {
   if (input.layout !== 'flat') throw new OnnxExportError(`layer '${layer.name}': Dense on a sequence is not exportable`);
   const [kernel, bias] = weights(layer);
@@ -185,11 +69,6 @@ function dense(g: GraphBuilder, layer: tf.layers.Layer, input: Value): Value {
   const inputs = [input.name, g.floats(`${layer.name}/W`, shape, kernel)];
   if (bias) inputs.push(g.floats(`${layer.name}/B`, [shape[1]], bias));
   return { name: activate(g, layer, g.op('Gemm', inputs)), layout: 'flat' };
-}
-
-function inputOf(layer: tf.layers.Layer): tf.SymbolicTensor[] {
-  const node = (layer as unknown as { inboundNodes: { inputTensors: tf.SymbolicTensor[] }[] }).inboundNodes[0];
-  return node.inputTensors;
 }
 
 function outputOf(layer: tf.layers.Layer): tf.SymbolicTensor {
@@ -347,26 +226,3 @@ export function layersToOnnx(model: tf.LayersModel, opts: ExportOptions = {}): O
 
 /** Layers that may read a masked (maskZero) sequence: the recurrences use its lengths, dropout passes it on. */
 const MASK_CONSUMERS = new Set(['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Dropout', 'SeededDropout']);
-
-/** Layers that may read a trimmed sequence: the convolutions on it and what sums their output. */
-const TRIM_CONSUMERS = new Set(['Conv1D', 'SumOverTime', 'Dropout', 'SeededDropout']);
-
-/** The widest 'same' padding among the convolutions reading the embedding: the outside columns the host adds. */
-function trimPlan(model: tf.LayersModel): { left: number; right: number } {
-  let left = 0;
-  let right = 0;
-  let convs = 0;
-  for (const layer of model.layers) {
-    if (layer.getClassName() !== 'Conv1D') continue;
-    const src = inputOf(layer)[0].sourceLayer;
-    if (src.getClassName() !== 'Embedding') continue;
-    const cfg = layer.getConfig() as { padding: string; kernelSize: number | number[] };
-    if (cfg.padding !== 'same') throw new OnnxExportError(`layer '${layer.name}': only 'same' convolutions can be trimmed`);
-    const [l, r] = samePads(Array.isArray(cfg.kernelSize) ? cfg.kernelSize[0] : cfg.kernelSize, 1);
-    left = Math.max(left, l);
-    right = Math.max(right, r);
-    convs++;
-  }
-  if (convs === 0) throw new OnnxExportError('trimming needs convolutions reading the embedding');
-  return { left, right };
-}

@@ -1,19 +1,12 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { createEngine } from '../../electron/engine';
 import { tempDir } from '../helpers/temp';
-import { launchBrowser, shot, startWorkbench, watchErrors, type Workbench } from './harness';
-
-let wb: Workbench;
-let browser: Browser;
-let page: Page;
-let errors: string[];
+import { finished, shot, workbenchPage } from './harness';
 
 // Made at the top level: tempDir's cleanup registered inside before() would run as soon as that hook ends.
-const workspace = tempDir('dt-e2e-behaviour-');
 const files = tempDir('dt-e2e-behaviour-files-');
 
 const HEADER = [
@@ -72,35 +65,24 @@ function writeConnLog(file: string): number[] {
 
 let targetLines: number[];
 
-before(async () => {
-  const log = path.join(files, 'beacons.conn.log');
-  targetLines = writeConnLog(log);
-  // A tiny character model on the behaviour strings, through the engine in-process.
-  const engine = createEngine({ workspaceDir: workspace, transport: 'cli' });
-  const wait = async (jobId: string) => {
-    const job = await engine.jobs.wait(jobId);
-    assert.equal(job.status, 'done', job.error);
-    return job.result;
-  };
-  const imported = await engine.handlers['datasets.import']({ path: log, options: { format: 'zeek-behaviour', errors: 'strict', maxLength: 10 } });
-  const { datasetId } = (await wait(imported.jobId)) as { datasetId: string };
-  const { runs } = await engine.handlers['train.start']({ datasetId, modelIds: ['char-cnn'], params: { epochs: 1, batchSize: 8, filters: 8, units: 16 }, tags: [] });
-  await wait(runs[0].jobId);
-  const ev = await engine.handlers['eval.start']({ runId: runs[0].runId, datasetId });
-  await wait(ev.jobId);
-  await engine.close();
-
-  wb = await startWorkbench(['--host-only'], {}, workspace);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  errors = watchErrors(page);
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
+const s = workbenchPage({
+  viewport: { width: 1440, height: 1000 },
+  prepare: async (workspace) => {
+    const log = path.join(files, 'beacons.conn.log');
+    targetLines = writeConnLog(log);
+    // A tiny character model on the behaviour strings, through the engine in-process.
+    const engine = createEngine({ workspaceDir: workspace, transport: 'cli' });
+    const imported = engine.handlers['datasets.import']({ path: log, options: { format: 'zeek-behaviour', errors: 'strict', maxLength: 10 } });
+    const { datasetId } = await finished<{ datasetId: string }>(engine, imported);
+    const { runs } = await engine.handlers['train.start']({ datasetId, modelIds: ['char-cnn'], params: { epochs: 1, batchSize: 8, filters: 8, units: 16 }, tags: [] });
+    await finished(engine, runs[0]);
+    await finished(engine, engine.handlers['eval.start']({ runId: runs[0].runId, datasetId }));
+    await engine.close();
+  },
 });
 
 test('a behaviour record in Inspect: the flows behind each letter, with saliency, linked to the character strip', async () => {
+  const { wb, page, errors } = s;
   await page.goto(`${wb.url}#/inspect`);
   await page.getByTestId('dataset-select').waitFor();
   // 25 tuples: the target and 24 others.

@@ -1,43 +1,24 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import type { Browser, Download, Page } from 'playwright-core';
-import { REPO_ROOT, SHARED_DATA, tempDir } from '../helpers/temp';
-import { launchBrowser, startWorkbench, watchErrors, type Workbench } from './harness';
-
-let wb: Workbench;
-let browser: Browser;
-let page: Page;
-let errors: string[];
+import type { Download } from 'playwright-core';
+import { SHARED_DATA, tempDir } from '../helpers/temp';
+import { trainWithCli, workbenchPage } from './harness';
 
 const KDD = path.join(SHARED_DATA, 'nsl-kdd');
-// Made at the top level: tempDir's after() cleanup registered inside before() would run as soon as that hook ends.
-const workspace = tempDir('dt-e2e-compare-');
 const downloads = tempDir('dt-e2e-downloads-');
-
-before(async () => {
-  // Training through the CLI into the workspace first is the quick way to two comparable runs;
-  // the Train view's own e2e test covers training through the UI.
-  await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'electron/cli/index.ts', 'train', '--train', path.join(KDD, 'KDDTest-21.txt'), '--test', path.join(KDD, 'KDDTest+.txt'),
-      '--model', 'logreg,dnn1', '--epochs', '2', '--batch', '128', '--workspace', workspace],
-    { cwd: REPO_ROOT, timeout: 240_000 },
-  );
-  wb = await startWorkbench(['--host-only'], {}, workspace);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, acceptDownloads: true });
-  errors = watchErrors(page);
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
+// Training through the CLI into the workspace first is the quick way to two comparable runs;
+// the Train view's own e2e test covers training through the UI.
+const s = workbenchPage({
+  viewport: { width: 1440, height: 1100 },
+  acceptDownloads: true,
+  prepare: (workspace) =>
+    trainWithCli(workspace, { train: path.join(KDD, 'KDDTest-21.txt'), test: path.join(KDD, 'KDDTest+.txt'), models: 'logreg,dnn1', epochs: 2, batch: 128 }),
 });
 
 async function download(testid: string): Promise<string> {
+  const { page } = s;
   const [dl] = (await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()])) as [Download, unknown];
   const file = path.join(downloads, dl.suggestedFilename());
   await dl.saveAs(file);
@@ -45,9 +26,10 @@ async function download(testid: string): Promise<string> {
 }
 
 const pointsOf = (testid: string) =>
-  page.waitForFunction((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points') ?? 0) > 10, testid, { timeout: 30_000 });
+  s.page.waitForFunction((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points') ?? 0) > 10, testid, { timeout: 30_000 });
 
 test('two runs side by side: metrics with the best highlighted, curves, confusion cells, paired test and exports', async () => {
+  const { wb, page, errors } = s;
   await page.goto(`${wb.url}#/compare`);
   const picks = page.getByTestId('pick-run');
   await picks.nth(1).waitFor();
@@ -109,6 +91,7 @@ test('two runs side by side: metrics with the best highlighted, curves, confusio
 });
 
 test('tags and notes are edited inline; "Evaluate on…" adds a random-split evaluation that can be compared on', async () => {
+  const { page, errors } = s;
   const picker = page.getByTestId('run-picker');
   const row = picker.locator('tbody tr[data-model="logreg"]');
   await row.getByTestId('tag-input').fill('baseline');

@@ -1,29 +1,14 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { SHARED_DATA, tempDir } from '../helpers/temp';
-import { launchBrowser, startWorkbench, watchErrors, type Workbench } from './harness';
+import { workbenchPage } from './harness';
 
-let wb: Workbench;
-let browser: Browser;
-let page: Page;
-let errors: string[];
-
-before(async () => {
-  wb = await startWorkbench();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  errors = watchErrors(page);
-  await page.goto(`${wb.url}#/datasets`);
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
-});
+const s = workbenchPage({ viewport: { width: 1400, height: 1000 }, open: '#/datasets' });
 
 async function importPath(file: string, opts: { strict?: boolean } = {}) {
+  const { page } = s;
   await page.getByPlaceholder(/path\/to/).fill(file);
   const strict = page.getByLabel('strict');
   if ((await strict.isChecked()) !== Boolean(opts.strict)) await strict.click();
@@ -31,6 +16,7 @@ async function importPath(file: string, opts: { strict?: boolean } = {}) {
 }
 
 test('importing a file by path shows its summary: rows, class chart, sample rows', async () => {
+  const { page } = s;
   await page.getByTestId('datasets-empty').waitFor();
   await importPath(path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest-21.txt'));
   const summary = page.getByTestId('dataset-summary');
@@ -46,6 +32,7 @@ test('importing a file by path shows its summary: rows, class chart, sample rows
 });
 
 test('a dropped file is uploaded to the host and imported, with the shortcut warning shown', async () => {
+  const { wb, page } = s;
   // Benign URLs long, malicious short: exactly the shortcut the summary must point out.
   const lines = ['url,label'];
   for (let i = 0; i < 300; i++) lines.push(`http://www.example-news-site.com/articles/2024/${i}/a-rather-long-benign-path-name,benign`);
@@ -69,6 +56,7 @@ test('a dropped file is uploaded to the host and imported, with the shortcut war
 });
 
 test('a strict import of a bad file shows the file, line and reason and keeps the existing datasets', async () => {
+  const { page } = s;
   const dir = tempDir();
   const bad = path.join(dir, 'broken.txt');
   const good = fs.readFileSync(path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest-21.txt'), 'utf8').split('\n').slice(0, 200);
@@ -81,6 +69,7 @@ test('a strict import of a bad file shows the file, line and reason and keeps th
 });
 
 test('deleting a dataset removes it from the list', async () => {
+  const { page, errors } = s;
   await page.getByTestId('datasets-table').getByText('dropped-urls.csv').click();
   await page.getByTestId('dataset-summary').getByRole('button', { name: 'Delete…' }).click();
   await page.getByTestId('dataset-summary').getByRole('button', { name: 'Delete', exact: true }).click();

@@ -1,57 +1,21 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { createEngine } from '../../electron/engine';
 import type { EmbeddingMap } from '../../shared/embed';
 import { frameOf, inRect, toPx, type Frame } from '../../renderer/src/views/embedding/plot';
 import { tempDir } from '../helpers/temp';
-import { benignUrl, maliciousUrl, trainingCsv } from '../helpers/urls';
-import { launchBrowser, shot, startWorkbench, watchErrors, type Workbench } from './harness';
+import { shot, trainUrlModel, workbenchPage } from './harness';
 
-let wb: Workbench;
-let browser: Browser;
-let page: Page;
-let errors: string[];
 const dir = tempDir();
-
-before(async () => {
-  // A trained URL model in the workspace, made through the engine before the workbench starts.
-  const workspace = path.join(dir, 'ws');
-  const engine = createEngine({ workspaceDir: workspace, transport: 'cli' });
-  const run = async (p: Promise<{ jobId: string }>) => {
-    const job = await engine.jobs.wait((await p).jobId);
-    assert.equal(job.status, 'done', job.error);
-    return job.result as { datasetId: string };
-  };
-  fs.writeFileSync(path.join(dir, 'train.csv'), trainingCsv(300));
-  const lines = ['url,label'];
-  for (let i = 5000; i < 5100; i++) lines.push(`${benignUrl(i)},benign`, `${maliciousUrl(i)},malicious`);
-  fs.writeFileSync(path.join(dir, 'test.csv'), lines.join('\n') + '\n');
-  const { datasetId } = await run(engine.handlers['datasets.import']({ path: path.join(dir, 'train.csv'), options: { format: 'auto', errors: 'lenient' } }));
-  const test = await run(engine.handlers['datasets.import']({ path: path.join(dir, 'test.csv'), options: { format: 'auto', errors: 'lenient', encodeLike: datasetId } }));
-  const { runs } = await engine.handlers['train.start']({
-    datasetId,
-    testDatasetId: test.datasetId,
-    modelIds: ['char-cnn'],
-    params: { epochs: 3, batchSize: 32, filters: 16, units: 32 },
-    tags: [],
-  });
-  assert.equal((await engine.jobs.wait(runs[0].jobId)).status, 'done');
-  await engine.close();
-
-  wb = await startWorkbench(['--host-only'], {}, workspace);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
-  errors = watchErrors(page);
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
+const s = workbenchPage({
+  viewport: { width: 1400, height: 1100 },
+  acceptDownloads: true,
+  prepare: (workspace) => trainUrlModel(workspace, path.join(dir, 'train.csv'), path.join(dir, 'test.csv')),
 });
 
 test('computing a map draws its points; hover names the record; a dragged rectangle lists what it holds', async () => {
+  const { wb, page, errors } = s;
   await page.goto(`${wb.url}#/embedding`);
   await page.getByRole('link', { name: 'Embedding' }).waitFor();
   for (const name of ['Datasets', 'Train', 'Compare', 'Inspect', 'Scan']) assert.equal(await page.getByRole('link', { name, exact: true }).count(), 1);

@@ -1,7 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createEngine, type Engine } from '../../electron/engine';
 import { REPO_ROOT, tempDir } from '../helpers/temp';
+import { benignUrl, maliciousUrl, trainingCsv } from '../helpers/urls';
 
 export const CHROMIUM = process.env.DEEPTRIAGE_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -84,4 +90,91 @@ export function watchErrors(page: Page): string[] {
 export async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env.DEEPTRIAGE_SHOTS;
   if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
+}
+
+export interface WorkbenchPage {
+  wb: Workbench;
+  page: Page;
+  /** Console and page errors so far (see watchErrors). */
+  errors: string[];
+}
+
+/**
+ * The workbench and one browser page shared by a test file's tests. Registers the file's before() and
+ * after() hooks, so the fields are set only once before() has run: read them inside tests. `prepare`
+ * fills the workspace before the workbench starts on it.
+ */
+export function workbenchPage(opts: {
+  viewport: { width: number; height: number };
+  acceptDownloads?: boolean;
+  /** Default: a fresh folder, made now because tempDir's cleanup must not be tied to a hook. */
+  workspace?: string;
+  prepare?: (workspace: string) => Promise<unknown>;
+  /**
+   * Route the page opens at the start, e.g. '#/datasets'. An option rather than the test file's own
+   * before(): Node 20 started that one while this one was still starting the workbench.
+   */
+  open?: string;
+}): WorkbenchPage {
+  const workspace = opts.workspace ?? tempDir('dt-e2e-');
+  const s = {} as WorkbenchPage;
+  let browser: Browser | undefined;
+  before(async () => {
+    await opts.prepare?.(workspace);
+    s.wb = await startWorkbench(['--host-only'], {}, workspace);
+    browser = await launchBrowser();
+    s.page = await browser.newPage({ viewport: opts.viewport, acceptDownloads: opts.acceptDownloads });
+    s.errors = watchErrors(s.page);
+    if (opts.open) await s.page.goto(`${s.wb.url}${opts.open}`);
+  });
+  after(async () => {
+    await browser?.close();
+    await s.wb?.stop();
+  });
+  return s;
+}
+
+/** Waits for an engine job and returns its result; anything but 'done' fails the test with the job's error. */
+export async function finished<T>(engine: Engine, started: { jobId: string } | Promise<{ jobId: string }>): Promise<T> {
+  const job = await engine.jobs.wait((await started).jobId);
+  assert.equal(job.status, 'done', job.error);
+  return job.result as T;
+}
+
+/** Trains through the CLI: the quick way to runs scored on an official test file. */
+export async function trainWithCli(workspace: string, o: { train: string; test: string; models: string; epochs: number; batch: number }): Promise<void> {
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'electron/cli/index.ts', 'train', '--train', o.train, '--test', o.test,
+      '--model', o.models, '--epochs', String(o.epochs), '--batch', String(o.batch), '--workspace', workspace],
+    { cwd: REPO_ROOT, timeout: 240_000 },
+  );
+}
+
+/**
+ * A small char-cnn trained on generated URLs written to `trainCsv`, through the engine in-process (the CLI
+ * has no flags for its sizes). With `testCsv`, another generated file scores it. Returns the run id.
+ */
+export async function trainUrlModel(workspace: string, trainCsv: string, testCsv?: string): Promise<string> {
+  const engine = createEngine({ workspaceDir: workspace, transport: 'cli' });
+  fs.writeFileSync(trainCsv, trainingCsv(300));
+  if (testCsv) {
+    const lines = ['url,label'];
+    for (let i = 5000; i < 5100; i++) lines.push(`${benignUrl(i)},benign`, `${maliciousUrl(i)},malicious`);
+    fs.writeFileSync(testCsv, lines.join('\n') + '\n');
+  }
+  const importCsv = (file: string, encodeLike?: string) =>
+    finished<{ datasetId: string }>(engine, engine.handlers['datasets.import']({ path: file, options: { format: 'auto', errors: 'lenient', ...(encodeLike ? { encodeLike } : {}) } }));
+  const { datasetId } = await importCsv(trainCsv);
+  const test = testCsv ? await importCsv(testCsv, datasetId) : undefined;
+  const { runs } = await engine.handlers['train.start']({
+    datasetId,
+    ...(test ? { testDatasetId: test.datasetId } : {}),
+    modelIds: ['char-cnn'],
+    params: { epochs: 3, batchSize: 32, filters: 16, units: 32 },
+    tags: [],
+  });
+  await finished(engine, runs[0]);
+  await engine.close();
+  return runs[0].runId;
 }

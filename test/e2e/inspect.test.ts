@@ -1,67 +1,32 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import type { Browser, Download, Page } from 'playwright-core';
-import { createEngine } from '../../electron/engine';
-import { REPO_ROOT, SHARED_DATA, tempDir } from '../helpers/temp';
-import { maliciousUrl, trainingCsv } from '../helpers/urls';
-import { launchBrowser, shot, startWorkbench, watchErrors, type Workbench } from './harness';
+import type { Download } from 'playwright-core';
+import { SHARED_DATA, tempDir } from '../helpers/temp';
+import { maliciousUrl } from '../helpers/urls';
+import { shot, trainUrlModel, trainWithCli, workbenchPage } from './harness';
 
-let wb: Workbench;
-let browser: Browser;
-let page: Page;
-let errors: string[];
 let urlRunId: string;
 
 const KDD = path.join(SHARED_DATA, 'nsl-kdd');
 // Made at the top level: tempDir's cleanup registered inside before() would run as soon as that hook ends.
-const workspace = tempDir('dt-e2e-inspect-');
 const files = tempDir('dt-e2e-inspect-files-');
-
-before(async () => {
-  // Two record models scored on an official test file, through the CLI.
-  await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'electron/cli/index.ts', 'train', '--train', path.join(KDD, 'KDDTrain+_20Percent.txt'), '--test', path.join(KDD, 'KDDTest-21.txt'),
-      '--model', 'dnn1,logreg', '--epochs', '2', '--batch', '256', '--workspace', workspace],
-    { cwd: REPO_ROOT, timeout: 240_000 },
-  );
-  // A small character model for URLs, through the engine in-process (the CLI has no flags for its sizes).
-  const engine = createEngine({ workspaceDir: workspace, transport: 'cli' });
-  const done = async (p: Promise<{ jobId: string }>) => {
-    const job = await engine.jobs.wait((await p).jobId);
-    assert.equal(job.status, 'done', job.error);
-    return job.result as { datasetId: string };
-  };
-  fs.writeFileSync(path.join(files, 'urls.csv'), trainingCsv(300));
-  const { datasetId } = await done(engine.handlers['datasets.import']({ path: path.join(files, 'urls.csv'), options: { format: 'auto', errors: 'lenient' } }));
-  const { runs } = await engine.handlers['train.start']({
-    datasetId,
-    modelIds: ['char-cnn'],
-    params: { epochs: 3, batchSize: 32, filters: 16, units: 32 },
-    tags: [],
-  });
-  assert.equal((await engine.jobs.wait(runs[0].jobId)).status, 'done');
-  urlRunId = runs[0].runId;
-  await engine.close();
-
-  wb = await startWorkbench(['--host-only'], {}, workspace);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-  errors = watchErrors(page);
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
+const s = workbenchPage({
+  viewport: { width: 1440, height: 1000 },
+  acceptDownloads: true,
+  prepare: async (workspace) => {
+    // Two record models scored on an official test file, and a small character model for URLs.
+    await trainWithCli(workspace, { train: path.join(KDD, 'KDDTrain+_20Percent.txt'), test: path.join(KDD, 'KDDTest-21.txt'), models: 'dnn1,logreg', epochs: 2, batch: 256 });
+    urlRunId = await trainUrlModel(workspace, path.join(files, 'urls.csv'));
+  },
 });
 
-const totalOf = async () => Number(await page.getByTestId('inspect-total').getAttribute('data-total'));
-const row = (i: number) => page.getByTestId('inspect-table').locator(`.row[data-index="${i}"]`);
+const totalOf = async () => Number(await s.page.getByTestId('inspect-total').getAttribute('data-total'));
+const row = (i: number) => s.page.getByTestId('inspect-table').locator(`.row[data-index="${i}"]`);
 
 async function explained(): Promise<void> {
+  const { page } = s;
   await page.getByTestId('explain-panel').locator('[data-testid="model-why"]').first().waitFor({ timeout: 60_000 });
   await page.waitForFunction(() => document.querySelector('[data-testid="explain-panel"]')?.getAttribute('data-loading') === 'false', null, { timeout: 60_000 });
 }
@@ -78,6 +43,7 @@ async function labelsOf(i: number): Promise<{ t: string; p: string; id: string }
 }
 
 test('misclassified records: open one, read probabilities and attributions, move with the keyboard, export', async () => {
+  const { wb, page, errors } = s;
   await page.goto(`${wb.url}#/inspect`);
   const select = page.getByTestId('dataset-select');
   await select.waitFor();
@@ -145,6 +111,7 @@ test('misclassified records: open one, read probabilities and attributions, move
 });
 
 test('a Compare-style deep link opens the evaluation filtered to one confusion cell', async () => {
+  const { wb, page, errors } = s;
   const evalId = await page.locator('[data-testid="eval-option"][data-model="dnn1"]').getAttribute('data-eval-id');
   // A cell that has rows: the first misclassified record's (true, predicted).
   const cell = await labelsOf(0);
@@ -168,6 +135,7 @@ test('a Compare-style deep link opens the evaluation filtered to one confusion c
 });
 
 test('a Scan-style deep link explains a URL with per-character shading; any URL can be typed in', async () => {
+  const { wb, page, errors } = s;
   const url = maliciousUrl(424242);
   await page.goto(`${wb.url}#/inspect?run=${urlRunId}&url=${encodeURIComponent(url)}`);
   await explained();

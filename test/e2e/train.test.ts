@@ -1,27 +1,13 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { SHARED_DATA } from '../helpers/temp';
-import { launchBrowser, startWorkbench, watchErrors, type Workbench } from './harness';
+import { workbenchPage } from './harness';
 
-let wb: Workbench;
-let browser: Browser;
-let page: Page;
-let errors: string[];
-
-before(async () => {
-  wb = await startWorkbench();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-  errors = watchErrors(page);
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
-});
+const s = workbenchPage({ viewport: { width: 1400, height: 1100 } });
 
 async function importFile(file: string, like?: string) {
+  const { wb, page } = s;
   await page.goto(`${wb.url}#/datasets`);
   await page.getByPlaceholder(/path\/to/).fill(file);
   if (like) await page.getByLabel('Encode like').selectOption({ label: like });
@@ -30,6 +16,7 @@ async function importFile(file: string, like?: string) {
 }
 
 test('training two architectures from the Train view draws live curves and reports test accuracy', async () => {
+  const { wb, page, errors } = s;
   await importFile(path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest-21.txt'));
   await importFile(path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest+.txt'), 'KDDTest-21.txt');
   await page.goto(`${wb.url}#/train`);
@@ -79,6 +66,7 @@ test('training two architectures from the Train view draws live curves and repor
 });
 
 test('a running training job can be cancelled from the view; the run keeps its best checkpoint', async () => {
+  const { page, errors } = s;
   const form = page.getByTestId('train-form');
   await form.getByRole('checkbox', { name: 'logreg' }).setChecked(false);
   await form.getByRole('checkbox', { name: 'dnn1' }).setChecked(false);

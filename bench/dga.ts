@@ -218,7 +218,7 @@ async function main(): Promise<void> {
     lines.push(
       '# DeepTriage DGA results: per family, unseen families, family classifier',
       '',
-      `Produced by \`node --import tsx bench/dga.ts ${process.argv.slice(2).join(' ')}\`.trim() (bench/dga.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC in ${wall.toFixed(1)} min; load average at start ${load0.toFixed(1)} on ${os.availableParallelism()} cores. The binary split of docs/results.md is a different, smaller pass; this page adds what issue #8 asks beyond it.`,
+      `Produced by \`${`node --import tsx bench/dga.ts ${process.argv.slice(2).join(' ')}`.trim()}\` (bench/dga.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC in ${wall.toFixed(1)} min; load average at start ${load0.toFixed(1)} on ${os.availableParallelism()} cores. The binary split of docs/results.md is a different, smaller pass; this page adds what issue #8 asks beyond it.`,
       '',
       '## Data (all from ../shared/data/dga, seeded, disjoint)',
       '',
@@ -256,7 +256,8 @@ async function main(): Promise<void> {
       '',
       '## Reading these numbers',
       '',
-      '- Dictionary-based families (e.g. suppobox, matsnu, gozi) build names from English words; character models detect them far less well than random-looking ones, and they are the hard part of both the detector and the classifier.',
+      `- Lowest recall of the ${MODELS[0]} detector: ${[...famRecall.get(MODELS[0])!.entries()].sort((a, b) => a[1] - b[1]).slice(0, 8).map(([g, r]) => `${g} ${pct(r)}`).join(', ')}. Families that build names from dictionary words or look like ordinary hostnames are where a character model loses; random-looking ones are caught at the 1 % budget.`,
+      `- The family classifier's weakest classes: ${famRecalls.slice(0, 6).map(([g, r]) => `${g} ${pct(r)}`).join(', ')}; "benign" has only ${Math.round(seenTrain.length / seenFams.length)} training rows (one family's share), so it is the class most often confused.`,
       '- "Unseen" is the honest generalisation figure: a detector deployed today meets families it was not trained on.',
       '- One seed, small budgets: differences of a few points between architectures are within run-to-run noise.',
       '',

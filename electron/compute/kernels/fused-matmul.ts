@@ -1,5 +1,6 @@
 import type { _FusedMatMulAttrs, _FusedMatMulInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { ortGemm } from './ort-native';
 import {
   disposeIntermediate,
   replaceWasmKernel,
@@ -37,6 +38,16 @@ export function makeFusedMatMul(original: KernelConfig): KernelFunc {
     const batch = Math.max(
       inputs.a.shape.slice(0, -2).reduce((p, d) => p * d, 1),
       inputs.b.shape.slice(0, -2).reduce((p, d) => p * d, 1));
+    if (batch === 1 && inputs.preluActivationWeights == null) {
+      // onnxruntime's GEMM with the bias as Gemm's C, then the activation as its own wasm kernel.
+      const product = ortGemm(backend, inputs.a, inputs.b, attrs.transposeA, attrs.transposeB, inputs.bias ?? undefined);
+      if (product) {
+        const activated = activate(backend, product, attrs, undefined);
+        if (activated == null) return product;
+        disposeIntermediate(backend, product);
+        return activated;
+      }
+    }
     const epilogue = batch > 1 && (inputs.bias != null || inputs.preluActivationWeights != null);
     if (!attrs.transposeA && !attrs.transposeB && !epilogue) return original.kernelFunc(args);
 

@@ -1,4 +1,6 @@
 import { registerBatchMatMulFix } from './batch-matmul';
+import { registerConv2DFix } from './conv2d';
+import { registerSumFix } from './sum';
 import { registerConv2DBackpropFilterFix } from './conv2d-backprop-filter';
 import { registerConv2DBackpropInputFix } from './conv2d-backprop-input';
 import { registerFusedMatMulFix } from './fused-matmul';
@@ -6,12 +8,15 @@ import { registerUnsortedSegmentSumFix } from './unsorted-segment-sum';
 
 /**
  * Makes the TF.js wasm backend fit to train on: faster matmul gradients and conv
- * gradients, plus the kernels wasm lacks (Conv2DBackpropFilter, UnsortedSegmentSum).
+ * gradients, plus the kernels wasm lacks (Conv2DBackpropFilter, UnsortedSegmentSum);
+ * matrix products and convolutions go to onnxruntime's native kernels when it loads.
  * Call once after `tf.setBackend('wasm')`; calling again is a no-op.
  */
 export function registerWasmKernelFixes(): void {
   registerBatchMatMulFix();
   registerFusedMatMulFix();
+  registerConv2DFix();
+  registerSumFix();
   registerConv2DBackpropFilterFix();
   registerConv2DBackpropInputFix();
   registerUnsortedSegmentSumFix();

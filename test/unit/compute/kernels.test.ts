@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelFixes } from '../../../electron/compute/kernels/index';
 import { conv2DBackpropFilterOptions } from '../../../electron/compute/kernels/conv2d-backprop-filter';
+import { loadNativeGemm } from '../../../electron/compute/kernels/ort-native';
 
 // Every fix is checked the way tfjs-layers checks kernels: the same case on the cpu
 // backend (reference) and on wasm, forward values and gradients.
@@ -336,3 +337,35 @@ test('Dense, recurrent and Conv1D+LSTM architectures all fit on wasm', async () 
   }
   tf.dispose([tokens, y, seq, flat, y2]);
 });
+
+test('matrix products and convolutions run on onnxruntime here, and match cpu (values and gradients)', async () => {
+  // onnxruntime-node's CPU binary ships in the npm package: on these machines the native path must be taken.
+  assert.ok(loadNativeGemm(), 'onnxruntime-node did not load');
+  for (const [label, xShape, fShape, strides, pad, dil] of [
+    ['same, stride 1', [2, 1, 23, 6], [1, 4, 6, 5], 1, 'same', 1],
+    ['valid, stride 2', [2, 1, 23, 6], [1, 3, 6, 5], 2, 'valid', 1],
+    ['same, dilation 2', [1, 1, 17, 3], [1, 3, 3, 4], 1, 'same', 2],
+    ['2-D, explicit pads', [2, 7, 9, 3], [3, 2, 3, 4], 1, [[0, 0], [1, 2], [0, 1], [0, 0]], 1],
+  ] as const) {
+    await sameOnBothBackends(`conv2d ${label}`, () => {
+      const x = randTensor([...xShape], 11);
+      const f = randTensor([...fShape], 12);
+      const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad as never, 'NHWC', dil);
+      if (dil !== 1) return conv(x, f); // tf.js has no gradient for dilated convolutions
+      const dy = randTensor(conv(x, f).shape, 13);
+      const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), dy)))([x, f]);
+      return [conv(x, f), gx, gf];
+    });
+  }
+  for (const [axis, keep] of [[1, false], [[0, 1], false], [0, true], [2, true]] as const) {
+    await sameOnBothBackends(`sum over ${axis}${keep ? ', keepDims' : ''}`, () => tf.sum(randTensor([6, 75, 64], 31), axis as number | number[], keep));
+  }
+  await sameOnBothBackends('dense with bias and relu', () => {
+    const x = randTensor([33, 17], 21);
+    const w = randTensor([17, 9], 22);
+    const b = randTensor([9], 23);
+    const [gx, gw, gb] = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.fused.matMul({ a: a as tf.Tensor2D, b: c as tf.Tensor2D, bias: d, activation: 'relu' })))([x, w, b]);
+    return [tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b, activation: 'relu' }), gx, gw, gb];
+  });
+});
+

@@ -1,0 +1,216 @@
+import { createRequire } from 'node:module';
+import type { TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { GraphBuilder } from '../../onnx/graph-builder';
+import { DataType, encodeModel } from '../../onnx/onnx-proto';
+
+/** onnxruntime-node's synchronous native session (the public API wraps it in a promise, tf.js kernels are synchronous). */
+interface NativeSession {
+  loadModel(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, options: object): void;
+  run(feeds: Record<string, unknown>, fetches: Record<string, unknown>, options: object): unknown;
+}
+interface Native {
+  Session: new () => NativeSession;
+  Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => unknown;
+}
+
+let native: Native | null | undefined;
+
+/**
+ * onnxruntime's MLAS GEMM (AVX2/FMA where the CPU has it) for the wasm backend's matrix products: measured
+ * 39–58 GFLOP/s against XNNPACK-in-wasm's 11–14 on the training shapes here. Null when the package is absent
+ * or DEEPTRIAGE_ORT_GEMM=0 (then the wasm kernels run as before).
+ */
+export function loadNativeGemm(): Native | null {
+  if (native !== undefined) return native;
+  if (process.env.DEEPTRIAGE_ORT_GEMM === '0' || process.env.DEEPTRIAGE_ONNX === '0') return (native = null);
+  try {
+    const req = createRequire(import.meta.url);
+    const b = req('onnxruntime-node/dist/binding') as { binding: { InferenceSession: new () => NativeSession }; initOrt: () => void };
+    const { Tensor } = req('onnxruntime-node') as { Tensor: Native['Tensor'] };
+    b.initOrt();
+    native = { Session: b.binding.InferenceSession, Tensor };
+  } catch {
+    native = null;
+  }
+  return native;
+}
+
+const sessions = new Map<string, NativeSession>();
+
+/** One session per small graph (symbolic sizes), built once per thread and kept: there are a handful. */
+function cachedSession(n: Native, key: string, build: () => Uint8Array): NativeSession {
+  let s = sessions.get(key);
+  if (s) return s;
+  const bytes = build();
+  s = new n.Session();
+  // One thread: each training replica is its own worker, and the machine's cores are already shared out.
+  s.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
+  sessions.set(key, s);
+  return s;
+}
+
+function gemmSession(n: Native, transA: boolean, transB: boolean, bias: boolean): NativeSession {
+  return cachedSession(n, `gemm ${+transA}${+transB}${+bias}`, () => gemmModel(transA, transB, bias));
+}
+
+function gemmModel(transA: boolean, transB: boolean, bias: boolean): Uint8Array {
+  const g = new GraphBuilder();
+  const inputs = [g.reserve('A'), g.reserve('B'), ...(bias ? [g.reserve('C')] : [])];
+  g.nodes.push({
+    opType: 'Gemm',
+    name: 'gemm',
+    inputs,
+    outputs: [g.reserve('Y')],
+    attributes: [
+      { name: 'transA', kind: 'int', value: +transA },
+      { name: 'transB', kind: 'int', value: +transB },
+    ],
+  });
+  return encodeModel({
+    irVersion: 8,
+    opset: 17,
+    producerName: 'DeepTriage',
+    producerVersion: '1',
+    docString: 'matrix product for the tf.js wasm backend',
+    metadata: {},
+    graph: {
+      name: 'gemm',
+      nodes: g.nodes,
+      initializers: [],
+      inputs: [
+        { name: 'A', dataType: DataType.FLOAT, shape: ['a0', 'a1'] },
+        { name: 'B', dataType: DataType.FLOAT, shape: ['b0', 'b1'] },
+        ...(bias ? [{ name: 'C', dataType: DataType.FLOAT, shape: ['n'] }] : []),
+      ],
+      outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: ['m', 'n'] }],
+    },
+  });
+}
+
+/**
+ * NHWC conv2d as one graph: transposes to ONNX's NCHW (and the filter from tf.js' [h, w, in, out] to
+ * [out, in, h, w]) around an ONNX Conv, so the layout work happens in native code too.
+ */
+function convModel(strides: number[], pads: number[], dilations: number[]): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.reserve('X');
+  const w = g.reserve('W');
+  const xc = g.op('Transpose', [x], [{ name: 'perm', kind: 'ints', value: [0, 3, 1, 2] }]);
+  const wc = g.op('Transpose', [w], [{ name: 'perm', kind: 'ints', value: [3, 2, 0, 1] }]);
+  const yc = g.op('Conv', [xc, wc], [
+    { name: 'strides', kind: 'ints', value: strides },
+    { name: 'pads', kind: 'ints', value: pads },
+    { name: 'dilations', kind: 'ints', value: dilations },
+  ]);
+  g.nodes.push({ opType: 'Transpose', name: 'to_nhwc', inputs: [yc], outputs: [g.reserve('Y')], attributes: [{ name: 'perm', kind: 'ints', value: [0, 2, 3, 1] }] });
+  return encodeModel({
+    irVersion: 8,
+    opset: 17,
+    producerName: 'DeepTriage',
+    producerVersion: '1',
+    docString: 'NHWC convolution for the tf.js wasm backend',
+    metadata: {},
+    graph: {
+      name: 'conv',
+      nodes: g.nodes,
+      initializers: g.initializers,
+      inputs: [
+        { name: 'X', dataType: DataType.FLOAT, shape: ['n', 'h', 'w', 'c'] },
+        { name: 'W', dataType: DataType.FLOAT, shape: ['fh', 'fw', 'c', 'o'] },
+      ],
+      outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: ['n', 'oh', 'ow', 'o'] }],
+    },
+  });
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** A wasm tensor's floats, in place on the wasm heap. Take views only after the last allocation of a kernel. */
+function heapView(backend: BackendWasm, t: TensorInfo): Float32Array {
+  const heap = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
+  return new Float32Array(heap, (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset, size(t.shape));
+}
+
+function reduceSumModel(rank: number, axes: number[], keepDims: boolean): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.reserve('X');
+  g.nodes.push({ opType: 'ReduceSum', name: 'sum', inputs: [x, g.int64s('axes', axes)], outputs: [g.reserve('Y')], attributes: [{ name: 'keepdims', kind: 'int', value: +keepDims }] });
+  return encodeModel({
+    irVersion: 8,
+    opset: 17,
+    producerName: 'DeepTriage',
+    producerVersion: '1',
+    docString: 'sum over axes for the tf.js wasm backend',
+    metadata: {},
+    graph: {
+      name: 'sum',
+      nodes: g.nodes,
+      initializers: g.initializers,
+      inputs: [{ name: 'X', dataType: DataType.FLOAT, shape: Array.from({ length: rank }, (_, i) => `d${i}`) }],
+      outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: Array.from({ length: keepDims ? rank : rank - axes.length }, (_, i) => `o${i}`) }],
+    },
+  });
+}
+
+/**
+ * Sum of a float32 wasm tensor over `axes` by onnxruntime (the wasm Sum transposes first when the axes are
+ * not innermost, which made it the largest item of a char-cnn training step). Null when not available.
+ */
+export function ortReduceSum(backend: BackendWasm, x: TensorInfo, axes: number[], keepDims: boolean, outShape: number[]): TensorInfo | null {
+  const n = loadNativeGemm();
+  if (!n || x.dtype !== 'float32' || x.shape.length === 0 || axes.length === 0 || size(x.shape) === 0) return null;
+  const session = cachedSession(n, `sum ${x.shape.length} ${axes} ${+keepDims}`, () => reduceSumModel(x.shape.length, axes, keepDims));
+  const out = backend.makeOutput(outShape, 'float32');
+  session.run({ X: new n.Tensor('float32', heapView(backend, x), x.shape) }, { Y: new n.Tensor('float32', heapView(backend, out), outShape) }, {});
+  return out;
+}
+
+/**
+ * conv2d of NHWC float32 wasm tensors by onnxruntime into a preallocated output of `outShape`.
+ * `pads` is ONNX's [top, left, bottom, right]. Null when onnxruntime is not available.
+ */
+export function ortConv2D(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, outShape: number[], strides: number[], pads: number[], dilations: number[]): TensorInfo | null {
+  const n = loadNativeGemm();
+  if (!n || x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
+  const session = cachedSession(n, `conv ${strides} ${pads} ${dilations}`, () => convModel(strides, pads, dilations));
+  const out = backend.makeOutput(outShape, 'float32');
+  if (size(outShape) === 0) return out;
+  session.run(
+    { X: new n.Tensor('float32', heapView(backend, x), x.shape), W: new n.Tensor('float32', heapView(backend, filter), filter.shape) },
+    { Y: new n.Tensor('float32', heapView(backend, out), outShape) },
+    {},
+  );
+  return out;
+}
+
+/**
+ * a·b (optionally transposed, plus a bias row) for wasm tensors whose outer (batch) dimensions are all 1, written straight into a
+ * new wasm tensor: the inputs are read in place from the wasm heap and the output is preallocated there, so
+ * nothing is copied. Returns null when the case is not covered (batched, not float32), for the caller's fallback.
+ */
+export function ortGemm(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, bias?: TensorInfo): TensorInfo | null {
+  const n = loadNativeGemm();
+  if (!n || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  if (size(a.shape.slice(0, -2)) !== 1 || size(b.shape.slice(0, -2)) !== 1) return null;
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const m = transA ? ac : ar;
+  const cols = transB ? br : bc;
+  if (bias && (bias.dtype !== 'float32' || size(bias.shape) !== cols)) return null;
+  // The output keeps the inputs' rank (their outer dimensions are all 1 here), as the wasm kernel's does.
+  const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
+  const out = backend.makeOutput([...outer, m, cols], 'float32');
+  if (m * cols === 0) return out;
+  // Views after makeOutput: an allocation may have grown (and replaced) the wasm memory buffer.
+  const view = (t: TensorInfo) => heapView(backend, t);
+  const feeds: Record<string, unknown> = { A: new n.Tensor('float32', view(a), [ar, ac]), B: new n.Tensor('float32', view(b), [br, bc]) };
+  if (bias) feeds.C = new n.Tensor('float32', view(bias), [cols]);
+  gemmSession(n, transA, transB, bias !== undefined).run(feeds, { Y: new n.Tensor('float32', view(out), [m, cols]) }, {});
+  return out;
+}

@@ -19,6 +19,8 @@ export const BackendInfoSchema = z.object({
   tfVersion: z.string(),
   simd: z.boolean().optional(),
   threads: z.number().int().optional(),
+  /** wasm only: which heavy kernels (matrix products, convolutions, sums) run natively, or why not. */
+  nativeKernels: z.string().optional(),
 });
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 

@@ -42,6 +42,7 @@ export const COMMANDS: Record<string, CliCommand> = {
       if (json) return io.out(JSON.stringify(b));
       io.out(`backend: ${b.name} (tf.js ${b.tfVersion}, active '${b.tfBackend}')`);
       io.out(`reason:  ${b.reason}`);
+      if (b.nativeKernels) io.out(`native:  ${b.nativeKernels}`);
       for (const a of b.attempts) io.out(`  ${a.ok ? 'ok  ' : 'fail'} ${a.name}${a.error ? `: ${a.error}` : ''}`);
     },
   },

@@ -26,6 +26,8 @@ test('without override, candidates are tried fastest first and the first that st
     assert.equal(info.tfBackend, 'wasm');
     assert.match(info.reason, /node-gpu, node not available/);
     assert.equal(info.simd, true);
+    // onnxruntime-node ships its CPU binary in the npm package, so the heavy kernels must be native here.
+    assert.match(info.nativeKernels ?? '', /^matrix products, convolutions and large sums on onnxruntime/);
   }
 });
 

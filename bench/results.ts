@@ -1,11 +1,13 @@
 // Results on the official splits, per architecture, each figure naming its split → docs/results.md and
 // docs/presets.json. Runs the real engine (imports and training jobs in worker threads, 2 at a time).
 //
-//   node --import tsx bench/results.ts [--quick] [--only nsl,behaviour,kdd99,urls,dga] [--models a,b]
+//   node --import tsx bench/results.ts [--quick] [--only nsl,behaviour,kdd99,urls,dga] [--models a,task:b]
 //        [--epochs N] [--char-epochs N] [--url-epochs N] [--budget-min 70] [--cap-scale X] [--workspace DIR]
 //        [--out FILE.md] [--no-write]
 //
-// --models filters each task's architecture list (records models for nsl/kdd99, char models for the others).
+// --models filters each task's architecture list (records models for nsl/kdd99, char models for the others);
+// an entry task:model (task = nsl, nsl-binary, kdd99, behaviour, urls, dga) applies to that task only, and the
+// filter's order is the queue order.
 // --budget-min: a task whose start would come after this many minutes is skipped (and listed as skipped);
 // the report is rewritten after every task so a partial pass still leaves real numbers.
 // --out: where the report goes (default docs/results.md; the presets go beside it as <name>.presets.json
@@ -32,6 +34,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
 const dataDir = path.resolve(repoRoot, '..', 'shared', 'data');
 const t0 = Date.now();
+// The machine is shared: the 1-minute load average at start and its range over the pass (sampled every 30 s).
+const loadAtStart = os.loadavg()[0];
+const loadSeen = { min: loadAtStart, max: loadAtStart };
+setInterval(() => {
+  const l = os.loadavg()[0];
+  loadSeen.min = Math.min(loadSeen.min, l);
+  loadSeen.max = Math.max(loadSeen.max, l);
+}, 30_000).unref();
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,7 +49,7 @@ function arg(name: string, fallback: string): string {
 }
 const quick = process.argv.includes('--quick');
 const only = new Set(arg('only', 'nsl,behaviour,kdd99,urls,dga').split(',').map((s) => s.trim()));
-const modelFilter = arg('models', '') ? new Set(arg('models', '').split(',').map((s) => s.trim())) : null;
+const modelFilter = arg('models', '') ? arg('models', '').split(',').map((s) => s.trim()).filter(Boolean) : null;
 const budgetMin = Number(arg('budget-min', '70'));
 const write = !process.argv.includes('--no-write');
 const outMd = path.resolve(arg('out', path.join(repoRoot, 'docs', 'results.md')));
@@ -78,7 +88,11 @@ const MODELS: Record<TaskId | 'nsl-binary', string[]> = quick
       urls: ['char-cnn', 'char-cnn-lstm', 'char-lstm', 'char-bigru'],
       dga: ['char-cnn-lstm', 'char-lstm', 'char-cnn', 'char-bigru'],
     };
-const modelsFor = (k: keyof typeof MODELS) => MODELS[k].filter((m) => !modelFilter || modelFilter.has(m));
+// --models a,b or task:model (nsl, nsl-binary, kdd99, behaviour, urls, dga); given, its order is the queue order.
+const modelsFor = (k: keyof typeof MODELS): string[] =>
+  !modelFilter
+    ? MODELS[k]
+    : [...new Set(modelFilter.map((e) => e.split(':')).filter((p) => p.length === 1 || p[0] === k).map((p) => p[p.length - 1]))].filter((m) => MODELS[k].includes(m));
 const paramsFor = (m: string, base: Hyperparams): Hyperparams => (m === 'random-forest' ? FOREST_PARAMS : base);
 
 // Sizes of the generated files (quick: smaller).
@@ -447,14 +461,14 @@ async function main(): Promise<void> {
   const skipped: string[] = [];
   const header = (): Header => ({
     date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
-    machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.availableParallelism()} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${process.platform}-${process.arch}, Node ${process.version}; shared machine (load average at start ${os.loadavg()[0].toFixed(1)})`,
+    machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.availableParallelism()} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${process.platform}-${process.arch}, Node ${process.version}; shared machine (1-min load average ${loadAtStart.toFixed(1)} at start, ${loadSeen.min.toFixed(1)}–${loadSeen.max.toFixed(1)} during the pass)`,
     backend,
     budgets: [
       `records models (NSL-KDD, KDD'99): at most ${RECORDS_EPOCHS} epochs, batch 512, Adam at each model's default learning rate, early stopping with patience 3 on the validation loss (10 % stratified hold-out); the best-validation checkpoint is kept and scored.`,
       `random-forest: ${FOREST_TREES} trees (the model's default is 50) grown on a seeded stratified sample of at most ${FOREST_ROWS.toLocaleString('en')} training rows, drawn by the model itself (\`maxTrainRows\`): ml-cart is pure JS and its cost grows about quadratically with the rows; other parameters at the model's defaults, no epochs.`,
       `character models: URLs at most ${URL_EPOCHS} epochs (patience 3), DGA at most ${CHAR_EPOCHS} epochs (patience 2), behaviour strings at most ${BEHAVIOUR_PARAMS.epochs} epochs (patience 3, batch 128, balanced class weights); batch 256 otherwise, 10 % validation hold-out, each model's default learning rate${URL_FRACTION < 1 ? `; urls_labeled.csv subsampled to ${Math.round(URL_FRACTION * 100)} %` : ''}; DGA ${DGA_PER_FAMILY} domains per family.`,
       `time caps on each task's training phase (two runs at a time): ${Object.entries(CAPS).map(([k, v]) => `${k} ${+v.toFixed(1)} min`).join(', ')}. Inside a task every run has its own time share, set when it starts: twice the task's remaining time over its runs not yet finished (time a quick run leaves over goes to later ones). A run past its share or the task cap is stopped and keeps its best checkpoint so far (marked "time cap" and scored on the same split); a queued one never reached is listed as not run.`,
-      `seed ${SEED} everywhere (splits, shuffles, initialisers); ${quick ? '--quick subset' : 'full subset'}: ${Object.entries(MODELS).map(([k, v]) => `${k}: ${v.filter((m) => !modelFilter || modelFilter.has(m)).join(', ') || '—'}`).join('; ')}.`,
+      `seed ${SEED} everywhere (splits, shuffles, initialisers); ${quick ? '--quick subset' : 'full subset'}: ${(Object.keys(MODELS) as (keyof typeof MODELS)[]).map((k) => `${k}: ${modelsFor(k).join(', ') || '—'}`).join('; ')}.`,
     ],
     command: `node --import tsx bench/results.ts ${process.argv.slice(2).join(' ')}`.trim(),
     wallMinutes: (Date.now() - t0) / 60_000,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { DataType, encodeModel, type OnnxModel } from './onnx-proto';
+import { DataType } from './onnx-proto';
 import { GraphBuilder } from './graph-builder';
 import { OnnxExportError } from './errors';
 import { recurrentToOnnx } from './recurrent';
@@ -205,23 +205,15 @@ export function layersToOnnx(model: tf.LayersModel, opts: ExportOptions = {}): O
   let vocab = 0;
   for (const v of values.values()) if (v.trim) vocab = v.trim.vocab;
   const steps = inShape[1] as number;
-  const onnx: OnnxModel = {
-    irVersion: 8,
-    opset: 17,
-    producerName: 'DeepTriage',
-    producerVersion: '1',
-    docString: opts.docString ?? '',
-    graph: {
-      name: model.name,
-      nodes: g.nodes,
-      initializers: g.initializers,
-      inputs: [{ name: inputName, dataType: isIds ? DataType.INT32 : DataType.FLOAT, shape: ['batch', plan ? 'columns' : steps] }],
-      outputs: [{ name: outputName, dataType: DataType.FLOAT, shape: ['batch', units === 1 ? 2 : units] }],
-    },
-    metadata: opts.metadata ?? {},
-  };
+  const bytes = g.encode({
+    name: model.name,
+    doc: opts.docString ?? '',
+    inputs: [{ name: inputName, dataType: isIds ? DataType.INT32 : DataType.FLOAT, shape: ['batch', plan ? 'columns' : steps] }],
+    outputs: [{ name: outputName, dataType: DataType.FLOAT, shape: ['batch', units === 1 ? 2 : units] }],
+    metadata: opts.metadata,
+  });
   const input: OnnxInputLayout = plan ? { kind: 'trimmed', steps, left: plan.left, right: plan.right, outsideId: vocab } : { kind: 'fixed', steps };
-  return { bytes: encodeModel(onnx), input };
+  return { bytes, input };
 }
 
 /** Layers that may read a masked (maskZero) sequence: the recurrences use its lengths, dropout passes it on. */

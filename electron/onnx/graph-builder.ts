@@ -1,4 +1,4 @@
-import { DataType, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './onnx-proto';
+import { DataType, encodeModel, type OnnxAttribute, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto';
 
 /** Collects nodes and initializers for one graph, handing out unique value names. */
 export class GraphBuilder {
@@ -53,5 +53,18 @@ export class GraphBuilder {
     const out = this.unique(outBase ?? opType.toLowerCase());
     this.nodes.push({ opType, name: this.unique(`${opType}_node`), inputs, outputs: [out], attributes });
     return out;
+  }
+
+  /** The collected graph as .onnx bytes (IR 8, opset 17). */
+  encode(o: { name: string; doc: string; inputs: OnnxValueInfo[]; outputs: OnnxValueInfo[]; metadata?: Record<string, string> }): Uint8Array {
+    return encodeModel({
+      irVersion: 8,
+      opset: 17,
+      producerName: 'DeepTriage',
+      producerVersion: '1',
+      docString: o.doc,
+      metadata: o.metadata ?? {},
+      graph: { name: o.name, nodes: this.nodes, initializers: this.initializers, inputs: o.inputs, outputs: o.outputs },
+    });
   }
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { GraphBuilder } from '../../onnx/graph-builder';
-import { DataType, encodeModel } from '../../onnx/onnx-proto';
+import { DataType } from '../../onnx/onnx-proto';
 
 /** onnxruntime-node's synchronous native session (the public API wraps it in a promise, tf.js kernels are synchronous). */
 interface NativeSession {
@@ -72,24 +72,15 @@ function gemmModel(transA: boolean, transB: boolean, bias: boolean): Uint8Array 
       { name: 'transB', kind: 'int', value: +transB },
     ],
   });
-  return encodeModel({
-    irVersion: 8,
-    opset: 17,
-    producerName: 'DeepTriage',
-    producerVersion: '1',
-    docString: 'matrix product for the tf.js wasm backend',
-    metadata: {},
-    graph: {
-      name: 'gemm',
-      nodes: g.nodes,
-      initializers: [],
-      inputs: [
-        { name: 'A', dataType: DataType.FLOAT, shape: ['a0', 'a1'] },
-        { name: 'B', dataType: DataType.FLOAT, shape: ['b0', 'b1'] },
-        ...(bias ? [{ name: 'C', dataType: DataType.FLOAT, shape: ['n'] }] : []),
-      ],
-      outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: ['m', 'n'] }],
-    },
+  return g.encode({
+    name: 'gemm',
+    doc: 'matrix product for the tf.js wasm backend',
+    inputs: [
+      { name: 'A', dataType: DataType.FLOAT, shape: ['a0', 'a1'] },
+      { name: 'B', dataType: DataType.FLOAT, shape: ['b0', 'b1'] },
+      ...(bias ? [{ name: 'C', dataType: DataType.FLOAT, shape: ['n'] }] : []),
+    ],
+    outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: ['m', 'n'] }],
   });
 }
 
@@ -109,23 +100,14 @@ function convModel(strides: number[], pads: number[], dilations: number[]): Uint
     { name: 'dilations', kind: 'ints', value: dilations },
   ]);
   g.nodes.push({ opType: 'Transpose', name: 'to_nhwc', inputs: [yc], outputs: [g.reserve('Y')], attributes: [{ name: 'perm', kind: 'ints', value: [0, 2, 3, 1] }] });
-  return encodeModel({
-    irVersion: 8,
-    opset: 17,
-    producerName: 'DeepTriage',
-    producerVersion: '1',
-    docString: 'NHWC convolution for the tf.js wasm backend',
-    metadata: {},
-    graph: {
-      name: 'conv',
-      nodes: g.nodes,
-      initializers: g.initializers,
-      inputs: [
-        { name: 'X', dataType: DataType.FLOAT, shape: ['n', 'h', 'w', 'c'] },
-        { name: 'W', dataType: DataType.FLOAT, shape: ['fh', 'fw', 'c', 'o'] },
-      ],
-      outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: ['n', 'oh', 'ow', 'o'] }],
-    },
+  return g.encode({
+    name: 'conv',
+    doc: 'NHWC convolution for the tf.js wasm backend',
+    inputs: [
+      { name: 'X', dataType: DataType.FLOAT, shape: ['n', 'h', 'w', 'c'] },
+      { name: 'W', dataType: DataType.FLOAT, shape: ['fh', 'fw', 'c', 'o'] },
+    ],
+    outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: ['n', 'oh', 'ow', 'o'] }],
   });
 }
 
@@ -141,20 +123,11 @@ function reduceSumModel(rank: number, axes: number[], keepDims: boolean): Uint8A
   const g = new GraphBuilder();
   const x = g.reserve('X');
   g.nodes.push({ opType: 'ReduceSum', name: 'sum', inputs: [x, g.int64s('axes', axes)], outputs: [g.reserve('Y')], attributes: [{ name: 'keepdims', kind: 'int', value: +keepDims }] });
-  return encodeModel({
-    irVersion: 8,
-    opset: 17,
-    producerName: 'DeepTriage',
-    producerVersion: '1',
-    docString: 'sum over axes for the tf.js wasm backend',
-    metadata: {},
-    graph: {
-      name: 'sum',
-      nodes: g.nodes,
-      initializers: g.initializers,
-      inputs: [{ name: 'X', dataType: DataType.FLOAT, shape: Array.from({ length: rank }, (_, i) => `d${i}`) }],
-      outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: Array.from({ length: keepDims ? rank : rank - axes.length }, (_, i) => `o${i}`) }],
-    },
+  return g.encode({
+    name: 'sum',
+    doc: 'sum over axes for the tf.js wasm backend',
+    inputs: [{ name: 'X', dataType: DataType.FLOAT, shape: Array.from({ length: rank }, (_, i) => `d${i}`) }],
+    outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: Array.from({ length: keepDims ? rank : rank - axes.length }, (_, i) => `o${i}`) }],
   });
 }
 

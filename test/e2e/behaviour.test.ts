@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEngine } from '../../electron/engine';
-import { tempDir } from '../helpers/temp';
+import { REPO_ROOT, tempDir } from '../helpers/temp';
 import { finished, shot, workbenchPage } from './harness';
 
 // Made at the top level: tempDir's cleanup registered inside before() would run as soon as that hook ends.
@@ -141,4 +141,15 @@ test('a behaviour record in Inspect: the flows behind each letter, with saliency
   assert.deepEqual(await strip.locator('.ch.marked').evaluateAll((els) => els.map((e) => e.getAttribute('data-index'))), ['3']);
   await shot(page, 'inspect-behaviour');
   assert.deepEqual(errors, []);
+});
+
+test('the Train view offers the measured behaviour-string preset for a zeek-behaviour dataset', async () => {
+  const { page, wb } = s;
+  await page.goto(`${wb.url}#/train`);
+  const form = page.getByTestId('train-form');
+  await form.getByLabel('training set').selectOption({ index: 0 });
+  const preset = await form.getByTestId('train-preset').innerText();
+  const measured = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'presets.json'), 'utf8')) as Record<string, { modelId: string }>).behaviour.modelId;
+  assert.equal(/Preset for Stratosphere behaviour strings: (\S+),/.exec(preset)?.[1], measured);
+  assert.equal(await form.getByRole('checkbox', { name: measured }).isChecked(), true);
 });

@@ -1,7 +1,7 @@
 // Worker-thread entry of one scan inference worker (see infer-pool.ts). Bundled builds ship it as scan-infer.js.
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../compute/backend';
-import { openScorer } from '../onnx/scorer';
+import { onnxScorer, openScorer } from '../onnx/scorer';
 import type { FromInfer, InferInit, ToInfer } from './infer-protocol';
 
 const init = workerData as InferInit;
@@ -9,8 +9,8 @@ const port = parentPort!;
 const send = (m: FromInfer, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 try {
-  await selectBackend(init.backend);
-  const scorer = await openScorer(init.runDir, init.backend);
+  // A model already converted to ONNX needs no tf.js here: that keeps its wasm heap out of every worker.
+  const scorer = init.onnx ? await onnxScorer(init.onnx) : await selectBackend(init.backend).then(() => openScorer(init.runDir, init.backend));
   // One batch at a time: the pool keeps at most two queued per worker, so memory stays bounded.
   let chain = Promise.resolve();
   port.on('message', (m: ToInfer) => {

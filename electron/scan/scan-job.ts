@@ -5,7 +5,9 @@ import { CharSeqEncoder, type CharSeqJSON } from '../data/featurize/charseq';
 import { normalIndexOf } from '../eval/run-eval';
 import { JobCancelledError, type JobContext, type JobHandler } from '../jobs/context';
 import { openDatabase } from '../store/db';
-import { openScorer } from '../onnx/scorer';
+import { openScorer, prepareOnnx } from '../onnx/scorer';
+import { deserializeClassifier } from '../train/classifier-io';
+import { readRunModel } from '../train/run-files';
 import { InferencePool } from './infer-pool';
 import { ScanWriter, type Cursor } from './scan-store';
 import { scanLines } from './url-lines';
@@ -79,7 +81,10 @@ export const scanJob: JobHandler = async (raw, ctx) => {
   let predict: Predict;
   const backend = ctx.backend?.name ?? 'wasm';
   if (workers > 0) {
-    pool = await InferencePool.start({ runDir: input.runDir, backend }, workers);
+    // Convert once here; workers then hold only their onnxruntime session (or load the model themselves).
+    const model = await deserializeClassifier(readRunModel(input.runDir));
+    const prepared = await prepareOnnx(model).finally(() => model.dispose());
+    pool = await InferencePool.start({ runDir: input.runDir, backend, ...('why' in prepared ? {} : { onnx: prepared }) }, workers);
     predict = (x, rows) => pool!.predict(x, rows);
     stats.engine = `${pool.engine} × ${workers} worker${workers > 1 ? 's' : ''}`;
   } else {

@@ -1,16 +1,9 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import type { BackendInfo, JobInfo, JobKind, JobProgress } from '../../shared/domain';
 import type { JobWorkerData, WorkerToMain } from './protocol';
-
-/** In source (tsx) the worker is the .ts file; in a build it is the bundled entry beside this one. */
-export function workerEntry(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('./worker.ts', here);
-  // Packaged: worker threads cannot load from inside app.asar, so electron-builder unpacks the worker.
-  return new URL('./job-worker.js', here.replace('/app.asar/', '/app.asar.unpacked/'));
-}
+import { startWorker, workerEntry } from './spawn';
 
 export interface StartOptions {
   /** Runs on the main side with the worker's result, e.g. to write rows; a throw fails the job. */
@@ -146,16 +139,7 @@ export class JobManager {
     };
     let worker: Worker;
     try {
-      const entryUrl = workerEntry();
-      const fromSource = entryUrl.pathname.endsWith('.ts');
-      const options = { workerData: data, ...(entry.opts.resourceLimits ? { resourceLimits: entry.opts.resourceLimits } : {}) };
-      worker = fromSource
-        ? // Running from source (tests, dev): the worker first installs the TypeScript loader, then the entry.
-          new Worker(
-            `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entryUrl.href)}); })`,
-            { ...options, eval: true },
-          )
-        : new Worker(entryUrl, options);
+      worker = startWorker(workerEntry(import.meta.url, './worker.ts', './job-worker.js'), { workerData: data, ...(entry.opts.resourceLimits ? { resourceLimits: entry.opts.resourceLimits } : {}) });
     } catch (err) {
       this.running--;
       this.finish(entry, 'failed', `could not start worker: ${(err as Error).message}`);

@@ -1,22 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workerEntry } from '../jobs/spawn';
 import type { FromInfer, InferInit, ToInfer } from './infer-protocol';
 
-/** In source (tsx) the entry is the .ts file; in a build it is the bundled scan-infer.js beside the job worker. */
-export function inferEntry(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('./infer-worker.ts', here);
-  return new URL('./scan-infer.js', here.replace('/app.asar/', '/app.asar.unpacked/'));
-}
-
+/** The bundled scan-infer.js sits beside the job worker that runs the scan. */
 function spawn(init: InferInit): Worker {
-  const entry = inferEntry();
-  if (entry.pathname.endsWith('.ts')) {
-    return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`, {
-      eval: true,
-      workerData: init,
-    });
-  }
-  return new Worker(entry, { workerData: init });
+  return startWorker(workerEntry(import.meta.url, './infer-worker.ts', './scan-infer.js'), { workerData: init });
 }
 
 /** How long a closing worker may take to finish its batch before it is terminated. */

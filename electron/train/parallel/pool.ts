@@ -1,22 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workerEntry } from '../../jobs/spawn';
 import { CTRL, type FromReplica, type ReplicaInit, type ToReplica } from './protocol';
 
-/** In source (tsx) the replica entry is the .ts file; in a build it is the bundled train-replica.js beside this one. */
-export function replicaEntry(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('./replica-worker.ts', here);
-  return new URL('./train-replica.js', here.replace('/app.asar/', '/app.asar.unpacked/'));
-}
-
 function spawn(init: ReplicaInit): Worker {
-  const entry = replicaEntry();
-  if (entry.pathname.endsWith('.ts')) {
-    return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`, {
-      eval: true,
-      workerData: init,
-    });
-  }
-  return new Worker(entry, { workerData: init });
+  return startWorker(workerEntry(import.meta.url, './replica-worker.ts', './train-replica.js'), { workerData: init });
 }
 
 /** The replica workers, driven in lock-step: every request goes to all of them and resolves when all answered. */

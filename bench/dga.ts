@@ -16,7 +16,7 @@ import { openScorer } from '../electron/onnx/scorer';
 import { getRunEncoding } from '../electron/store/runs';
 import { normalIndexOf } from '../electron/eval/run-eval';
 import { mulberry32 } from '../models/lib/random';
-import { shuffle } from './results/prep';
+import { readAlexa, shuffle } from './results/prep';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DATA = path.resolve(here, '..', '..', 'shared', 'data', 'dga');
@@ -96,11 +96,7 @@ async function main(): Promise<void> {
     const aeva = path.join(DATA, 'andrewaeva-dga');
     const aevaFams = ['conficker', 'cryptolocker', 'goz', 'matsnu', 'new_goz', 'pushdo', 'ramdo', 'rovnix', 'tinba', 'zeus'].filter((f) => fs.existsSync(path.join(aeva, `${f}.txt`)));
     const feeds = aevaFams.flatMap((f) => take(readList(path.join(aeva, `${f}.txt`)), Math.round(PER_FAMILY * 0.2), `${f} (andrewaeva)`));
-    const alexaAll = fs
-      .readFileSync(path.join(DATA, 'clicksecurity', 'alexa_100k.csv'), 'utf8')
-      .split('\n')
-      .map((l) => l.slice(l.indexOf(',') + 1).trim().toLowerCase())
-      .filter(isDomain);
+    const alexaAll = readAlexa(path.dirname(DATA)).filter(isDomain);
     const alexaTrain = take(alexaAll, seenTrain.length, 'benign');
     const alexaTest = take(alexaAll, 5000, 'benign');
     const opendns = take(readList(path.join(aeva, 'opendns-top-domains.txt')), 5000, 'benign (OpenDNS top)');

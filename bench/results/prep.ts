@@ -101,7 +101,8 @@ export function dedupKdd99(src: string, outDir: string, maxPerClass: number, see
   return { file, rows: kept.length, note };
 }
 
-function readAlexa(dataDir: string): string[] {
+/** Alexa top-100k domains (the rank column dropped), lower-cased. */
+export function readAlexa(dataDir: string): string[] {
   const text = fs.readFileSync(path.join(dataDir, 'dga', 'clicksecurity', 'alexa_100k.csv'), 'utf8');
   return text
     .split('\n')

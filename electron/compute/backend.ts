@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendInfo, BackendName } from '../../shared/domain';
 import { BackendNameSchema } from '../../shared/domain';
 import { registerWasmKernelFixes } from './kernels';
-import { loadNativeGemm } from './kernels/ort-native';
+import { loadNativeKernels } from './kernels/ort-native';
 
 /** Fastest first: native TensorFlow with CUDA, native TensorFlow on CPU, WASM (ships inside npm), pure JS. */
 export const BACKEND_ORDER: readonly BackendName[] = ['node-gpu', 'node', 'wasm', 'cpu'];
@@ -90,7 +90,7 @@ async function wasmDetails(name: BackendName): Promise<{ simd?: boolean; threads
   if (name !== 'wasm') return {};
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
-  const nativeKernels = loadNativeGemm()
+  const nativeKernels = loadNativeKernels()
     ? 'matrix products, convolutions and large sums on onnxruntime (MLAS)'
     : 'none: onnxruntime-node did not load or DEEPTRIAGE_ORT_GEMM=0; all kernels in wasm';
   return { simd, threads: wasm.getThreadsCount(), nativeKernels };

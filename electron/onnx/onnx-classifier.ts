@@ -1,7 +1,7 @@
 import type * as Ort from 'onnxruntime-node';
 import type { OnnxExport } from './from-layers';
 import { packTrimmed } from './pack';
-import { loadOnnxRuntime } from './runtime';
+import { loadOnnxRuntime, SINGLE_THREAD_SESSION } from './runtime';
 
 /** Rows per run of a trimmed graph: small enough that a chunk's rows have similar lengths. */
 const TRIM_CHUNK_ROWS = 64;
@@ -24,12 +24,7 @@ export class OnnxClassifier {
   static async create(exported: OnnxExport, numClasses: number): Promise<OnnxClassifier> {
     const rt = await loadOnnxRuntime();
     if ('error' in rt) throw new Error(rt.error);
-    const session = await rt.ort.InferenceSession.create(exported.bytes, {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    });
+    const session = await rt.ort.InferenceSession.create(exported.bytes, SINGLE_THREAD_SESSION);
     return new OnnxClassifier(rt.ort, session, exported, numClasses);
   }
 

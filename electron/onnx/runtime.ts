@@ -16,3 +16,15 @@ export function loadOnnxRuntime(): Promise<{ ort: OrtModule } | { error: string 
   );
   return loaded;
 }
+
+/**
+ * Session options for every onnxruntime session here: one intra-op thread without spinning. Callers run
+ * sessions on several worker threads (a run blocks its thread), and on a shared 2-core machine a spinning
+ * thread pool only steals time from the other workers.
+ */
+export const SINGLE_THREAD_SESSION = {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: 'all',
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
+} as const;

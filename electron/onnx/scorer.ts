@@ -14,7 +14,7 @@ export interface Scorer {
 }
 
 /** The run's deep model as ONNX: trimmed to each batch's lengths when the architecture allows, else fixed. */
-export function exportForInference(c: TfClassifier): OnnxExport {
+function exportForInference(c: TfClassifier): OnnxExport {
   try {
     return layersToOnnx(c.net, { trimPadding: true });
   } catch (e) {

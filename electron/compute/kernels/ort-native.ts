@@ -3,6 +3,7 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { GraphBuilder } from '../../onnx/graph-builder';
 import { DataType } from '../../onnx/onnx-proto';
+import { SINGLE_THREAD_SESSION } from '../../onnx/runtime';
 
 /** onnxruntime-node's synchronous native session (the public API wraps it in a promise, tf.js kernels are synchronous). */
 interface NativeSession {
@@ -21,7 +22,7 @@ let native: Native | null | undefined;
  * 39–58 GFLOP/s against XNNPACK-in-wasm's 11–14 on the training shapes here. Null when the package is absent
  * or DEEPTRIAGE_ORT_GEMM=0 (then the wasm kernels run as before).
  */
-export function loadNativeGemm(): Native | null {
+export function loadNativeKernels(): Native | null {
   if (native !== undefined) return native;
   if (process.env.DEEPTRIAGE_ORT_GEMM === '0' || process.env.DEEPTRIAGE_ONNX === '0') return (native = null);
   try {
@@ -44,13 +45,8 @@ function cachedSession(n: Native, key: string, build: () => Uint8Array): NativeS
   if (s) return s;
   const bytes = build();
   s = new n.Session();
-  // One thread: each training replica is its own worker, and the machine's cores are already shared out.
-  s.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  });
+  // Each training replica is its own worker, and the machine's cores are already shared out.
+  s.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, SINGLE_THREAD_SESSION);
   sessions.set(key, s);
   return s;
 }
@@ -136,7 +132,7 @@ function reduceSumModel(rank: number, axes: number[], keepDims: boolean): Uint8A
  * not innermost, which made it the largest item of a char-cnn training step). Null when not available.
  */
 export function ortReduceSum(backend: BackendWasm, x: TensorInfo, axes: number[], keepDims: boolean, outShape: number[]): TensorInfo | null {
-  const n = loadNativeGemm();
+  const n = loadNativeKernels();
   if (!n || x.dtype !== 'float32' || x.shape.length === 0 || axes.length === 0 || size(x.shape) === 0) return null;
   const session = cachedSession(n, `sum ${x.shape.length} ${axes} ${+keepDims}`, () => reduceSumModel(x.shape.length, axes, keepDims));
   const out = backend.makeOutput(outShape, 'float32');
@@ -149,7 +145,7 @@ export function ortReduceSum(backend: BackendWasm, x: TensorInfo, axes: number[]
  * `pads` is ONNX's [top, left, bottom, right]. Null when onnxruntime is not available.
  */
 export function ortConv2D(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, outShape: number[], strides: number[], pads: number[], dilations: number[]): TensorInfo | null {
-  const n = loadNativeGemm();
+  const n = loadNativeKernels();
   if (!n || x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
   const session = cachedSession(n, `conv ${strides} ${pads} ${dilations}`, () => convModel(strides, pads, dilations));
   const out = backend.makeOutput(outShape, 'float32');
@@ -168,7 +164,7 @@ export function ortConv2D(backend: BackendWasm, x: TensorInfo, filter: TensorInf
  * nothing is copied. Returns null when the case is not covered (batched, not float32), for the caller's fallback.
  */
 export function ortGemm(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, bias?: TensorInfo): TensorInfo | null {
-  const n = loadNativeGemm();
+  const n = loadNativeKernels();
   if (!n || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   if (size(a.shape.slice(0, -2)) !== 1 || size(b.shape.slice(0, -2)) !== 1) return null;
   const [ar, ac] = a.shape.slice(-2);

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelFixes } from '../../../electron/compute/kernels/index';
 import { conv2DBackpropFilterOptions } from '../../../electron/compute/kernels/conv2d-backprop-filter';
-import { loadNativeGemm } from '../../../electron/compute/kernels/ort-native';
+import { loadNativeKernels } from '../../../electron/compute/kernels/ort-native';
 
 // Every fix is checked the way tfjs-layers checks kernels: the same case on the cpu
 // backend (reference) and on wasm, forward values and gradients.
@@ -340,7 +340,7 @@ test('Dense, recurrent and Conv1D+LSTM architectures all fit on wasm', async () 
 
 test('matrix products and convolutions run on onnxruntime here, and match cpu (values and gradients)', async () => {
   // onnxruntime-node's CPU binary ships in the npm package: on these machines the native path must be taken.
-  assert.ok(loadNativeGemm(), 'onnxruntime-node did not load');
+  assert.ok(loadNativeKernels(), 'onnxruntime-node did not load');
   for (const [label, xShape, fShape, strides, pad, dil] of [
     ['same, stride 1', [2, 1, 23, 6], [1, 4, 6, 5], 1, 'same', 1],
     ['valid, stride 2', [2, 1, 23, 6], [1, 3, 6, 5], 2, 'valid', 1],

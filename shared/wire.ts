@@ -12,6 +12,8 @@ export const HOST_TOKEN_COOKIE = 'deeptriage_token';
 /** Uploads (a file dropped on the browser page) carry the token in this header. */
 export const HOST_TOKEN_HEADER = 'x-deeptriage-token';
 export const HOST_UPLOAD_PATH = '/upload';
+/** A socket message over this size is refused with a typed INVALID_PAYLOAD error. */
+export const HOST_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** Every call answers with an envelope, so errors keep their code across any transport. */
 export const ResultEnvelopeSchema = z.discriminatedUnion('ok', [

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../electron/engine';
 import { cliCaller } from '../electron/cli/main';
-import { auc } from '../electron/data/auc';
+import { auc } from '../electron/data/summary/separability';
 import { CharSeqEncoder, type CharSeqJSON } from '../electron/data/featurize/charseq';
 import { openScorer } from '../electron/onnx/scorer';
 import { getRunEncoding } from '../electron/store/runs';

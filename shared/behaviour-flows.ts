@@ -1,7 +1,7 @@
 /**
  * Lines a behaviour string's letters up with the conn.log flows behind them and the model's per-character
  * saliency, for the Inspect view. Pure: the renderer calls it on an explained record's raw JSON line (written
- * by electron/data/behaviourreader.ts); the token rules it relies on are electron/data/behaviour.ts's.
+ * by electron/data/readers/behaviour.ts); the token rules it relies on are electron/data/readers/behaviour-letters.ts's.
  */
 
 /** One flow as the zeek-behaviour importer stores it in a record's raw line. */
@@ -54,7 +54,7 @@ export interface LetterTable {
   problems: string[];
 }
 
-// electron/data/behaviour.ts: LETTERS (five groups of nine) and gapSymbols ('.', ',', '+', '*'; '0's in front).
+// electron/data/readers/behaviour-letters.ts: LETTERS (five groups of nine) and gapSymbols ('.', ',', '+', '*'; '0's in front).
 const TOKEN = /0*([a-iA-Ir-zR-Z1-9])([.,+*]?)/y;
 
 function isObject(x: unknown): x is Record<string, unknown> {

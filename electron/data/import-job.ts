@@ -2,11 +2,11 @@ import path from 'node:path';
 import type { ImportInput, ImportOptionsParsed, SampleRow } from '../../shared/dataset';
 import type { JobHandler } from '../jobs/context';
 import { writeFileAtomic } from '../store/atomic';
-import { readCache, readRawLine, rowId } from './cache';
+import { readCache, readRawLine, rowId } from './cache/cache-file';
 import type { FeaturizerJSON } from './featurize';
-import { importToCache } from './import';
-import { importManyToCache, type ManyOptions } from './importmany';
-import { DEFAULT_ATTACK_MAP, type LabelEncoderJSON } from './labels';
+import { importToCache } from './pipeline/import-file';
+import { importManyToCache, type ManyOptions } from './pipeline/import-many';
+import { DEFAULT_ATTACK_MAP, type LabelEncoderJSON } from './labels/label-encoder';
 import type { Progress } from './types';
 
 export interface ImportJobInput {

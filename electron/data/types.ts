@@ -1,5 +1,5 @@
 import type { FeaturizerJSON } from './featurize';
-import type { LabelEncoderJSON, LabelMode } from './labels';
+import type { LabelEncoderJSON, LabelMode } from './labels/label-encoder';
 
 export type FormatName = 'kdd99' | 'nsl-kdd' | 'csv' | 'zeek' | 'urls' | 'domains' | 'zeek-behaviour';
 
@@ -129,7 +129,7 @@ export interface ImportOptions {
   behaviour?: BehaviourOptions;
 }
 
-/** See docs/behaviour-letters.md; every field defaults to the Stratosphere value (behaviour.ts DEFAULT_THRESHOLDS). */
+/** See docs/behaviour-letters.md; every field defaults to the Stratosphere value (readers/behaviour-letters.ts DEFAULT_THRESHOLDS). */
 export interface BehaviourOptions {
   thresholds?: Partial<BehaviourThresholds>;
   /**

@@ -1,5 +1,5 @@
 import type { EmbeddingMap, EmbedMethod, EmbedPoint } from '../../shared/embed';
-import { readCache, rowId } from '../data/cache';
+import { readCache, rowId } from '../data/cache/cache-file';
 import type { JobContext, JobHandler } from '../jobs/context';
 import { deserializeClassifier } from '../train/classifier-io';
 import { readRunModel } from '../train/run-files';

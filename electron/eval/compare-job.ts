@@ -1,4 +1,4 @@
-import { readCache } from '../data/cache';
+import { readCache } from '../data/cache/cache-file';
 import type { JobHandler } from '../jobs/context';
 import { compareModels } from './compare';
 import { argmaxRows } from './predict';

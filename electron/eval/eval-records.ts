@@ -1,6 +1,6 @@
 import type { EvalRecordsPage } from '../../shared/run';
-import { readRawLine } from '../data/cache';
-import { indexRowId, readCacheIndex } from '../data/cache-index';
+import { readRawLine } from '../data/cache/cache-file';
+import { indexRowId, readCacheIndex } from '../data/cache/cache-index';
 import { argmaxRows } from './predict';
 import { readProba, readRows, rowsPathFor } from './run-eval';
 

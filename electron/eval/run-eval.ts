@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Classifier } from '../../models/types';
-import { readCache } from '../data/cache';
+import { readCache } from '../data/cache/cache-file';
 import { writeFileAtomic } from '../store/atomic';
 import { evaluate } from './evaluate';
 import type { EvalResult, EvalSplit } from '../../shared/eval';

@@ -1,6 +1,6 @@
 import type { Classifier } from '../../models/types';
 import type { ExplainResult, ModelExplanation } from '../../shared/inspect';
-import { readCache, readRawLine, rowId } from '../data/cache';
+import { readCache, readRawLine, rowId } from '../data/cache/cache-file';
 import { CharSeqEncoder, type CharSeqJSON } from '../data/featurize/charseq';
 import type { TabularFeaturizerJSON } from '../data/featurize/tabular';
 import { normalIndexOf } from '../eval/run-eval';

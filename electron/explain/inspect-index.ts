@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { InspectRow } from '../../shared/inspect';
-import { indexRowId, readCacheIndex, type CacheIndex } from '../data/cache-index';
+import { indexRowId, readCacheIndex, type CacheIndex } from '../data/cache/cache-index';
 import { argmaxRows } from '../eval/predict';
 import { readProba, readRows, rowsPathFor } from '../eval/run-eval';
 

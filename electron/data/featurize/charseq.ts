@@ -1,5 +1,5 @@
-import { normalizeDomain } from '../domain';
-import { stripPublicSuffix } from '../publicsuffix';
+import { normalizeDomain } from '../domains/normalize-domain';
+import { stripPublicSuffix } from '../domains/public-suffix';
 
 export const CHAR_VOCAB_SIZE = 97;
 
@@ -16,7 +16,7 @@ export interface CharSeqJSON {
   truncate: 'left' | 'right';
   /** Removes a leading `scheme://` and then a leading `www.` (one switch: both are shortcut-prone). */
   stripScheme: boolean;
-  /** Domains: cut the public suffix and a leading `www.` (publicsuffix.ts). Absent = false (older encoders). */
+  /** Domains: cut the public suffix and a leading `www.` (domains/public-suffix.ts). Absent = false (older encoders). */
   stripPublicSuffix?: boolean;
   padding: 'right';
 }

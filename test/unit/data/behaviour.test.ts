@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { behaviourString, behaviourTokens, gapSymbols, periodicity, thresholds } from '../../../electron/data/behaviour';
+import { behaviourString, behaviourTokens, gapSymbols, periodicity, thresholds } from '../../../electron/data/readers/behaviour-letters';
 import { DataError, importFile, importToCache, readCache, readRawLine, readRecords } from '../../../electron/data';
 import { data, tmpDir } from './helpers';
 

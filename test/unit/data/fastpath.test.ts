@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { TabularFitter, auc, importFile, importToCache, openDataset, readCache, readRecords } from '../../../electron/data';
-import { hash53 } from '../../../electron/data/auc';
+import { hash53 } from '../../../electron/data/primitives/byte-hash';
 import { data, tmpDir } from './helpers';
 
 const slog = (v: number) => (v === 0 ? 0 : v > 0 ? Math.log1p(v) : -Math.log1p(-v));

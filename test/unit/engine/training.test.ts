@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createEngine, type Engine } from '../../../electron/engine';
 import { createRouter } from '../../../electron/router';
-import { readCache } from '../../../electron/data/cache';
+import { readCache } from '../../../electron/data/cache/cache-file';
 import { readProba } from '../../../electron/eval/run-eval';
 import { readRunModel } from '../../../electron/train/run-files';
 import { deserializeClassifier } from '../../../electron/train/classifier-io';

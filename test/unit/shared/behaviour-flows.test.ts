@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { behaviourTokens } from '../../../electron/data/behaviour';
+import { behaviourTokens } from '../../../electron/data/readers/behaviour-letters';
 import { CharSeqEncoder, charSeqSpec, readRecords } from '../../../electron/data';
 import { isoTime, letterRows, parseBehaviourRecord, rowAt, type BehaviourRawFlow } from '../../../shared/behaviour-flows';
 import { tempDir } from '../../helpers/temp';

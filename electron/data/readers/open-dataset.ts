@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { openBehaviour } from './behaviourreader';
-import { DataError, preview } from './errors';
-import { createParser, type RowParser } from './parsers';
-import { assertText, headLines, sniff, type Layout } from './sniff';
-import { KddScanner, type ScanOptions } from './kddscan';
-import { MAX_LINE_BYTES, openSource, readBlocks, readHead, readLines, type RawSink, type ReadState, type SourceInfo } from './source';
-import type { DataRecord, DatasetSchema, ErrorMode, FormatName, ImportOptions, Progress, RunContext } from './types';
+import { openBehaviour } from './behaviour';
+import { DataError, preview } from '../errors';
+import { createParser, type RowParser } from './line-parsers';
+import { assertText, headLines, sniff, type Layout } from './detect-format';
+import { KddScanner, type ScanOptions } from './kdd-byte-scanner';
+import { MAX_LINE_BYTES, openSource, readBlocks, readHead, readLines, type RawSink, type ReadState, type SourceInfo } from '../files/line-source';
+import type { DataRecord, DatasetSchema, ErrorMode, FormatName, ImportOptions, Progress, RunContext } from '../types';
 
 export interface MalformedLine {
   line: number;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { AtomicFile } from './atomic';
+import { AtomicFile } from '../files/atomic-file';
 
 /**
  * Encoded-dataset cache file, little-endian:

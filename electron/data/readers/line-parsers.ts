@@ -1,10 +1,10 @@
-import { DataError } from './errors';
-import { isNumberToken, quoteOpen, splitCsv } from './csvline';
-import { KDD_CATEGORICAL, KDD_FEATURES } from './kdd';
-import { normalizeDomain } from './domain';
-import { stripPublicSuffix } from './publicsuffix';
-import { LABEL_HEADERS, type Layout } from './sniff';
-import type { ColumnSpec, DatasetSchema, ImportOptions } from './types';
+import { DataError } from '../errors';
+import { isNumberToken, quoteOpen, splitCsv } from './csv-fields';
+import { KDD_CATEGORICAL, KDD_FEATURES } from './kdd-columns';
+import { normalizeDomain } from '../domains/normalize-domain';
+import { stripPublicSuffix } from '../domains/public-suffix';
+import { LABEL_HEADERS, type Layout } from './detect-format';
+import type { ColumnSpec, DatasetSchema, ImportOptions } from '../types';
 
 export interface ParsedRow {
   cat?: string[];
@@ -38,7 +38,7 @@ export function createParser(file: string, layout: Layout, opts: ImportOptions):
     case 'domains':
       return textParser(file, layout, opts);
     case 'zeek-behaviour':
-      // Grouped into tuples by behaviourreader.ts; a per-line parser cannot express that.
+      // Grouped into tuples by the behaviour reader (behaviour.ts); a per-line parser cannot express that.
       throw new DataError(file, undefined, "'zeek-behaviour' is read by the behaviour reader, not a line parser");
   }
 }
@@ -266,7 +266,7 @@ function textParser(file: string, layout: Layout, opts: ImportOptions): RowParse
   }
   const metaIdx = names.map((_, i) => i).filter((i) => i !== layout.textColumn && i !== labelIdx && !single);
   const labelSource = labelIdx >= 0 ? names[labelIdx] : opts.fixedLabel !== undefined ? 'fixed' : undefined;
-  // The encoder cuts the suffix (charseq.ts); the key gets the same cut so duplicates count what the model sees.
+  // The encoder cuts the suffix (featurize/charseq.ts); the key gets the same cut so duplicates count what the model sees.
   const given = opts.featurizer?.kind === 'charseq' ? opts.featurizer : undefined;
   const cutSuffix = domains && (given ? given.stripPublicSuffix === true : opts.text?.stripPublicSuffix === true);
   const finish = (value: string, row: ParsedRow): ParsedRow | string => {

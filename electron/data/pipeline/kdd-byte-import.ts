@@ -1,13 +1,13 @@
-import type { CodeCounts } from './bytes';
-import { DataError } from './errors';
-import { TabularFeaturizer, TabularFitter } from './featurize';
-import { Grow } from './grow';
-import type { CacheImportResult, ImportResult } from './import';
-import { LabelState, cacheFiles, cacheSections, encodedResult, estimateRows, finishCacheImport, summarize, withRawFile, writeCacheFile } from './importcommon';
-import type { CodedBatch, KddScanner } from './kddscan';
-import type { DatasetReader } from './reader';
-import { SummaryBuilder, type NumericAccumulator } from './summary';
-import type { ImportOptions, Progress, RunContext } from './types';
+import type { CodeCounts } from '../primitives/byte-hash';
+import { DataError } from '../errors';
+import { TabularFeaturizer, TabularFitter } from '../featurize';
+import { Grow } from '../primitives/growable-array';
+import type { CacheImportResult, ImportResult } from './import-file';
+import { LabelState, cacheFiles, cacheSections, encodedResult, estimateRows, finishCacheImport, summarize, withRawFile, writeCacheFile } from './import-steps';
+import type { CodedBatch, KddScanner } from '../readers/kdd-byte-scanner';
+import type { DatasetReader } from '../readers/open-dataset';
+import { SummaryBuilder, type NumericAccumulator } from '../summary/dataset-summary';
+import type { ImportOptions, Progress, RunContext } from '../types';
 
 /**
  * importFile / importToCache for KDD'99 and NSL-KDD on the byte path (reader.coded): no record objects,

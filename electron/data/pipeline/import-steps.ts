@@ -1,19 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AtomicFile, writeFileAtomic } from './atomic';
-import { CacheWriter } from './cache';
-import { DEFAULT_BEHAVIOUR_DROP } from './behaviourreader';
-import { DataError } from './errors';
-import { CharSeqEncoder, TabularFeaturizer, charSeqSpec, featurizerFromJSON } from './featurize';
-import { Grow } from './grow';
-import type { CacheImportResult, ImportResult } from './import';
-import type { CodedBatch } from './kddscan';
-import { LabelEncoder, type LabelMode } from './labels';
-import type { DatasetReader } from './reader';
-import type { DatasetSummary, SummaryBuilder } from './summary';
-import type { DataRecord, ImportOptions } from './types';
+import { AtomicFile, writeFileAtomic } from '../files/atomic-file';
+import { CacheWriter } from '../cache/cache-file';
+import { DEFAULT_BEHAVIOUR_DROP } from '../readers/behaviour';
+import { DataError } from '../errors';
+import { CharSeqEncoder, TabularFeaturizer, charSeqSpec, featurizerFromJSON } from '../featurize';
+import { Grow } from '../primitives/growable-array';
+import type { CacheImportResult, ImportResult } from './import-file';
+import type { CodedBatch } from '../readers/kdd-byte-scanner';
+import { LabelEncoder, type LabelMode } from '../labels/label-encoder';
+import type { DatasetReader } from '../readers/open-dataset';
+import type { DatasetSummary, SummaryBuilder } from '../summary/dataset-summary';
+import type { DataRecord, ImportOptions } from '../types';
 
-/** Helpers shared by the record path (import.ts), the byte path (importkdd.ts) and importmany.ts. */
+/** Helpers shared by the record path (import-file.ts), the byte path (kdd-byte-import.ts) and import-many.ts. */
 
 const KEEP = 1;
 const DROP = 2;

@@ -170,29 +170,3 @@ export function separability(scores: ArrayLike<number>, positive: ArrayLike<numb
   const a = auc(scores, positive, n);
   return a !== a ? NaN : Math.max(a, 1 - a);
 }
-
-/** Deterministic PRNG (mulberry32) so summaries are reproducible. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** 53-bit string hash (cyrb53-style finaliser, cheaper inner loop); collisions among 10^6 rows are ~1e-4 likely, fine for a duplicate count. */
-export function hash53(s: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = (Math.imul(h2, 31) + ch) | 0; // = (h2 * 31 + ch) | 0: h2 * 31 is exact in a double
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}

@@ -1,15 +1,16 @@
 import path from 'node:path';
-import { AtomicFile } from './atomic';
-import { hash53, prng } from './auc';
-import { DataError } from './errors';
-import { TabularFeaturizer, TabularFitter } from './featurize';
-import { Grow } from './grow';
-import type { CacheImportResult } from './import';
-import { LabelState, cacheFiles, cacheSections, finishCacheImport, makeFeaturizer, writeCacheFile } from './importcommon';
-import { openDataset, type DatasetReader, type MalformedLine } from './reader';
-import { SummaryBuilder, type DatasetSummary } from './summary';
-import type { RawSink } from './source';
-import type { DataRecord, ImportOptions, Progress, RunContext } from './types';
+import { AtomicFile } from '../files/atomic-file';
+import { hash53 } from '../primitives/byte-hash';
+import { prng } from '../primitives/seeded-random';
+import { DataError } from '../errors';
+import { TabularFeaturizer, TabularFitter } from '../featurize';
+import { Grow } from '../primitives/growable-array';
+import type { CacheImportResult } from './import-file';
+import { LabelState, cacheFiles, cacheSections, finishCacheImport, makeFeaturizer, writeCacheFile } from './import-steps';
+import { openDataset, type DatasetReader, type MalformedLine } from '../readers/open-dataset';
+import { SummaryBuilder, type DatasetSummary } from '../summary/dataset-summary';
+import type { RawSink } from '../files/line-source';
+import type { DataRecord, ImportOptions, Progress, RunContext } from '../types';
 
 /** One file of a multi-file dataset. */
 export interface ManyInput {

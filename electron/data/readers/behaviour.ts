@@ -1,10 +1,10 @@
-import { behaviourTokens, thresholds } from './behaviour';
-import { DataError } from './errors';
-import { DEFAULT_BENIGN } from './labels';
-import type { BatchOptions, DatasetReader, MalformedLog } from './reader';
-import type { Layout } from './sniff';
-import { readLines, type SourceInfo } from './source';
-import type { DataRecord, DatasetSchema, ErrorMode, ImportOptions, RunContext } from './types';
+import { behaviourTokens, thresholds } from './behaviour-letters';
+import { DataError } from '../errors';
+import { DEFAULT_BENIGN } from '../labels/label-encoder';
+import type { BatchOptions, DatasetReader, MalformedLog } from './open-dataset';
+import type { Layout } from './detect-format';
+import { readLines, type SourceInfo } from '../files/line-source';
+import type { DataRecord, DatasetSchema, ErrorMode, ImportOptions, RunContext } from '../types';
 
 /**
  * 'zeek-behaviour': a Zeek conn.log read as Stratosphere behaviour strings, one record per

@@ -1,4 +1,4 @@
-import type { BehaviourThresholds } from './types';
+import type { BehaviourThresholds } from '../types';
 
 /**
  * The Stratosphere behavioural model (Garcia, Stratosphere IPS / Slips): each flow of a 4-tuple

@@ -1,7 +1,7 @@
-import type { EncodedData } from './cache';
-import { DataError } from './errors';
-import { CharSeqEncoder, TabularFeaturizer, TabularFitter, type FeaturizerJSON } from './featurize';
-import { Grow } from './grow';
+import type { EncodedData } from '../cache/cache-file';
+import { DataError } from '../errors';
+import { CharSeqEncoder, TabularFeaturizer, TabularFitter, type FeaturizerJSON } from '../featurize';
+import { Grow } from '../primitives/growable-array';
 import {
   LabelState,
   cacheFiles,
@@ -13,12 +13,12 @@ import {
   summarize,
   withRawFile,
   writeCacheFile,
-} from './importcommon';
-import { importFileKdd, importToCacheKdd } from './importkdd';
-import type { LabelEncoderJSON } from './labels';
-import { openDataset } from './reader';
-import { SummaryBuilder, type DatasetSummary } from './summary';
-import type { ImportOptions, Progress, RunContext } from './types';
+} from './import-steps';
+import { importFileKdd, importToCacheKdd } from './kdd-byte-import';
+import type { LabelEncoderJSON } from '../labels/label-encoder';
+import { openDataset } from '../readers/open-dataset';
+import { SummaryBuilder, type DatasetSummary } from '../summary/dataset-summary';
+import type { ImportOptions, Progress, RunContext } from '../types';
 
 export interface ImportResult {
   summary: DatasetSummary;

@@ -1,9 +1,8 @@
-import { hash53 } from './auc';
-import { FNV_SEED, Interner, hash53Into } from './bytes';
-import { KDD_CATEGORICAL, KDD_FEATURES } from './kdd';
-import { MAX_LINE_BYTES, lineItem, type LineItem, type LineSink } from './source';
-import type { MalformedLog } from './reader';
-import type { RowParser } from './parsers';
+import { FNV_SEED, Interner, hash53, hash53Into } from '../primitives/byte-hash';
+import { KDD_CATEGORICAL, KDD_FEATURES } from './kdd-columns';
+import { MAX_LINE_BYTES, lineItem, type LineItem, type LineSink } from '../files/line-source';
+import type { MalformedLog } from './open-dataset';
+import type { RowParser } from './line-parsers';
 
 export interface ScanOptions {
   /** Also fill `t` with the signed log1p of each numeric value (what log1p-zscore fits and encodes). */

@@ -1,5 +1,6 @@
-import { prng, separability } from './auc';
-import type { ColumnSpec } from './types';
+import { prng } from '../primitives/seeded-random';
+import { separability } from './separability';
+import type { ColumnSpec } from '../types';
 
 export interface ShortcutResult {
   feature: string;

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { readCacheHeader, type CacheHeader, type Section } from './cache';
+import { readCacheHeader, type CacheHeader, type Section } from './cache-file';
 
 /** Everything about a cached dataset's rows except the features: cheap enough to read on the main side. */
 export interface CacheIndex {

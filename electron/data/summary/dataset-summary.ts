@@ -1,10 +1,9 @@
-import { hash53 } from './auc';
-import { CodeCounts, HashSet53, type Interner } from './bytes';
-import type { MalformedLine } from './reader';
-import { stripPublicSuffix } from './publicsuffix';
-import { ShortcutSampler, type ShortcutResult } from './shortcuts';
-import type { DataRecord, DatasetSchema, FormatName } from './types';
-import type { LabelMode } from './labels';
+import { CodeCounts, HashSet53, hash53, type Interner } from '../primitives/byte-hash';
+import type { MalformedLine } from '../readers/open-dataset';
+import { stripPublicSuffix } from '../domains/public-suffix';
+import { ShortcutSampler, type ShortcutResult } from './shortcut-check';
+import type { DataRecord, DatasetSchema, FormatName } from '../types';
+import type { LabelMode } from '../labels/label-encoder';
 
 export interface NumericStats {
   name: string;

@@ -1,7 +1,7 @@
-import { DataError, preview } from './errors';
-import { isNumberToken, splitCsv } from './csvline';
-import { KDD_PROTOCOLS } from './kdd';
-import type { FormatName } from './types';
+import { DataError, preview } from '../errors';
+import { isNumberToken, splitCsv } from './csv-fields';
+import { KDD_PROTOCOLS } from './kdd-columns';
+import type { FormatName } from '../types';
 
 export interface Layout {
   format: FormatName;

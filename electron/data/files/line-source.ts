@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { isAscii, isUtf8 } from 'node:buffer';
-import { DataAbortError, DataError, preview } from './errors';
+import { DataAbortError, DataError, preview } from '../errors';
 
 export const MAX_LINE_BYTES = 1 << 20;
 

@@ -4,7 +4,9 @@ export { importManyToCache, type ManyInput, type ManyOptions, type ManyImportRes
 export { behaviourString, behaviourTokens, DEFAULT_THRESHOLDS as BEHAVIOUR_THRESHOLDS, type BehaviourFlow } from './readers/behaviour-letters';
 export { normalizeDomain } from './domains/normalize-domain';
 export { stripPublicSuffix, PUBLIC_SUFFIXES } from './domains/public-suffix';
-export { openDataset, readRecords, detectFormat, type DatasetReader, type MalformedLine } from './readers/open-dataset';
+export { openDataset, readRecords, detectFormat } from './readers/open-dataset';
+export type { DatasetReader, FormatReader } from './readers/reader';
+export type { MalformedLine } from './readers/malformed-lines';
 export { readCache, readCacheHeader, readRawLine, writeCache, rowId, CacheWriter, type EncodedData, type CacheHeader } from './cache/cache-file';
 export { readCacheIndex, indexRowId, type CacheIndex } from './cache/cache-index';
 export * from './featurize';

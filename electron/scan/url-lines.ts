@@ -1,6 +1,6 @@
 import { splitCsv } from '../data/readers/csv-fields';
 import { openSource, readLines, type ReadState } from '../data/files/line-source';
-import { isDomainLike, isUrlLike } from '../data/readers/detect-format';
+import { isDomainLike, isUrlLike } from '../data/readers/layout';
 
 /** URLs longer than this are not scored: no model here was trained on them and they are usually junk. */
 export const MAX_URL_CHARS = 4096;

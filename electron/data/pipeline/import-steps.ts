@@ -9,7 +9,7 @@ import { Grow } from '../primitives/growable-array';
 import type { CacheImportResult, ImportResult } from './import-file';
 import type { CodedBatch } from '../readers/kdd-byte-scanner';
 import { LabelEncoder, type LabelMode } from '../labels/label-encoder';
-import type { DatasetReader } from '../readers/open-dataset';
+import type { DatasetReader } from '../readers/reader';
 import type { DatasetSummary, SummaryBuilder } from '../summary/dataset-summary';
 import type { DataRecord, ImportOptions } from '../types';
 

@@ -5,7 +5,7 @@ import { Grow } from '../primitives/growable-array';
 import type { CacheImportResult, ImportResult } from './import-file';
 import { LabelState, cacheFiles, cacheSections, encodedResult, estimateRows, finishCacheImport, summarize, withRawFile, writeCacheFile } from './import-steps';
 import type { CodedBatch, KddScanner } from '../readers/kdd-byte-scanner';
-import type { DatasetReader } from '../readers/open-dataset';
+import type { DatasetReader } from '../readers/reader';
 import { SummaryBuilder, type NumericAccumulator } from '../summary/dataset-summary';
 import type { ImportOptions, Progress, RunContext } from '../types';
 

@@ -1,10 +1,12 @@
-import { behaviourTokens, thresholds } from './behaviour-letters';
 import { DataError } from '../errors';
-import { DEFAULT_BENIGN } from '../labels/label-encoder';
-import type { BatchOptions, DatasetReader, MalformedLog } from './open-dataset';
-import type { Layout } from './detect-format';
 import { readLines, type SourceInfo } from '../files/line-source';
+import { DEFAULT_BENIGN } from '../labels/label-encoder';
 import type { DataRecord, DatasetSchema, ErrorMode, ImportOptions, RunContext } from '../types';
+import { behaviourTokens, thresholds } from './behaviour-letters';
+import type { Layout } from './layout';
+import type { MalformedLog } from './malformed-lines';
+import type { BatchOptions, DatasetReader, FormatReader } from './reader';
+import { readZeekHeader } from './zeek-header';
 
 /**
  * 'zeek-behaviour': a Zeek conn.log read as Stratosphere behaviour strings, one record per
@@ -33,6 +35,19 @@ interface Tuple {
   line: number;
   flows: Flow[];
 }
+
+/** Behaviour strings are an explicit choice (options.format): the same conn.log imports per flow by default. */
+export const behaviourReader: FormatReader = {
+  formats: ['zeek-behaviour'],
+  detect(file, lines, forced) {
+    if (!forced) return undefined;
+    const layout = readZeekHeader(lines);
+    if (!layout) throw new DataError(file, 1, 'not a zeek log: no #fields header line in the first lines');
+    return { ...layout, format: 'zeek-behaviour' };
+  },
+  open: (req) =>
+    openBehaviour(req.source, req.sourceName, req.layout, req.options, req.ctx, req.errors, req.warnings, req.newLog, Math.ceil(req.source.contentBytes / 100)),
+};
 
 /** Labels Stratosphere uses for traffic that is neither confirmed benign nor malicious. */
 export const DEFAULT_BEHAVIOUR_DROP = ['Background'];

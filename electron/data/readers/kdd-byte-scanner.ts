@@ -1,8 +1,8 @@
 import { FNV_SEED, Interner, hash53, hash53Into } from '../primitives/byte-hash';
 import { KDD_CATEGORICAL, KDD_FEATURES } from './kdd-columns';
 import { MAX_LINE_BYTES, lineItem, type LineItem, type LineSink } from '../files/line-source';
-import type { MalformedLog } from './open-dataset';
-import type { RowParser } from './line-parsers';
+import type { MalformedLog } from './malformed-lines';
+import type { RowParser } from './row-parser';
 
 export interface ScanOptions {
   /** Also fill `t` with the signed log1p of each numeric value (what log1p-zscore fits and encodes). */

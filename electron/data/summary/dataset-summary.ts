@@ -1,5 +1,5 @@
 import { CodeCounts, HashSet53, hash53, type Interner } from '../primitives/byte-hash';
-import type { MalformedLine } from '../readers/open-dataset';
+import type { MalformedLine } from '../readers/malformed-lines';
 import { stripPublicSuffix } from '../domains/public-suffix';
 import { ShortcutSampler, type ShortcutResult } from './shortcut-check';
 import type { DataRecord, DatasetSchema, FormatName } from '../types';

@@ -1,0 +1,51 @@
+import { preview } from '../errors';
+import type { FormatName } from '../types';
+import { isNumberToken, splitCsv } from './csv-fields';
+
+/** What detection learnt about a file from its first lines; a reader opens the file with it. */
+export interface Layout {
+  format: FormatName;
+  /** Column names (from the header row, the zeek #fields line, or assigned for known headerless layouts). */
+  names: string[];
+  hasHeader: boolean;
+  /** urls / domains: the column holding the text; -1 = the whole line is the text. */
+  textColumn: number;
+  /** urls / domains: default label column (-1 = none). */
+  labelColumn: number;
+  /** zeek */
+  separator?: string;
+  types?: string[];
+  /** A few parsed data rows, to guess which CSV columns are categorical. */
+  sample: string[][];
+}
+
+export const LABEL_HEADERS = ['label', 'class', 'type', 'family', 'attack', 'attack_cat', 'category', 'target_label'];
+
+export function isUrlLike(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^www\./i.test(s) || (/^[^\s/]+\.[^\s/]+\//.test(s));
+}
+
+export function isDomainLike(s: string): boolean {
+  // Non-ASCII letters count as label characters: IDN lists are converted to punycode by the parser.
+  return s.length > 0 && s.length <= 253 && /^[a-z0-9_\u0080-\uffff](?:[a-z0-9_\u0080-\uffff-]*[a-z0-9_\u0080-\uffff])?(?:\.[a-z0-9_\u0080-\uffff](?:[a-z0-9_\u0080-\uffff-]*[a-z0-9_\u0080-\uffff])?)*\.?$/i.test(s);
+}
+
+/** A head line as trimmed CSV fields (the whole line when it does not split). */
+export function fieldsOf(line: string): string[] {
+  const f = splitCsv(line);
+  return Array.isArray(f) ? f.map((x) => x.trim()) : [line];
+}
+
+/** A first line of column names: no empty, numeric, URL- or dotted-domain-like field. `head` is lower-cased. */
+export function isHeaderOfNames(head: string[]): boolean {
+  return head.every((h) => h !== '' && !isNumberToken(h) && !isUrlLike(h) && !(h.includes('.') && isDomainLike(h)));
+}
+
+/** For detection errors: how the first line looks. */
+export function describeLine(line: string): string {
+  return `first line has ${line.split(',').length} comma-separated fields ("${preview(line, 80)}")`;
+}
+
+export function tabularLayout(format: FormatName, names: string[], hasHeader: boolean, lines: string[], fields?: string[][]): Layout {
+  return { format, names, hasHeader, textColumn: -1, labelColumn: -1, sample: fields ?? lines.map((l) => l.split(',')) };
+}

@@ -1,27 +1,9 @@
-import type { ParseArgsConfig } from 'node:util';
-import type { Engine } from '../engine';
-import type { CliCall, CliIo } from './main';
+import type { CliCommand } from './command';
 import { importCommand } from './import-command';
 import { trainCommand } from './train-command';
 import { compareCommand, evalCommand } from './eval-command';
 import { scanCommand } from './scan-command';
 import { exportCommand } from './export-command';
-
-export interface CommandContext {
-  values: Record<string, unknown>;
-  positionals: string[];
-  json: boolean;
-  call: CliCall;
-  engine: Engine;
-  io: CliIo;
-}
-
-export interface CliCommand {
-  summary: string;
-  available: boolean;
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(ctx: CommandContext): Promise<void>;
-}
 
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
   if (rows.length === 0) return '(none)';

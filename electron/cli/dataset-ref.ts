@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportOptionsInput } from '../../shared/dataset';
-import type { CommandContext } from './commands';
+import type { CommandContext } from './command';
 import { waitForJob } from './job-wait';
 
 /**

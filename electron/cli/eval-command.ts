@@ -1,5 +1,5 @@
 import type { EvalResult } from '../../shared/eval';
-import type { CliCommand } from './commands';
+import type { CliCommand } from './command';
 import { datasetFor } from './dataset-ref';
 import { waitForJob } from './job-wait';
 import { UsageError } from './usage-error';

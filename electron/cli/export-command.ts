@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { CliCommand } from './commands';
+import type { CliCommand } from './command';
 import { waitForJob } from './job-wait';
 import { UsageError } from './usage-error';
 import type { ExportJobResult } from '../onnx/export-job';

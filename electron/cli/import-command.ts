@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DatasetDetail, ImportOptionsInput } from '../../shared/dataset';
 import { FormatNameSchema, LabelModeSchema } from '../../shared/dataset';
-import type { CliCommand } from './commands';
+import type { CliCommand } from './command';
 import { waitForJob } from './job-wait';
 import { UsageError } from './usage-error';
 

@@ -1,6 +1,6 @@
 import type { JobInfo } from '../../shared/domain';
 import type { Engine } from '../engine';
-import type { CliIo } from './main';
+import type { CliIo } from './command';
 
 /**
  * Waits for a job while showing its progress on stderr (only on a terminal, so pipes and --json stay clean).

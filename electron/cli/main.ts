@@ -4,7 +4,8 @@ import { ContractError } from '../../shared/errors';
 import { createEngine, type Engine } from '../engine';
 import { createRouter } from '../router';
 import { resolveWorkspaceDir } from '../store/workspace';
-import { COMMANDS, type CliCommand } from './commands';
+import type { CliCall, CliCommand, CliIo } from './command';
+import { COMMANDS } from './commands';
 
 import { UsageError } from './usage-error';
 
@@ -22,13 +23,8 @@ global options:
   --json            machine-readable output
   --help            this text`;
 
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
 /** Calls go through the same router as the window and the host, so the CLI gets the same validation. */
-export function cliCaller(engine: Engine) {
+export function cliCaller(engine: Engine): CliCall {
   const route = createRouter(engine.handlers);
   return async function call<K extends OpName>(op: K, payload: OpRequest<K>): Promise<OpResponse<K>> {
     const env = await route(op, payload);
@@ -36,7 +32,6 @@ export function cliCaller(engine: Engine) {
     return env.value as OpResponse<K>;
   };
 }
-export type CliCall = ReturnType<typeof cliCaller>;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,6 +1,6 @@
 import type { ImportOptionsInput } from '../../shared/dataset';
 import { LabelModeSchema } from '../../shared/dataset';
-import type { CliCommand } from './commands';
+import type { CliCommand } from './command';
 import { datasetFor } from './dataset-ref';
 import { waitForJob } from './job-wait';
 import { UsageError } from './usage-error';

@@ -8,7 +8,7 @@ import { newId } from '../ids';
 import type { JobManager } from '../jobs/manager';
 import { getEncoding, insertDataset } from '../store/datasets';
 import type { Workspace } from '../store/workspace';
-import type { CacheImportResult } from './pipeline/import-file';
+import type { CacheImportResult } from './pipeline/import-result';
 import type { ImportJobInput } from './import-job';
 
 export interface ImportServiceDeps {

@@ -1,5 +1,6 @@
 /** DeepTriage data layer: readers, labels, featurizers, cache, summaries. Pure Node. */
-export { importFile, importToCache, type ImportResult, type CacheImportResult } from './pipeline/import-file';
+export { importFile, importToCache } from './pipeline/import-file';
+export type { ImportResult, CacheImportResult } from './pipeline/import-result';
 export { importManyToCache, type ManyInput, type ManyOptions, type ManyImportResult, type FileReport } from './pipeline/import-many';
 export { behaviourString, behaviourTokens, DEFAULT_THRESHOLDS as BEHAVIOUR_THRESHOLDS, type BehaviourFlow } from './readers/behaviour-letters';
 export { normalizeDomain } from './domains/normalize-domain';

@@ -1,4 +1,4 @@
-import type { FeaturizerJSON } from './featurize';
+import type { ColumnSpec, FeaturizerJSON } from './featurize';
 import type { LabelEncoderJSON, LabelMode } from './labels/label-encoder';
 
 export type FormatName = 'kdd99' | 'nsl-kdd' | 'csv' | 'zeek' | 'urls' | 'domains' | 'zeek-behaviour';
@@ -23,11 +23,6 @@ export interface Progress {
 export interface RunContext {
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
-}
-
-export interface ColumnSpec {
-  name: string;
-  type: 'numeric' | 'categorical';
 }
 
 export interface DatasetSchema {

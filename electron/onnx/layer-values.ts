@@ -1,6 +1,5 @@
 // What the converter tracks per graph value, and helpers the layer converters share.
 import type * as tf from '@tensorflow/tfjs';
-import type { TrimState } from './trim';
 
 /**
  * How a value is laid out: 'flat' = [batch, features]; 'nwc' = Keras' [batch, steps, channels];
@@ -8,6 +7,19 @@ import type { TrimState } from './trim';
  * a Conv1D stack free of transposes.
  */
 export type Layout = 'flat' | 'nwc' | 'ncw' | 'ids';
+
+/** The embedded characters of a trimmed graph (trim.ts): what each trimmed convolution needs to add back. */
+export interface TrimState {
+  embedded: Float32Array;
+  vocab: number;
+  dim: number;
+  steps: number;
+  /** How many leading/trailing outside columns the host adds (the widest 'same' padding of any branch). */
+  left: number;
+  right: number;
+  /** Shape(input)[1] − left − right: the positions computed in this batch. */
+  computed: string;
+}
 
 export interface Value {
   name: string;

@@ -3,19 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { activate, activationName, JS_ACTIVATIONS } from './activations';
 import { OnnxExportError } from './errors';
 import type { GraphBuilder } from './graph-builder';
-import { inputOf, samePads, type Value } from './layer-values';
-
-export interface TrimState {
-  embedded: Float32Array;
-  vocab: number;
-  dim: number;
-  steps: number;
-  /** How many leading/trailing outside columns the host adds (the widest 'same' padding of any branch). */
-  left: number;
-  right: number;
-  /** Shape(input)[1] − left − right: the positions computed in this batch. */
-  computed: string;
-}
+import { inputOf, samePads, type TrimState, type Value } from './layer-values';
 
 /**
  * A convolution over the trimmed columns, plus the table its SumOverTime adds: tail[m] = Σ_{t ≥ m} act(conv at t

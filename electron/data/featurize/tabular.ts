@@ -1,4 +1,8 @@
-import type { ColumnSpec } from '../types';
+/** A feature column as the encoder sees it; readers describe their columns with it (DatasetSchema.columns). */
+export interface ColumnSpec {
+  name: string;
+  type: 'numeric' | 'categorical';
+}
 
 export type Scaling = 'minmax' | 'log1p-zscore';
 

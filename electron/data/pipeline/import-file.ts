@@ -1,6 +1,6 @@
-import type { EncodedData } from '../cache/cache-file';
 import { DataError } from '../errors';
-import { CharSeqEncoder, TabularFeaturizer, TabularFitter, type FeaturizerJSON } from '../featurize';
+import { CharSeqEncoder, TabularFeaturizer, TabularFitter } from '../featurize';
+import type { CacheImportResult, ImportResult } from './import-result';
 import { Grow } from '../primitives/growable-array';
 import {
   LabelState,
@@ -15,33 +15,9 @@ import {
   writeCacheFile,
 } from './import-steps';
 import { importFileKdd, importToCacheKdd } from './kdd-byte-import';
-import type { LabelEncoderJSON } from '../labels/label-encoder';
 import { openDataset } from '../readers/open-dataset';
-import { SummaryBuilder, type DatasetSummary } from '../summary/dataset-summary';
+import { SummaryBuilder } from '../summary/dataset-summary';
 import type { ImportOptions, Progress, RunContext } from '../types';
-
-export interface ImportResult {
-  summary: DatasetSummary;
-  featurizer: FeaturizerJSON;
-  /** null for an unlabelled file. */
-  labelEncoder: LabelEncoderJSON | null;
-  encoded: EncodedData;
-  /** Set when options.rawLinesPath was given: encoded.rawOffsets index into this file. */
-  rawLinesPath?: string;
-}
-
-export interface CacheImportResult {
-  summary: DatasetSummary;
-  featurizer: FeaturizerJSON;
-  labelEncoder: LabelEncoderJSON | null;
-  rows: number;
-  cols: number;
-  /** outDir/encoded.dtc, outDir/raw.txt (decompressed copy of the input), outDir/summary.json, outDir/featurizer.json */
-  cachePath: string;
-  rawLinesPath: string;
-  summaryPath: string;
-  featurizerPath: string;
-}
 
 /** Raw numeric / categorical values kept column-wise while fitting, so the file is read only once. */
 class ColumnStore {

@@ -5,7 +5,7 @@ import { prng } from '../primitives/seeded-random';
 import { DataError } from '../errors';
 import { TabularFeaturizer, TabularFitter } from '../featurize';
 import { Grow } from '../primitives/growable-array';
-import type { CacheImportResult } from './import-file';
+import type { CacheImportResult } from './import-result';
 import { LabelState, cacheFiles, cacheSections, finishCacheImport, makeFeaturizer, writeCacheFile } from './import-steps';
 import type { MalformedLine } from '../readers/malformed-lines';
 import { openDataset } from '../readers/open-dataset';

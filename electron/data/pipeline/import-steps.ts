@@ -6,7 +6,7 @@ import { DEFAULT_BEHAVIOUR_DROP } from '../readers/behaviour';
 import { DataError } from '../errors';
 import { CharSeqEncoder, TabularFeaturizer, charSeqSpec, featurizerFromJSON } from '../featurize';
 import { Grow } from '../primitives/growable-array';
-import type { CacheImportResult, ImportResult } from './import-file';
+import type { CacheImportResult, ImportResult } from './import-result';
 import type { CodedBatch } from '../readers/kdd-byte-scanner';
 import { LabelEncoder, type LabelMode } from '../labels/label-encoder';
 import type { DatasetReader } from '../readers/reader';

@@ -2,7 +2,7 @@ import type { CodeCounts } from '../primitives/byte-hash';
 import { DataError } from '../errors';
 import { TabularFeaturizer, TabularFitter } from '../featurize';
 import { Grow } from '../primitives/growable-array';
-import type { CacheImportResult, ImportResult } from './import-file';
+import type { CacheImportResult, ImportResult } from './import-result';
 import { LabelState, cacheFiles, cacheSections, encodedResult, estimateRows, finishCacheImport, summarize, withRawFile, writeCacheFile } from './import-steps';
 import type { CodedBatch, KddScanner } from '../readers/kdd-byte-scanner';
 import type { DatasetReader } from '../readers/reader';

@@ -1,5 +1,6 @@
 import { DataError } from '../errors';
-import type { ColumnSpec, ImportOptions } from '../types';
+import type { ColumnSpec } from '../featurize';
+import type { ImportOptions } from '../types';
 import { numericError, type ParsedRow } from './row-parser';
 
 /** Which fields of a delimited line are features, the label and meta columns (CSV and Zeek logs). */

@@ -1,5 +1,5 @@
 import { readBlocks } from '../files/line-source';
-import type { ColumnSpec } from '../types';
+import type { ColumnSpec } from '../featurize';
 import { KddScanner, type ScanOptions } from './kdd-byte-scanner';
 import { KDD_CATEGORICAL, KDD_FEATURES, KDD_PROTOCOLS } from './kdd-columns';
 import { checkChanged, openLineReader } from './line-reader';

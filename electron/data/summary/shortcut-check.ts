@@ -1,6 +1,6 @@
 import { prng } from '../primitives/seeded-random';
 import { separability } from './separability';
-import type { ColumnSpec } from '../types';
+import type { ColumnSpec } from '../featurize';
 
 export interface ShortcutResult {
   feature: string;

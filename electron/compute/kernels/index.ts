@@ -4,12 +4,15 @@ import { registerSumFix } from './sum';
 import { registerConv2DBackpropFilterFix } from './conv2d-backprop-filter';
 import { registerConv2DBackpropInputFix } from './conv2d-backprop-input';
 import { registerFusedMatMulFix } from './fused-matmul';
+import { registerGatherFix } from './gather';
+import { registerIdentityFix } from './identity';
 import { registerUnsortedSegmentSumFix } from './unsorted-segment-sum';
 
 /**
  * Makes the TF.js wasm backend fit to train on: faster matmul gradients and conv
  * gradients, plus the kernels wasm lacks (Conv2DBackpropFilter, UnsortedSegmentSum);
- * matrix products and convolutions go to onnxruntime's native kernels when it loads.
+ * matrix products and convolutions go to onnxruntime's native kernels when it loads; clones share buffers
+ * and Gather copies whole slices (Adam's fused step is adam.ts, chosen by makeOptimizer).
  * Call once after `tf.setBackend('wasm')`; calling again is a no-op.
  */
 export function registerWasmKernelFixes(): void {
@@ -20,4 +23,6 @@ export function registerWasmKernelFixes(): void {
   registerConv2DBackpropFilterFix();
   registerConv2DBackpropInputFix();
   registerUnsortedSegmentSumFix();
+  registerIdentityFix();
+  registerGatherFix();
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { FusedAdamOptimizer } from '../../compute/kernels/adam';
 import { getModel } from '../../../models/registry';
 import { SeededDropout } from '../../../models/lib/layers';
 import { countCorrect, crossEntropy } from '../loss';
@@ -47,6 +48,8 @@ export class Replica {
   private readonly gradSize: number;
   /** Which replica runs the optimizer for each variable (the optimizer work is split, not repeated). */
   private readonly owner: number[];
+  /** Each replica's block of the shared gradients, in replica order. */
+  private readonly shards: Float32Array[];
 
   constructor(private readonly s: ReplicaInit) {
     const def = getModel(s.modelId);
@@ -68,6 +71,7 @@ export class Replica {
     }
     this.gradSize = off;
     this.owner = assignOwners(this.vars.map((v) => v.size), s.replicas);
+    this.shards = Array.from({ length: s.replicas }, (_, r) => s.grads.subarray(r * off, (r + 1) * off));
     if (s.gradSum.length !== off) throw new Error(`replica ${s.replica}: gradient buffer holds ${s.gradSum.length} values, model has ${off}`);
   }
 
@@ -156,6 +160,13 @@ export class Replica {
    */
   private applyOwned(): void {
     const { replica, replicas, grads, gradSum } = this.s;
+    if (this.optimizer instanceof FusedAdamOptimizer) {
+      // Sum, Adam step and publishing in one pass per variable, straight from the shared shards.
+      this.vars.forEach((v, i) => {
+        if (this.owner[i] === replica) (this.optimizer as FusedAdamOptimizer).applySummed(v, this.shards, this.offsets[i], gradSum, this.offsets[i]);
+      });
+      return;
+    }
     const n = this.gradSize;
     const named: tf.NamedTensorMap = {};
     const wasm = tf.getBackend() === 'wasm';

@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelFixes } from '../../../electron/compute/kernels/index';
 import { conv2DBackpropFilterOptions } from '../../../electron/compute/kernels/conv2d-backprop-filter';
 import { loadNativeKernels } from '../../../electron/compute/kernels/ort-native';
+import { FusedAdamOptimizer } from '../../../electron/compute/kernels/adam';
 
 // Every fix is checked the way tfjs-layers checks kernels: the same case on the cpu
 // backend (reference) and on wasm, forward values and gradients.
@@ -209,6 +210,75 @@ test('UnsortedSegmentSum and the Gather (embedding) gradient match cpu', async (
     const w = randTensor(y.shape, 4003);
     return [y, tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, idx), w)))(table)];
   });
+});
+
+test('GatherV2 (slice copies) matches cpu on every axis, batchDims and dtype, and rejects bad indices', async () => {
+  await sameOnBothBackends('gather axis 1', () => tf.gather(randTensor([3, 6, 4], 4100), tf.tensor1d([5, 0, 2, 2], 'int32'), 1));
+  await sameOnBothBackends('gather last axis (slices of 1)', () => tf.gather(randTensor([4, 5], 4101), tf.tensor1d([4, 1, 1], 'int32'), 1));
+  await sameOnBothBackends('gather batchDims 1', () => tf.gather(randTensor([2, 5, 3], 4102), tf.tensor2d([[0, 4], [3, 3]], undefined, 'int32'), 1, 1));
+  await sameOnBothBackends('gather int32 values', () => tf.gather(tf.tensor2d([[1, 2], [3, 4], [5, 6]], undefined, 'int32'), tf.tensor1d([2, 0], 'int32')));
+  await sameOnBothBackends('gather empty indices', () => tf.gather(randTensor([3, 2], 4103), tf.tensor1d([], 'int32')));
+  await sameOnBothBackends('gather axis 1 gradient', valueAndGrads((t) => tf.gather(t, tf.tensor1d([2, 0, 2], 'int32'), 1), [[4, 3, 2]], 4104));
+  assert.throws(() => tf.tidy(() => tf.gather(randTensor([3, 2], 4105), tf.tensor1d([0, 3], 'int32'))), /index value 3 is not in \[0, 2\]/);
+});
+
+test('Identity shares the buffer: clones outlive their source, and saved-for-backward tensors give cpu gradients', async () => {
+  const before = tf.engine().backend.numDataIds();
+  const x = tf.tensor1d([1, 2, 3]);
+  const y = x.clone();
+  assert.equal(tf.engine().backend.numDataIds(), before + 1, 'clone allocates nothing');
+  x.dispose();
+  assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3]);
+  y.dispose();
+  assert.equal(tf.engine().backend.numDataIds(), before, 'the shared buffer is freed with its last tensor');
+  // Every op below saves its inputs or outputs for the backward pass (one Identity each).
+  await sameOnBothBackends('identity through saved tensors', valueAndGrads((a, b) => tf.elu(tf.mul(tf.exp(a), tf.sigmoid(b))), [[5, 3], [5, 3]], 4200));
+});
+
+test('FusedAdam (one pass per variable) follows tf.train.adam on cpu, and summed shards equal the summed gradient', async () => {
+  const shapes = [[7, 5], [5], [3]];
+  const stepGrads = (step: number) => shapes.map((s, i) => rand(tf.util.sizeFromShape(s), 4300 + 10 * step + i));
+  async function run(backend: 'cpu' | 'wasm', make: () => tf.Optimizer, shards: number): Promise<Float32Array[]> {
+    await tf.setBackend(backend);
+    const vars = shapes.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(rand(tf.util.sizeFromShape(s), 4400 + i), s))));
+    const opt = make();
+    for (let step = 0; step < 4; step++) {
+      const g = stepGrads(step);
+      if (shards === 1) {
+        const named = Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(g[i], v.shape)]));
+        opt.applyGradients(named);
+        tf.dispose(Object.values(named));
+      } else {
+        // Gradient split in `shards` parts that sum to it, laid out as the replicas' shared buffer is.
+        const flat = g.flatMap((a) => Array.from(a));
+        const sources = Array.from({ length: shards }, (_, r) => Float32Array.from(flat, (v) => (r === 0 ? v * 0.75 : v * 0.25 / (shards - 1))));
+        let off = 0;
+        const publish = new Float32Array(flat.length);
+        vars.forEach((v) => {
+          (opt as FusedAdamOptimizer).applySummed(v, sources, off, publish, off);
+          assert.deepEqual(Array.from(publish.subarray(off, off + v.size)), Array.from(v.dataSync()), 'published = new weights');
+          off += v.size;
+        });
+      }
+    }
+    const out = vars.map((v) => Float32Array.from(v.dataSync() as Float32Array));
+    opt.dispose();
+    tf.dispose(vars);
+    await tf.setBackend('wasm');
+    return out;
+  }
+  const want = await run('cpu', () => tf.train.adam(0.01), 1);
+  const before = tf.engine().backend.numDataIds();
+  const fusedWasm = await run('wasm', () => new FusedAdamOptimizer(0.01), 1);
+  assert.equal(tf.engine().backend.numDataIds(), before, 'FusedAdam leaked wasm buffers');
+  const fusedCpu = await run('cpu', () => new FusedAdamOptimizer(0.01), 1);
+  const summed = await run('wasm', () => new FusedAdamOptimizer(0.01), 3);
+  want.forEach((w, i) => {
+    for (const [label, got] of [['wasm', fusedWasm], ['cpu', fusedCpu], ['3 shards', summed]] as const) {
+      assertClose(`FusedAdam ${label} variable ${i}`, { shape: [w.length], data: got[i] }, { shape: [w.length], data: w });
+    }
+  });
+  assert.ok(want[0].some((v, j) => v !== rand(35, 4400)[j]), 'the reference moved');
 });
 
 // --- Training on wasm ----------------------------------------------------------

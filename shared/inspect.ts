@@ -23,6 +23,8 @@ export const ModelExplanationSchema = z.object({
   chars: z.array(z.object({ char: z.string(), saliency: z.number() })),
   /** Integrated gradients: Σ attributions vs f(x) − f(baseline). */
   completeness: z.object({ sum: z.number(), expected: z.number() }).nullable(),
+  /** Set when this model's attributions could not be computed: its probabilities still stand, the other models' explanations too. */
+  error: z.string().optional(),
 });
 export type ModelExplanation = z.infer<typeof ModelExplanationSchema>;
 

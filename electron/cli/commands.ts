@@ -4,6 +4,7 @@ import { trainCommand } from './train-command';
 import { compareCommand, evalCommand } from './eval-command';
 import { scanCommand } from './scan-command';
 import { exportCommand } from './export-command';
+import { explainCommand } from './explain-command';
 
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
   if (rows.length === 0) return '(none)';
@@ -64,4 +65,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   compare: compareCommand,
   scan: scanCommand,
   export: exportCommand,
+  explain: explainCommand,
 };

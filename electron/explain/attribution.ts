@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerUnpackGradientFix } from '../compute/unpack-gradient';
+
+registerUnpackGradientFix();
 
 /** Probability of one class from a model whose output is either one sigmoid unit or a softmax row. */
 function classProbability(net: tf.LayersModel, x: tf.Tensor2D, classIndex: number): tf.Tensor1D {

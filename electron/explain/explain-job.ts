@@ -37,6 +37,38 @@ function argmax(p: ArrayLike<number>, from: number, k: number): number {
   return best;
 }
 
+/** Fills one model's attributions: integrated gradients for tf.js record models, occlusion otherwise. */
+async function attribute(
+  m: ModelExplanation,
+  model: Classifier,
+  featurizer: ExplainJobInput['featurizer'],
+  x: Float32Array | Int32Array,
+  baseline: Float32Array | Int32Array,
+  predicted: number,
+  k: number,
+): Promise<void> {
+  if (featurizer.kind === 'tabular') {
+    const groups = columnGroups(featurizer);
+    let perColumn: Float32Array;
+    if (model instanceof TfClassifier) {
+      const ig = integratedGradients(model.net, x as Float32Array, baseline as Float32Array, predicted);
+      perColumn = Float32Array.from(groups, (g) => g.slots.reduce((s, slot) => s + ig.attributions[slot], 0));
+      m.method = 'integrated-gradients';
+      m.completeness = { sum: perColumn.reduce((a, b) => a + b, 0), expected: ig.fx - ig.fBaseline };
+    } else {
+      perColumn = (await occlusion((b, n) => model.predictProba(b, n), x, baseline, groups.map((g) => g.slots), predicted, k)).attributions;
+    }
+    m.features = groups
+      .map((g, gi) => ({ feature: g.name, ...decodeColumn(featurizer, gi, x as Float32Array, g), attribution: perColumn[gi] }))
+      .sort((a, b) => Math.abs(b.attribution) - Math.abs(a.attribution));
+  } else {
+    const text = decodeChars(x as Int32Array);
+    const positions = Array.from({ length: text.length }, (_, p) => [p]);
+    const occ = await occlusion((b, n) => model.predictProba(b, n), x, new Int32Array(x.length), positions, predicted, k);
+    m.chars = [...text].map((ch, p) => ({ char: ch, saliency: occ.attributions[p] }));
+  }
+}
+
 /** Why each model called this record what it did: probabilities, attributions, and the nearest training records. */
 export const explainJob: JobHandler = async (raw, ctx) => {
   const input = raw as ExplainJobInput;
@@ -97,26 +129,14 @@ export const explainJob: JobHandler = async (raw, ctx) => {
         chars: [],
         completeness: null,
       };
-      if (tabular) {
-        const f = input.featurizer as TabularFeaturizerJSON;
-        const groups = columnGroups(f);
-        let perColumn: Float32Array;
-        if (model instanceof TfClassifier) {
-          const ig = integratedGradients(model.net, x as Float32Array, baseline as Float32Array, predicted);
-          perColumn = Float32Array.from(groups, (g) => g.slots.reduce((s, slot) => s + ig.attributions[slot], 0));
-          m.method = 'integrated-gradients';
-          m.completeness = { sum: perColumn.reduce((a, b) => a + b, 0), expected: ig.fx - ig.fBaseline };
-        } else {
-          perColumn = (await occlusion((b, n) => model.predictProba(b, n), x, baseline, groups.map((g) => g.slots), predicted, k)).attributions;
-        }
-        m.features = groups
-          .map((g, gi) => ({ feature: g.name, ...decodeColumn(f, gi, x as Float32Array, g), attribution: perColumn[gi] }))
-          .sort((a, b) => Math.abs(b.attribution) - Math.abs(a.attribution));
-      } else {
-        const text = decodeChars(x as Int32Array);
-        const positions = Array.from({ length: text.length }, (_, p) => [p]);
-        const occ = await occlusion((b, n) => model.predictProba(b, n), x, new Int32Array(x.length), positions, predicted, k);
-        m.chars = [...text].map((ch, p) => ({ char: ch, saliency: occ.attributions[p] }));
+      try {
+        await attribute(m, model, input.featurizer, x, baseline, predicted, k);
+      } catch (err) {
+        // One model's failure must not hide the others' explanations: say why beside its probabilities.
+        m.error = err instanceof Error ? err.message : String(err);
+        m.features = [];
+        m.chars = [];
+        m.completeness = null;
       }
       models.push(m);
     } finally {

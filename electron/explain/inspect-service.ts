@@ -5,7 +5,7 @@ import type { ExplainResult, InspectRow } from '../../shared/inspect';
 import type { CharSeqJSON } from '../data/featurize/charseq';
 import type { TabularFeaturizerJSON } from '../data/featurize/tabular';
 import type { JobManager } from '../jobs/manager';
-import { getDataset, getDatasetFiles } from '../store/datasets';
+import { getDataset, getDatasetFiles, getEncoding } from '../store/datasets';
 import { getEvaluation } from '../store/evaluations';
 import { getRun, getRunEncoding } from '../store/runs';
 import type { Workspace } from '../store/workspace';
@@ -112,6 +112,13 @@ export async function inspectExplain(deps: InspectDeps, q: OpParsedRequest<'insp
     if (!q.datasetId || q.row === undefined) throw new ContractError('INVALID_PAYLOAD', 'give either text, or datasetId and row');
     const files = getDatasetFiles(db, q.datasetId);
     if (!files) throw new ContractError('NOT_FOUND', `dataset '${q.datasetId}' does not exist`);
+    const dsEncoding = getEncoding(db, q.datasetId) as { featurizer: unknown } | undefined;
+    if (JSON.stringify(dsEncoding?.featurizer) !== JSON.stringify(enc.featurizer)) {
+      const ds = getDataset(db, q.datasetId);
+      throw new ContractError('BAD_INPUT', `dataset '${ds?.name ?? q.datasetId}' is not encoded like the training set of run '${runs[0].id}': evaluate the run on it first (it is then encoded like the training set)`);
+    }
+    const rows = getDataset(db, q.datasetId)?.rows ?? 0;
+    if (q.row >= rows) throw new ContractError('BAD_INPUT', `row ${q.row} is outside the dataset (0…${rows - 1})`);
     target = { cachePath: files.cache, rawPath: files.raw, row: q.row };
   }
   const trainFiles = runs[0].datasetId ? getDatasetFiles(db, runs[0].datasetId) : undefined;

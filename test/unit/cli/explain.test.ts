@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../electron/cli/main';
 import { selectBackend } from '../../../electron/compute/backend';
-import { readCache } from '../../../electron/data/cache';
+import { readCache } from '../../../electron/data/cache/cache-file';
 import { createEngine } from '../../../electron/engine';
 import { explainJob, type ExplainJobInput } from '../../../electron/explain/explain-job';
 import { createJobContext } from '../../../electron/jobs/context';

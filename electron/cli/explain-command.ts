@@ -1,5 +1,5 @@
 import type { ExplainResult } from '../../shared/inspect';
-import type { CliCommand } from './commands';
+import type { CliCommand } from './command';
 import { datasetFor } from './dataset-ref';
 import { UsageError } from './usage-error';
 

@@ -4,8 +4,9 @@
  * data layer must leave every line of the output unchanged:
  *   node --import tsx bench/import-hashes.ts > /tmp/before.txt   (on the old commit)
  *   node --import tsx bench/import-hashes.ts > /tmp/after.txt    (on the new one) && diff /tmp/before.txt /tmp/after.txt
- * Options are the ones the tests and bench/results.ts use. An optional argument keeps only the cases
- * whose name contains it. An import that fails prints its error message instead of hashes.
+ * Options are the ones the tests and bench/results.ts use. An optional argument (a regular expression)
+ * keeps only the cases whose name matches it. An import that fails prints its error message instead of
+ * hashes. Two runs at once need different scratch folders: DT_HASH_OUT=/tmp/somewhere.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -18,8 +19,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dataDir = path.resolve(here, '..', '..', 'shared', 'data');
 const d = (...p: string[]) => path.join(dataDir, ...p);
 // A fixed place, so nothing path-dependent differs between two runs.
-const outRoot = path.join(os.tmpdir(), 'dt-import-hashes');
-const only = process.argv[2];
+const outRoot = process.env.DT_HASH_OUT ?? path.join(os.tmpdir(), 'dt-import-hashes');
+const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
 
 const sha = (b: Uint8Array | string) => crypto.createHash('sha256').update(b).digest('hex').slice(0, 16);
 const bytesOf = (a: ArrayBufferView | null | undefined) => (a ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength) : new Uint8Array(0));
@@ -138,7 +139,7 @@ many('dga/andrewaeva-dga/*.txt many', fs.readdirSync(d('dga', 'andrewaeva-dga'))
 many('nsl-kdd/* many 5class 2000 seed 1', ['KDDTrain+_20Percent.txt', 'KDDTest+.txt'].map((f) => ({ path: d('nsl-kdd', f) })), { maxRowsPerFile: 2000, sampleSeed: 1 });
 
 for (const c of cases) {
-  if (only && !c.name.includes(only)) continue;
+  if (only && !only.test(c.name)) continue;
   const out = path.join(outRoot, 'case');
   fs.rmSync(outRoot, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });

@@ -3,16 +3,20 @@ import { AtomicFile } from '../files/atomic-file';
 import { hash53 } from '../primitives/byte-hash';
 import { prng } from '../primitives/seeded-random';
 import { DataError } from '../errors';
-import { TabularFeaturizer, TabularFitter } from '../featurize';
+import { TabularFitter } from '../featurize';
 import { Grow } from '../primitives/growable-array';
 import type { CacheImportResult } from './import-result';
-import { LabelState, cacheFiles, cacheSections, finishCacheImport, makeFeaturizer, writeCacheFile } from './import-steps';
+import { LabelState } from '../labels/label-state';
+import { cacheFiles, cacheSections, finishCacheImport, writeCacheFile } from './cache-output';
+import { makeFeaturizer } from './import-steps';
 import type { MalformedLine } from '../readers/malformed-lines';
 import { openDataset } from '../readers/open-dataset';
 import type { DatasetReader } from '../readers/reader';
 import { SummaryBuilder, type DatasetSummary } from '../summary/dataset-summary';
 import type { RawSink } from '../files/line-source';
-import type { DataRecord, ImportOptions, Progress, RunContext } from '../types';
+import type { ImportOptions, Progress, RunContext } from '../types';
+import { RecordRows } from './record-rows';
+import type { Pass, RowBatch } from './row-form';
 
 /** One file of a multi-file dataset. */
 export interface ManyInput {
@@ -50,6 +54,8 @@ export type ManyImportResult = CacheImportResult & { files: FileReport[] };
 interface Part {
   input: ManyInput;
   r: DatasetReader;
+  /** Its rows, as the pipeline steps take them. */
+  form: RecordRows;
   /** Line numbers kept by the per-file sample; undefined = every eligible row. */
   keep: Set<number> | undefined;
   eligible: number;
@@ -114,7 +120,7 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
       const why = sameShape(parts[0].r, r);
       if (why) throw new DataError(r.source.file, undefined, `cannot join with ${parts[0].r.source.file}: this file ${why}`);
     }
-    parts.push({ input: inp, r, keep: undefined, eligible: 0, rows: 0, base: 0 });
+    parts.push({ input: inp, r, form: new RecordRows(r), keep: undefined, eligible: 0, rows: 0, base: 0 });
   }
   const first = parts[0].r;
   const labels = new LabelState(first, options, parts.reduce((n, p) => n + p.r.estimatedRows, 0));
@@ -135,13 +141,13 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
       const rand = prng((seed ^ hash53(p.r.sourceName)) >>> 0);
       const res: number[] = [];
       let seen = 0;
-      for await (const batch of p.r.batches({ phase: 'read' })) {
-        for (const rec of batch) {
-          if (!probe.accept(rec, p.r, summary)) continue;
-          if (seen < cap) res.push(rec.line);
+      for await (const b of p.form.pass({ phase: 'read', report: true, labels: probe, summary })) {
+        for (let i = 0; i < b.n; i++) {
+          if (!b.accept(i)) continue;
+          if (seen < cap) res.push(b.line(i));
           else {
             const j = Math.floor(rand() * (seen + 1));
-            if (j < cap) res[j] = rec.line;
+            if (j < cap) res[j] = b.line(i);
           }
           seen++;
         }
@@ -170,16 +176,16 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
       return raw.fh.write(data);
     },
   };
-  /** Runs one pass over every file; `copy` = this pass writes raw.txt. */
-  const pass = async (phase: Progress['phase'], copy: boolean, onRow: (rec: DataRecord, k: number, p: Part) => void | Promise<void>) => {
+  /** Runs one pass over every file; `copy` = this pass writes raw.txt; `step` says what the pass does with file k's rows. */
+  const pass = async (phase: Progress['phase'], copy: boolean, step: (k: number) => Omit<Pass, 'phase' | 'copyTo' | 'report'>, onRow: (b: RowBatch, i: number, k: number, p: Part) => void | Promise<void>) => {
     phaseNow = phase;
     for (let k = 0; k < parts.length; k++) {
       const p = parts[k];
       if (copy) p.base = rawSize;
-      for await (const batch of p.r.batches({ phase, copyTo: copy ? sink : undefined, report: copy && !reported(k) })) {
-        for (const rec of batch) {
-          if (p.keep && !p.keep.has(rec.line)) continue;
-          await onRow(rec, k, p);
+      for await (const b of p.form.pass({ phase, copyTo: copy ? sink : undefined, report: copy && !reported(k), ...step(k) })) {
+        for (let i = 0; i < b.n; i++) {
+          if (p.keep && !p.keep.has(b.line(i))) continue;
+          await onRow(b, i, k, p);
         }
       }
       done += p.r.source.totalBytes;
@@ -187,10 +193,10 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
       if (copy && lastByte !== 10) await sink.write(Buffer.from('\n'));
     }
   };
-  const keepRow = (rec: DataRecord, k: number, p: Part) => {
-    summary.add(rec, labels.category, labels.benign);
-    lines.push(rec.line);
-    offsets.push(p.base + rec.offset);
+  const keepRow = (b: RowBatch, i: number, k: number, p: Part) => {
+    b.summarize(i);
+    lines.push(b.line(i));
+    offsets.push(p.base + b.offset(i));
     srcIdx.push(k);
     p.rows++;
     kept++;
@@ -200,10 +206,10 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
   try {
     if (needFit) {
       const fitter = new TabularFitter(first.schema.columns, options.scaling, options.maxCategories);
-      await pass('fit', true, (rec, k, p) => {
-        if (!labels.accept(rec, p.r, reported(k) ? undefined : summary)) return;
-        keepRow(rec, k, p);
-        fitter.updateRow(rec.num!, rec.cat!);
+      await pass('fit', true, (k) => ({ labels, summary, countRejects: !reported(k), fitter }), (b, i, k, p) => {
+        if (!b.accept(i)) return;
+        keepRow(b, i, k, p);
+        b.fit(i);
       });
       featurizer = fitter.finish();
     }
@@ -211,15 +217,15 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
     await writeCacheFile(files.cachePath, f, async (out) => {
       const pass2Labels = needFit ? new LabelState(first, options, 0) : labels;
       kept = 0;
-      await pass(needFit ? 'encode' : 'read', !needFit, async (rec, k, p) => {
-        if (!pass2Labels.accept(rec, p.r, needFit || reported(k) ? undefined : summary)) return;
-        if (!needFit) keepRow(rec, k, p);
+      const step = (k: number) => ({ labels: pass2Labels, summary: needFit ? undefined : summary, countRejects: !needFit && !reported(k), featurizer: f });
+      await pass(needFit ? 'encode' : 'read', !needFit, step, async (b, i, k, p) => {
+        if (!b.accept(i)) return;
+        if (!needFit) keepRow(b, i, k, p);
         else {
           kept++;
-          if (lines.buf[out.rows] !== rec.line || srcIdx.buf[out.rows] !== k) throw new DataError(p.r.source.file, rec.line, 'file changed between the fit and encode passes');
+          if (lines.buf[out.rows] !== b.line(i) || srcIdx.buf[out.rows] !== k) throw new DataError(p.r.source.file, b.line(i), 'file changed between the fit and encode passes');
         }
-        if (f instanceof TabularFeaturizer) f.encodeRow(rec.num!, rec.cat!, out.buf as Float32Array, out.at);
-        else f.encodeInto(rec.text!, out.buf as Int32Array, out.at);
+        b.encode(i, out.buf, out.at);
         await out.next();
       });
       if (out.rows !== lines.length) throw new DataError(first.source.file, undefined, `files changed between passes (${lines.length} rows, then ${out.rows})`);

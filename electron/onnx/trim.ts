@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { activate, activationName, JS_ACTIVATIONS } from './activations';
 import { OnnxExportError } from './errors';
 import type { GraphBuilder } from './graph-builder';
-import { inputOf, samePads, type TrimState, type Value } from './layer-values';
+import { inputOf, samePads, type Value } from './layer-values';
 
 /**
  * A convolution over the trimmed columns, plus the table its SumOverTime adds: tail[m] = Σ_{t ≥ m} act(conv at t

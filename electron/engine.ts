@@ -8,6 +8,7 @@ import { openWorkspace, type Workspace } from './store/workspace';
 import { startImport } from './data/import-service';
 import { deleteDataset, getDataset, listDatasets, readSample } from './store/datasets';
 import { deleteRun, getRun, listRuns, updateRunNotes } from './store/runs';
+import { detectFile } from './eval/encode-like';
 import { getEvaluationResult, listEvalRecords, listEvaluations as listEvaluationInfos, startComparison, startEvaluation } from './eval/eval-service';
 import { startTraining } from './train/train-service';
 import { operatingCurve, resumeScan, startScan } from './scan/scan-service';
@@ -119,6 +120,7 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     'datasets.list': async () => listDatasets(workspace.db),
     'datasets.import': async (req) => startImport({ workspace, jobs, events }, req),
+    'datasets.detect': async ({ path: file }) => detectFile(workspace.db, file),
     'datasets.get': async ({ datasetId }) => {
       const d = getDataset(workspace.db, datasetId);
       if (!d) throw notFound('dataset', datasetId);

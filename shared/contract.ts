@@ -95,6 +95,18 @@ export const operations = {
       .strict(),
     response: JobStarted,
   },
+  /** A file's format and columns from its first lines, and the training set it could be encoded like (a test file). */
+  'datasets.detect': {
+    request: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    response: z.object({
+      format: z.string().nullable(),
+      columns: z.array(z.string()),
+      /** The newest dataset fitted on its own encoding with this format and these columns. */
+      encodeLike: z.object({ datasetId: z.string(), name: z.string() }).nullable(),
+      /** Why nothing was detected (unreadable, unknown format). */
+      reason: z.string().nullable(),
+    }),
+  },
   'datasets.get': { request: z.object({ datasetId: Id }).strict(), response: DatasetDetailSchema },
   'datasets.sample': {
     request: z.object({ datasetId: Id, limit: z.number().int().min(1).max(500).default(50) }).strict(),

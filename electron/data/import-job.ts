@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../store/atomic';
 import { readCache, readRawLine, rowId } from './cache/cache-file';
 import type { FeaturizerJSON } from './featurize';
 import { importToCache } from './pipeline/import-file';
+import type { CacheImportResult } from './pipeline/import-result';
 import { importManyToCache, type ManyOptions } from './pipeline/import-many';
 import { DEFAULT_ATTACK_MAP, type LabelEncoderJSON } from './labels/label-encoder';
 import type { Progress } from './types';
@@ -20,6 +21,8 @@ export interface ImportJobInput {
 }
 
 export const SAMPLE_ROWS = 50;
+
+export type ImportJobResult = CacheImportResult & { samplePath: string };
 
 /** The analyst's choices, in the data layer's terms. */
 export function toDataOptions(o: ImportOptionsParsed, like?: ImportJobInput['encodeLike']): ManyOptions {

@@ -7,9 +7,9 @@ import type { EventHub } from '../events';
 import { newId } from '../ids';
 import type { JobManager } from '../jobs/manager';
 import { getEncoding, insertDataset } from '../store/datasets';
+import type { Db } from '../store/db';
 import type { Workspace } from '../store/workspace';
-import type { CacheImportResult } from './pipeline/import-result';
-import type { ImportJobInput } from './import-job';
+import type { ImportJobInput, ImportJobResult } from './import-job';
 
 export interface ImportServiceDeps {
   workspace: Workspace;
@@ -47,18 +47,8 @@ export function startImport(deps: ImportServiceDeps, req: OpParsedRequest<'datas
   const display = inputs && inputs.length > 1 ? `${path.basename(inputs[0].path)} + ${inputs.length - 1} more` : path.basename(abs);
   const job = jobs.start('import', `import ${display}`, input, {
     onResult: (raw) => {
-      const r = raw as CacheImportResult & { samplePath: string };
-      const summary = r.summary as unknown as DatasetSummary;
-      insertDataset(workspace.db, {
-        id,
-        name: name ?? display,
-        format: summary.format,
-        sourcePath: abs,
-        rows: r.rows,
-        summary,
-        encoding: { featurizer: r.featurizer, labelEncoder: r.labelEncoder, options: { ...options }, encodedLike: options.encodeLike ?? null, cols: r.cols },
-        files: { cache: r.cachePath, raw: r.rawLinesPath, sample: r.samplePath },
-      });
+      const r = raw as ImportJobResult;
+      const summary = storeImportedDataset(workspace.db, { id, name: name ?? display, sourcePath: abs, options, result: r });
       events.emit('datasets.changed', {});
       return { datasetId: id, rows: r.rows, malformed: summary.malformed.count };
     },
@@ -66,4 +56,24 @@ export function startImport(deps: ImportServiceDeps, req: OpParsedRequest<'datas
     onAbandon: () => fs.rmSync(outDir, { recursive: true, force: true }),
   });
   return { jobId: job.id };
+}
+
+/** Stores what an import job made as a dataset row (the import op, and evaluations that encode a file first). */
+export function storeImportedDataset(
+  db: Db,
+  d: { id: string; name: string; sourcePath: string; options: ImportJobInput['options']; result: ImportJobResult },
+): DatasetSummary {
+  const r = d.result;
+  const summary = r.summary as unknown as DatasetSummary;
+  insertDataset(db, {
+    id: d.id,
+    name: d.name,
+    format: summary.format,
+    sourcePath: d.sourcePath,
+    rows: r.rows,
+    summary,
+    encoding: { featurizer: r.featurizer, labelEncoder: r.labelEncoder, options: { ...d.options }, encodedLike: d.options.encodeLike ?? null, cols: r.cols },
+    files: { cache: r.cachePath, raw: r.rawLinesPath, sample: r.samplePath },
+  });
+  return summary;
 }

@@ -7,11 +7,13 @@ import type { EvaluationInfo } from '../../shared/run';
 import type { EventHub } from '../events';
 import { newId } from '../ids';
 import type { JobManager } from '../jobs/manager';
-import { getDataset, getDatasetFiles, getEncoding } from '../store/datasets';
+import { storeImportedDataset } from '../data/import-service';
+import { getDatasetFiles } from '../store/datasets';
 import { getEvaluation, insertEvaluation, listEvaluationInfos } from '../store/evaluations';
-import { getRun, getRunEncoding } from '../store/runs';
+import { getRun } from '../store/runs';
+import { resolveEncodedLike } from './encode-like';
 import type { Workspace } from '../store/workspace';
-import { splitOf } from '../train/train-service';
+import { splitOf } from './split-of';
 import type { CompareJobInput } from './compare-job';
 import type { EvalJobInput, EvalJobResult } from './eval-job';
 import { evalRecords } from './eval-records';
@@ -30,14 +32,9 @@ export function startEvaluation(deps: EvalServiceDeps, req: OpParsedRequest<'eva
   const run = getRun(db, req.runId);
   if (!run) throw new ContractError('NOT_FOUND', `run '${req.runId}' does not exist`);
   if (run.status !== 'done' && run.status !== 'cancelled') throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no model to evaluate yet`);
-  const ds = getDataset(db, req.datasetId);
-  if (!ds) throw new ContractError('NOT_FOUND', `dataset '${req.datasetId}' does not exist`);
-  const runEncoding = getRunEncoding(db, run.id) as { featurizer: unknown } | undefined;
-  const dsEncoding = getEncoding(db, ds.id);
-  if (!runEncoding || JSON.stringify(runEncoding.featurizer) !== JSON.stringify(dsEncoding?.featurizer)) {
-    throw new ContractError('BAD_INPUT', `dataset '${ds.name}' is not encoded like the training set of run '${run.id}': import it with "encode like ${run.datasetName ?? run.datasetId}"`);
-  }
-  if (JSON.stringify(ds.classes) !== JSON.stringify(run.classes)) {
+  const resolved = resolveEncodedLike(db, workspace.dir, req.datasetId, run.datasetId);
+  const ds = resolved.kind === 'ready' ? resolved.dataset : resolved.source;
+  if (resolved.kind === 'ready' && JSON.stringify(ds.classes) !== JSON.stringify(run.classes)) {
     throw new ContractError('BAD_INPUT', `dataset '${ds.name}' has classes [${ds.classes}] but run '${run.id}' predicts [${run.classes}]`);
   }
   const own = ds.id === run.datasetId;
@@ -55,18 +52,26 @@ export function startEvaluation(deps: EvalServiceDeps, req: OpParsedRequest<'eva
   const input: EvalJobInput = {
     runDir,
     classes: run.classes,
-    cachePath: getDatasetFiles(db, ds.id)!.cache,
+    cachePath: resolved.kind === 'ready' ? getDatasetFiles(db, ds.id)!.cache : '',
     split,
     probaPath,
+    ...(resolved.kind === 'encode' ? { encode: resolved.importInput } : {}),
     ...(own ? { validation: { fraction, seed: Number(run.params.seed ?? 42) } } : {}),
   };
   const job = jobs.start('eval', `evaluate ${run.modelId} on ${ds.name}`, input, {
     onResult: (raw) => {
       const r = raw as EvalJobResult;
+      let scoredId = ds.id;
+      if (resolved.kind === 'encode' && r.imported) {
+        const opts = resolved.importInput.options;
+        storeImportedDataset(db, { id: resolved.datasetId, name: resolved.name, sourcePath: resolved.importInput.path, options: opts, result: r.imported });
+        scoredId = resolved.datasetId;
+        events.emit('datasets.changed', {});
+      }
       insertEvaluation(db, {
         id: evalId,
         runId: run.id,
-        datasetId: ds.id,
+        datasetId: scoredId,
         splitKind: split.kind,
         splitDescription: split.description,
         rows: r.result.rows,
@@ -78,6 +83,7 @@ export function startEvaluation(deps: EvalServiceDeps, req: OpParsedRequest<'eva
       return { evalId, accuracy: r.result.accuracy };
     },
     onAbandon: () => {
+      if (resolved.kind === 'encode') fs.rmSync(resolved.importInput.outDir, { recursive: true, force: true });
       fs.rmSync(probaPath, { force: true });
       fs.rmSync(probaPath.replace(/\.proba\.f32$/, '.rows.i32'), { force: true });
     },

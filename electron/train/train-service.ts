@@ -6,6 +6,9 @@ import type { EpochStats } from '../../shared/run';
 import { getModel } from '../../models/registry';
 import type { ModelDef } from '../../models/types';
 import type { EvalSplit } from '../../shared/eval';
+import { resolveEncodedLike } from '../eval/encode-like';
+import { startEvaluation } from '../eval/eval-service';
+import { splitOf } from '../eval/split-of';
 import type { EventHub } from '../events';
 import { newId } from '../ids';
 import type { JobManager } from '../jobs/manager';
@@ -20,16 +23,6 @@ export interface TrainServiceDeps {
   workspace: Workspace;
   jobs: JobManager;
   events: EventHub;
-}
-
-const OFFICIAL_TEST_FILES = /^(KDDTest\+|KDDTest-21|corrected)(\.txt|\.gz)?$/i;
-
-/** Names the split a figure came from, so no number is ever shown without it. */
-export function splitOf(testName: string, sourcePath: string | null): EvalSplit {
-  const base = path.basename(sourcePath ?? testName);
-  return OFFICIAL_TEST_FILES.test(base)
-    ? { kind: 'official-test', description: `official test file ${base}` }
-    : { kind: 'file', description: `test file ${base}` };
 }
 
 function requireModel(id: string): ModelDef {
@@ -54,20 +47,19 @@ export function startTraining(deps: TrainServiceDeps, req: OpParsedRequest<'trai
   const featurizer = encoding.featurizer as { kind: string; vocabSize?: number };
 
   let test: { cache: string; split: EvalSplit; datasetId: string } | undefined;
+  /** A test dataset with its own encoding is encoded like this training set after each run (as eval.start does). */
+  let laterTest: string | undefined;
   if (req.testDatasetId) {
-    const t = getDataset(db, req.testDatasetId);
-    if (!t) throw new ContractError('NOT_FOUND', `test dataset '${req.testDatasetId}' does not exist`);
-    const tEnc = getEncoding(db, t.id)!;
-    if (t.encodedLike !== dataset.id && JSON.stringify(tEnc.featurizer) !== JSON.stringify(encoding.featurizer)) {
-      throw new ContractError(
-        'BAD_INPUT',
-        `test dataset '${t.name}' was not encoded like '${dataset.name}': import it with "encode like ${dataset.name}" so both share one encoding`,
-      );
+    const resolved = resolveEncodedLike(db, workspace.dir, req.testDatasetId, dataset.id);
+    if (resolved.kind === 'ready') {
+      const t = resolved.dataset;
+      if (JSON.stringify(t.classes) !== JSON.stringify(dataset.classes)) {
+        throw new ContractError('BAD_INPUT', `test dataset '${t.name}' has classes [${t.classes}] but '${dataset.name}' has [${dataset.classes}]`);
+      }
+      test = { cache: getDatasetFiles(db, t.id)!.cache, split: splitOf(t.name, t.sourcePath), datasetId: t.id };
+    } else {
+      laterTest = resolved.source.id;
     }
-    if (JSON.stringify(t.classes) !== JSON.stringify(dataset.classes)) {
-      throw new ContractError('BAD_INPUT', `test dataset '${t.name}' has classes [${t.classes}] but '${dataset.name}' has [${dataset.classes}]`);
-    }
-    test = { cache: getDatasetFiles(db, t.id)!.cache, split: splitOf(t.name, t.sourcePath), datasetId: t.id };
   }
 
   const defs = req.modelIds.map(requireModel);
@@ -149,6 +141,13 @@ export function startTraining(deps: TrainServiceDeps, req: OpParsedRequest<'trai
           }
         })();
         events.emit('runs.changed', {});
+        if (laterTest) {
+          try {
+            startEvaluation(deps, { runId, datasetId: laterTest });
+          } catch {
+            // The test set went away while training: the run stands, Compare's "Evaluate on…" remains.
+          }
+        }
         return { runId, accuracy: r.evaluation?.result.accuracy ?? null, bestEpoch: r.bestEpoch, cancelled: r.cancelled };
       },
       onAbandon: (job) => {

@@ -109,7 +109,8 @@ export function detectFile(db: Db, file: string): DetectedFile {
   const like = listDatasets(db).find((d) => {
     if (d.encodedLike || d.format !== format || Object.keys(d.classes).length < 2) return false;
     const f = getEncoding(db, d.id)?.featurizer as { kind?: string; columns?: { name?: string }[] } | undefined;
-    return f?.kind !== 'tabular' || (f.columns ?? []).every((c) => c.name === undefined || have.has(c.name));
+    // Fixed layouts (KDD) name no columns in the file: their format is their columns.
+    return f?.kind !== 'tabular' || have.size === 0 || (f.columns ?? []).every((c) => c.name === undefined || have.has(c.name));
   });
   return { format, columns, encodeLike: like ? { datasetId: like.id, name: like.name } : null, reason: null };
 }

@@ -27,7 +27,8 @@ import type { EvalResult } from '../shared/eval';
 import type { ImportOptionsInput } from '../shared/dataset';
 type Hyperparams = Record<string, string | number | boolean | number[]>;
 import type { RunDetail } from '../shared/run';
-import { buildDgaFiles, buildUrlFiles, dedupKdd99 } from './results/prep';
+import { dedupKdd99 } from './results/prep';
+import { buildDgaRecipe, buildUrlRecipe } from './results/recipes';
 import { pickBest, presetsJson, renderMarkdown, type Header, type ResultRow, type TaskId, type TaskNote } from './results/report';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -57,6 +58,11 @@ const outPresets = outMd === path.join(repoRoot, 'docs', 'results.md') ? path.jo
 // --reuse p1,p2 (with --workspace of an earlier pass): those presets start no training; their finished runs
 // (done, or stopped by a cap with a saved checkpoint) are taken from the workspace and scored again.
 const reuse = new Set(arg('reuse', '').split(',').map((s) => s.trim()).filter(Boolean));
+// --resume (with --workspace of a pass that stopped): finished tasks come from its state file, datasets are
+// reused by name, and a task's runs that finished (or kept a checkpoint when a cap stopped them) are not
+// trained again — a long pass can take several sittings.
+const resume = process.argv.includes('--resume');
+const STATE_FILE = 'results-state.json';
 const SEED = 42;
 
 // Budgets. Records: the papers' 100 epochs are out of reach on 2 shared cores; a small fixed budget with
@@ -97,17 +103,26 @@ const paramsFor = (m: string, base: Hyperparams): Hyperparams => (m === 'random-
 
 // Sizes of the generated files (quick: smaller).
 const KDD99_CAP = Number(arg('kdd99-cap', quick ? '5000' : '20000'));
-const URL_FRACTION = Number(arg('url-fraction', quick ? '0.05' : '0.5'));
-const ALEXA = quick ? { alexaTrain: 1000, alexaTest: 500, alexaOnly: 2000 } : { alexaTrain: 6000, alexaTest: 2000, alexaOnly: 5000 };
-const DGA_PER_FAMILY = Number(arg('dga-per-family', quick ? '80' : '250'));
-const DGA_MAXLEN = 40;
-// Training-time caps per task, minutes (the whole pass has to fit in ~65 min on a shared 2-core machine).
+// Full-data recipes (issue #15 point 3): all of urls_labeled.csv; Alexa cut into test / held-out / train slices
+// (the train slice is the rest of the list unless --alexa-train caps it).
+const ALEXA = quick
+  ? { alexaTest: 500, alexaOnly: 1000, alexaTrain: 2000 }
+  : { alexaTest: 5000, alexaOnly: 10000, ...(arg('alexa-train', '') ? { alexaTrain: Number(arg('alexa-train', '0')) } : {}) };
+const DGA_PER_FAMILY = Number(arg('dga-per-family', quick ? '80' : '2000'));
+const DGA_FEED_PER_FAMILY = Number(arg('dga-feed-per-family', quick ? '50' : '500'));
+// 0 = the import's default string length (64).
+const DGA_MAXLEN = Number(arg('dga-maxlen', '0'));
+// Cross-source runs (URL leave-one-source-out, DGA half families) train these architectures only.
+const losoModels = arg('loso-models', quick ? 'char-cnn' : 'char-cnn').split(',').map((s) => s.trim()).filter(Boolean);
+// Training-time caps per task, minutes.
 const capScale = Number(arg('cap-scale', '1'));
 const CAPS = Object.fromEntries(
   Object.entries(
-    quick ? { nsl5: 1.5, nslBin: 1, behaviour: 1.5, kdd99: 1, urls: 1, dga: 1 } : { nsl5: 15, nslBin: 7, behaviour: 6, kdd99: 7, urls: 12, dga: 5 },
+    quick
+      ? { nsl5: 1.5, nslBin: 1, behaviour: 1.5, kdd99: 1, urls: 1, urlsLoso: 1, dga: 1, dgaHalf: 1 }
+      : { nsl5: 15, nslBin: 7, behaviour: 6, kdd99: 7, urls: 40, urlsLoso: 20, dga: 30, dgaHalf: 15 },
   ).map(([k, v]) => [k, v * capScale]),
-) as Record<'nsl5' | 'nslBin' | 'behaviour' | 'kdd99' | 'urls' | 'dga', number>;
+) as Record<'nsl5' | 'nslBin' | 'behaviour' | 'kdd99' | 'urls' | 'urlsLoso' | 'dga' | 'dgaHalf', number>;
 // Behaviour strings: train on every capture but one, test on the held-out capture (split by file).
 const BEHAVIOUR_TEST_FILE = arg('behaviour-test', '011-zeek-mixed.conn.log.labeled');
 const BEHAVIOUR_MAXLEN = 50;
@@ -130,6 +145,13 @@ interface Ctx {
 }
 
 async function importDs(ctx: Ctx, file: string, options: ImportOptionsInput, name: string, inputs?: string[]): Promise<string> {
+  if (resume) {
+    const earlier = (await ctx.call('datasets.list', {})).find((d) => d.name === name);
+    if (earlier) {
+      log(`reusing dataset ${name} (${earlier.id})`);
+      return earlier.id;
+    }
+  }
   const { jobId } = await ctx.call('datasets.import', { path: file, name, options, ...(inputs ? { inputs: inputs.map((p) => ({ path: p })) } : {}) });
   const job = await ctx.engine.jobs.wait(jobId);
   if (job.status !== 'done') throw new Error(`import of ${file} ${job.status}: ${job.error ?? ''}`);
@@ -158,10 +180,21 @@ interface Trained {
 async function trainAll(ctx: Ctx, datasetId: string, testDatasetId: string, models: string[], base: Hyperparams, tag: string, capMin: number): Promise<Trained[]> {
   const started: { runId: string; jobId: string; modelId: string; shareMin?: number; finished?: boolean; cut?: boolean }[] = [];
   const refused: Trained[] = [];
+  const earlier = (await ctx.call('runs.list', {})).filter((r) => r.tags.includes(tag)).sort((a, b) => b.createdAt - a.createdAt);
+  const finishedRun = (m: string) =>
+    earlier.find((x) => x.modelId === m && (x.status === 'done' || x.status === 'cancelled') && fs.existsSync(path.join(ctx.engine.workspace.dir, 'runs', x.id, 'model.json')));
+  const resumed: Trained[] = [];
+  if (resume && !reuse.has(tag)) {
+    for (const m of models.filter((x) => finishedRun(x))) {
+      const r = finishedRun(m)!;
+      log(`${tag} ${m}: resumed from ${r.id} (${r.status})`);
+      resumed.push({ runId: r.id, modelId: m, status: 'done', ...(r.status === 'cancelled' ? { capped: true } : {}) });
+    }
+    models = models.filter((m) => !finishedRun(m));
+  }
   if (reuse.has(tag)) {
-    const earlier = (await ctx.call('runs.list', {})).filter((r) => r.tags.includes(tag)).sort((a, b) => b.createdAt - a.createdAt);
     return models.map((m): Trained => {
-      const r = earlier.find((x) => x.modelId === m && (x.status === 'done' || x.status === 'cancelled') && fs.existsSync(path.join(ctx.engine.workspace.dir, 'runs', x.id, 'model.json')));
+      const r = finishedRun(m);
       if (!r) return { runId: '', modelId: m, status: 'not run: the earlier pass stopped it before a checkpoint' };
       log(`${tag} ${m}: reusing ${r.id} (${r.status})`);
       return { runId: r.id, modelId: m, status: 'done', ...(r.status === 'cancelled' ? { capped: true } : {}) };
@@ -214,7 +247,7 @@ async function trainAll(ctx: Ctx, datasetId: string, testDatasetId: string, mode
         return { runId: s.runId, modelId: s.modelId, status, ...(job.error ? { error: job.error } : {}) };
       }),
     );
-    return [...finished, ...refused];
+    return [...resumed, ...finished, ...refused];
   } finally {
     clearTimeout(timer);
     clearInterval(shares);
@@ -389,61 +422,114 @@ async function behaviour(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promis
   }
 }
 
+/** Scores a run on an extra test file (imported with the training set's encoding) from its saved checkpoint. */
+async function evalOn(ctx: Ctx, t: Trained, datasetId: string, description: string): Promise<EvalResult | undefined> {
+  if (t.status !== 'done') return undefined;
+  const run = await ctx.call('runs.get', { runId: t.runId });
+  const model = await loadModel(ctx, t.runId);
+  const cache = getDatasetFiles(ctx.engine.workspace.db, datasetId)!.cache;
+  return (await evaluateOnCache(model, run.classes, cache, { kind: 'file', description }, path.join(ctx.tmp, `${t.runId}.${datasetId}.f32`))).result;
+}
+
+/** Share of a benign-only file that a binary run flags at `threshold` (its 1 %-FPR operating point). */
+async function flaggedShare(ctx: Ctx, t: Trained, datasetId: string, threshold: number): Promise<{ share: number; rows: number }> {
+  const data = await readLabelledRows(getDatasetFiles(ctx.engine.workspace.db, datasetId)!.cache);
+  const model = await loadModel(ctx, t.runId);
+  const proba = await model.predictProba(data.x, data.rows);
+  let flagged = 0;
+  for (let i = 0; i < data.rows; i++) if (proba[i * 2 + 1] >= threshold) flagged++;
+  return { share: flagged / Math.max(1, data.rows), rows: data.rows };
+}
+
 async function urls(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void> {
   const models = modelsFor('urls');
   if (!models.length) return;
-  const f = buildUrlFiles(dataDir, ctx.tmp, { fraction: URL_FRACTION, ...ALEXA, seed: SEED });
+  const f = buildUrlRecipe(dataDir, ctx.tmp, { seed: SEED, ...ALEXA });
   const c = f.counts;
+  const n = (v: number) => v.toLocaleString('en');
   const opts: ImportOptionsInput = { labelMode: 'binary', stripScheme: true };
   notes.push({
     task: 'urls',
-    title: 'URLs: urls_labeled.csv (80/20 stratified) + short benign Alexa URLs',
+    title: 'URLs: all of urls_labeled.csv + benign URLs from the whole Alexa list; leave-one-source-out',
     lines: [
-      `Labels: benign vs malicious (phishing ∪ spam ∪ malware). urls_labeled.csv${URL_FRACTION < 1 ? ` (stratified ${Math.round(URL_FRACTION * 100)} % subsample)` : ''} split 80/20 stratified by label: train ${c.trainUrls.toLocaleString('en')} (${c.trainMalicious.toLocaleString('en')} malicious), test ${c.testUrls.toLocaleString('en')} (${c.testMalicious.toLocaleString('en')} malicious).`,
-      `Its benign URLs are all long, so a length shortcut would pass for detection: ${c.trainAlexa.toLocaleString('en')} Alexa-top-100k domains written as URLs (http(s)://[www.]domain/ plus an optional short path) are added to train, ${c.testAlexa.toLocaleString('en')} *other* Alexa domains to the test split, and ${c.alexaOnly.toLocaleString('en')} further Alexa domains form a held-out Alexa-only file (three disjoint slices).`,
-      'Import: binary label mode, scheme stripped (`stripScheme: true`: ISCX benign is almost all http://, PhishTank often https://), 75 characters kept from the left (default). Test files imported with encodeLike.',
-      'Split for every figure: **urls-test (random 20 % of urls_labeled + held-out Alexa)**. The operating threshold is the 1 %-FPR point on that split; "FPR held-out Alexa" is the share of the Alexa-only file flagged at that threshold (target ≤ 1 % with TPR ≥ 95 %).',
+      `Labels: benign vs malicious (phishing ∪ spam ∪ malware). **Full recipe:** every row of urls_labeled.csv (${n(c.labeled)}), split 80/20 stratified by source and label: train ${n(c.trainUrls)} (${n(c.trainMalicious)} malicious), test ${n(c.testUrls)} (${n(c.testMalicious)} malicious).`,
+      `Its benign URLs are all long, so a length shortcut would pass for detection: the Alexa top-100k list is cut into three disjoint slices — ${n(c.trainAlexa / 2)} training domains each written twice as a URL (bare \`scheme://[www.]domain/\` and with a short path: ${n(c.trainAlexa)} rows), ${n(c.testAlexa)} domains in the test split, ${n(c.alexaOnly)} in a held-out Alexa-only file.`,
+      'Import: binary label mode, scheme stripped (`stripScheme: true`: ISCX benign is almost all http://, PhishTank often https://), 75 characters kept from the left (default). Test files imported with encodeLike. In the workbench: Datasets → several files, each with its label and sample size.',
+      'Split for the main rows: **urls-test (random 20 % of urls_labeled + held-out Alexa)**; "FPR held-out Alexa" is the share of the Alexa-only file flagged at the run\'s 1 %-FPR threshold (target ≤ 1 % with TPR ≥ 95 %).',
+      `**Leave one source out** (rows marked "LOSO"): the source leaves training entirely (${f.loso.map((l) => `without ${l.name}: ${n(l.trainRows)} training rows`).join('; ')}); the test file is that source's malicious URLs plus the benign rows of the random test split (${n(f.loso[0].testBenign)} benign: ISCX benign + Alexa), so TPR@1%FPR there is detection of a phishing feed the model never saw at a 1 % false-positive rate on unseen benign URLs. Target: ≥ 80 % on PhishTank left out.`,
     ],
     anchor: 'none comparable (ISCX-URL-2016 papers report multi-class accuracy on their own splits).',
   });
-  const train = await importDs(ctx, f.train, opts, 'urls-train (mixed)');
-  const test = await importDs(ctx, f.test, { ...opts, encodeLike: train }, 'urls-test (mixed)');
+  const train = await importDs(ctx, f.train, opts, 'urls-full-train');
+  const test = await importDs(ctx, f.test, { ...opts, encodeLike: train }, 'urls-full-test');
   const alexa = await importDs(ctx, f.alexaOnly, { ...opts, encodeLike: train }, 'urls-alexa-heldout');
   const trained = await trainAll(ctx, train, test, models, URL_PARAMS, 'urls', CAPS.urls);
-  const alexaData = await readLabelledRows(getDatasetFiles(ctx.engine.workspace.db, alexa)!.cache);
   for (const t of trained) {
-    const row = rowFrom('urls', 'urls-test (random 20 % + held-out Alexa)', t, await runRow(ctx, t), await evaluationOf(ctx, t, test, 'test file urls-test.csv'));
+    const row = rowFrom('urls', 'urls-test (random 20 % + held-out Alexa)', t, await runRow(ctx, t), await evaluationOf(ctx, t, test, 'test file urls-full-test.csv'));
     if (t.status === 'done' && row.thresholdAt1 !== null) {
-      const model = await loadModel(ctx, t.runId);
-      const proba = await model.predictProba(alexaData.x, alexaData.rows);
-      let flagged = 0;
-      for (let i = 0; i < alexaData.rows; i++) if (proba[i * 2 + 1] >= row.thresholdAt1) flagged++;
-      row.alexaFpr = flagged / alexaData.rows;
-      row.alexaRows = alexaData.rows;
+      const a = await flaggedShare(ctx, t, alexa, row.thresholdAt1);
+      row.alexaFpr = a.share;
+      row.alexaRows = a.rows;
     }
     rows.push(row);
+  }
+  for (const l of f.loso) {
+    const lm = losoModels.filter((m) => models.includes(m) || losoModels.length);
+    if (!lm.length) continue;
+    const tr = await importDs(ctx, l.train, opts, `urls-loso-${l.name}-train`);
+    const te = await importDs(ctx, l.test, { ...opts, encodeLike: tr }, `urls-loso-${l.name}-test`);
+    const tt = await trainAll(ctx, tr, te, lm, URL_PARAMS, `urls-loso-${l.name}`, CAPS.urlsLoso);
+    for (const t of tt) {
+      rows.push({ ...rowFrom('urls', `LOSO: ${l.name} left out (its ${n(l.testMalicious)} malicious + ${n(l.testBenign)} unseen benign)`, t, await runRow(ctx, t), await evaluationOf(ctx, t, te, `test file urls-loso-${l.name}-test.csv`)), extra: true });
+    }
   }
 }
 
 async function dga(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void> {
   const models = modelsFor('dga');
   if (!models.length) return;
-  const f = buildDgaFiles(dataDir, ctx.tmp, { familyStep: 2, perFamily: DGA_PER_FAMILY, seed: SEED });
+  const n = (v: number) => v.toLocaleString('en');
+  const full = buildDgaRecipe(dataDir, ctx.tmp, { seed: SEED, perFamily: DGA_PER_FAMILY, unseen: false, feedPerFamily: DGA_FEED_PER_FAMILY, tag: 'full' });
+  const half = buildDgaRecipe(dataDir, ctx.tmp, { seed: SEED + 1, perFamily: DGA_PER_FAMILY, unseen: true, feedPerFamily: DGA_FEED_PER_FAMILY, tag: 'half' });
+  const opts: ImportOptionsInput = { labelMode: 'binary', ...(DGA_MAXLEN ? { maxLength: DGA_MAXLEN } : {}) };
   notes.push({
     task: 'dga',
-    title: 'DGA: Alexa vs UMUDGA families',
+    title: 'DGA: every UMUDGA family vs Alexa; unseen families, other feeds, OpenDNS',
     lines: [
-      `DGA: ${f.families.length} of the 50 UMUDGA families (every second one alphabetically: ${f.families.join(', ')}), ${f.counts.perFamily} domains each = ${f.counts.dga.toLocaleString('en')}; benign: as many Alexa-top-100k domains (${f.counts.benign.toLocaleString('en')}).`,
-      `Split 80/20 stratified by family: train ${f.counts.train.toLocaleString('en')}, test ${f.counts.test.toLocaleString('en')} (families are seen in training; this is not an unseen-family test). Binary label mode, the last ${DGA_MAXLEN} characters kept (truncated on the left; the default is 64 — shorter here to save time, UMUDGA and Alexa names are almost all shorter).`,
-      'Per-family recall (families seen in training, unseen UMUDGA families, the andrewaeva feeds), false positives on OpenDNS top domains and a family classifier: [results-dga.md](results-dga.md) (bench/dga.ts).',
+      `**Full recipe:** all ${full.families.length} UMUDGA families, ${n(DGA_PER_FAMILY)} domains each, and as many Alexa-top-100k domains (${n(full.counts.benignTrain + Math.round(full.counts.benignTrain / 4))} in all), split 80/20 stratified by family: train ${n(full.counts.train)}, test ${n(full.counts.test)} (families seen in training). Binary label mode, ${DGA_MAXLEN ? `the last ${DGA_MAXLEN} characters kept` : 'the default string length (64, truncated on the left)'}.`,
+      `Extra test files for the same runs: the andrewaeva feeds (re-implementations of ${n(full.counts.feeds)} domains from 10 families + a mixed feed, another source) with the test split's Alexa rows; ${n(full.counts.opendns)} OpenDNS top domains not in Alexa-train — "FPR OpenDNS" is the share flagged at the run's 1 %-FPR threshold.`,
+      `**Unseen families:** a second run per architecture trains on the even-indexed half (${half.families.length} families, ${n(DGA_PER_FAMILY)} each + Alexa; train ${n(half.counts.train)}) and is tested on its own held-out 20 % ("seen") and on ${n(half.counts.unseen)} domains of the ${half.unseenFamilies!.length} families it never saw plus the same held-out Alexa rows ("unseen").`,
+      'Per-family recall and a family classifier: [results-dga.md](results-dga.md) (bench/dga.ts).',
     ],
     anchor: 'AUC 0.9993 — LSTM on domain characters, Woodbridge et al. 2016 (Alexa 1M vs Bambenek feeds; not the same data).',
   });
-  const train = await importDs(ctx, f.train, { labelMode: 'binary', maxLength: DGA_MAXLEN }, 'dga-train');
-  const test = await importDs(ctx, f.test, { labelMode: 'binary', maxLength: DGA_MAXLEN, encodeLike: train }, 'dga-test');
+  const train = await importDs(ctx, full.train, opts, 'dga-full-train');
+  const like = { ...opts, encodeLike: train };
+  const test = await importDs(ctx, full.test, like, 'dga-full-test');
+  const feeds = await importDs(ctx, full.feedsTest, like, 'dga-andrewaeva-feeds');
+  const opendns = await importDs(ctx, full.opendns, like, 'dga-opendns-top');
   const trained = await trainAll(ctx, train, test, models, CHAR_PARAMS, 'dga', CAPS.dga);
   for (const t of trained) {
-    rows.push(rowFrom('dga', 'dga-test (random 20 %, stratified by family)', t, await runRow(ctx, t), await evaluationOf(ctx, t, test, 'test file dga-test.csv')));
+    const run = await runRow(ctx, t);
+    const row = rowFrom('dga', 'dga-test (random 20 %, all families seen)', t, run, await evaluationOf(ctx, t, test, 'test file dga-full-test.csv'));
+    if (t.status === 'done' && row.thresholdAt1 !== null) {
+      const o = await flaggedShare(ctx, t, opendns, row.thresholdAt1);
+      row.alexaFpr = o.share;
+      row.alexaRows = o.rows;
+    }
+    rows.push(row);
+    rows.push({ ...rowFrom('dga', 'andrewaeva feeds + held-out Alexa (another source)', t, run, await evalOn(ctx, t, feeds, 'andrewaeva feeds + held-out Alexa')), extra: true });
+  }
+  const hTrain = await importDs(ctx, half.train, opts, 'dga-half-train');
+  const hLike = { ...opts, encodeLike: hTrain };
+  const hTest = await importDs(ctx, half.test, hLike, 'dga-half-test');
+  const hUnseen = await importDs(ctx, half.unseenTest!, hLike, 'dga-half-unseen');
+  const hm = losoModels.length ? losoModels : models;
+  const halfTrained = await trainAll(ctx, hTrain, hTest, hm, CHAR_PARAMS, 'dga-half', CAPS.dgaHalf);
+  for (const t of halfTrained) {
+    const run = await runRow(ctx, t);
+    rows.push({ ...rowFrom('dga', `half the families: seen (random 20 % of ${half.families.length} families)`, t, run, await evaluationOf(ctx, t, hTest, 'test file dga-half-test.csv')), extra: true });
+    rows.push({ ...rowFrom('dga', `half the families: unseen (${half.unseenFamilies!.length} other families + held-out Alexa)`, t, run, await evalOn(ctx, t, hUnseen, 'unseen families + held-out Alexa')), extra: true });
   }
 }
 
@@ -460,6 +546,19 @@ async function main(): Promise<void> {
   const rows: ResultRow[] = [];
   const notes: TaskNote[] = [];
   const skipped: string[] = [];
+  const stateFile = path.join(workspaceDir, STATE_FILE);
+  const done = new Set<string>();
+  // Rows and notes of finished tasks only: a task that failed half-way runs whole again on --resume.
+  const kept = new Set<object>();
+  if (resume && fs.existsSync(stateFile)) {
+    const st = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { rows: ResultRow[]; notes: TaskNote[]; done: string[] };
+    rows.push(...st.rows);
+    notes.push(...st.notes);
+    for (const r of st.rows) kept.add(r);
+    for (const n of st.notes) kept.add(n);
+    for (const d of st.done) done.add(d);
+    log(`resuming: tasks already done ${[...done].join(', ') || 'none'}`);
+  }
   const header = (): Header => ({
     date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
     machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.availableParallelism()} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${process.platform}-${process.arch}, Node ${process.version}; shared machine (1-min load average ${loadAtStart.toFixed(1)} at start, ${loadSeen.min.toFixed(1)}–${loadSeen.max.toFixed(1)} during the pass)`,
@@ -467,7 +566,7 @@ async function main(): Promise<void> {
     budgets: [
       `records models (NSL-KDD, KDD'99): at most ${RECORDS_EPOCHS} epochs, batch 512, Adam at each model's default learning rate, early stopping with patience 3 on the validation loss (10 % stratified hold-out); the best-validation checkpoint is kept and scored.`,
       `random-forest: ${FOREST_TREES} trees (the model's default is 50) grown on a seeded stratified sample of at most ${FOREST_ROWS.toLocaleString('en')} training rows, drawn by the model itself (\`maxTrainRows\`): ml-cart is pure JS and its cost grows about quadratically with the rows; other parameters at the model's defaults, no epochs.`,
-      `character models: URLs at most ${URL_EPOCHS} epochs (patience 3), DGA at most ${CHAR_EPOCHS} epochs (patience 2), behaviour strings at most ${BEHAVIOUR_PARAMS.epochs} epochs (patience 3, batch 128, balanced class weights); batch 256 otherwise, 10 % validation hold-out, each model's default learning rate${URL_FRACTION < 1 ? `; urls_labeled.csv subsampled to ${Math.round(URL_FRACTION * 100)} %` : ''}; DGA ${DGA_PER_FAMILY} domains per family.`,
+      `character models: URLs at most ${URL_EPOCHS} epochs (patience 3), DGA at most ${CHAR_EPOCHS} epochs (patience 2), behaviour strings at most ${BEHAVIOUR_PARAMS.epochs} epochs (patience 3, batch 128, balanced class weights); batch 256 otherwise, 10 % validation hold-out, each model's default learning rate; URLs: all of urls_labeled.csv; DGA ${DGA_PER_FAMILY} domains per family; cross-source runs: ${losoModels.join(', ')}.`,
       `time caps on each task's training phase (two runs at a time): ${Object.entries(CAPS).map(([k, v]) => `${k} ${+v.toFixed(1)} min`).join(', ')}. Inside a task every run has its own time share, set when it starts: twice the task's remaining time over its runs not yet finished (time a quick run leaves over goes to later ones). A run past its share or the task cap is stopped and keeps its best checkpoint so far (marked "time cap" and scored on the same split); a queued one never reached is listed as not run.`,
       `seed ${SEED} everywhere (splits, shuffles, initialisers); ${quick ? '--quick subset' : 'full subset'}: ${(Object.keys(MODELS) as (keyof typeof MODELS)[]).map((k) => `${k}: ${modelsFor(k).join(', ') || '—'}`).join('; ')}.`,
     ],
@@ -493,13 +592,18 @@ async function main(): Promise<void> {
   try {
     for (const [id, fn] of tasks) {
       if (!only.has(id)) continue;
+      if (done.has(id)) continue;
       if ((Date.now() - t0) / 60_000 > budgetMin) {
         skipped.push(`${id}: skipped, the ${budgetMin}-minute budget was used up before it could start`);
         continue;
       }
       log(`task ${id}`);
       try {
+        const [r0, n0] = [rows.length, notes.length];
         await fn(ctx, rows, notes);
+        done.add(id);
+        for (const x of [...rows.slice(r0), ...notes.slice(n0)]) kept.add(x);
+        fs.writeFileSync(stateFile, JSON.stringify({ rows: rows.filter((r) => kept.has(r)), notes: notes.filter((n) => kept.has(n)), done: [...done] }));
       } catch (e) {
         skipped.push(`${id}: failed — ${(e as Error).message.split('\n')[0]}`);
         log(`task ${id} failed: ${(e as Error).stack}`);

@@ -34,6 +34,8 @@ export interface ResultRow {
   /** URLs: false-positive rate on the held-out Alexa-only file at the 1 %-FPR operating threshold. */
   alexaFpr?: number | null;
   alexaRows?: number;
+  /** A cross-source or extra evaluation of a run: shown in its task's table, never used to pick the preset. */
+  extra?: boolean;
 }
 
 export interface TaskNote {
@@ -71,16 +73,17 @@ function recordsTable(rows: ResultRow[], anchors: Record<string, string>): strin
   return out;
 }
 
-function scoreTable(rows: ResultRow[], anchor: string, withAlexa: boolean, withRecall = false): string[] {
+function scoreTable(rows: ResultRow[], anchor: string, heldOutBenign: string | null, withRecall = false): string[] {
+  const withAlexa = heldOutBenign !== null;
   const classes = withRecall ? [...new Set(rows.flatMap((r) => Object.keys(r.perClassRecall)))] : [];
-  const head = ['architecture', 'split', 'AUC', 'TPR@1%FPR', 'threshold', ...(withAlexa ? ['FPR held-out Alexa @thr'] : []), 'accuracy @0.5', 'macro-F1', 'DR @0.5', 'FAR @0.5', ...classes.map((c) => `recall ${c} @0.5`), 'epochs run', 'train wall', 'backend', 'published anchor'];
+  const head = ['architecture', 'split', 'AUC', 'TPR@1%FPR', 'threshold', ...(withAlexa ? [`FPR ${heldOutBenign} @thr`] : []), 'accuracy @0.5', 'macro-F1', 'DR @0.5', 'FAR @0.5', ...classes.map((c) => `recall ${c} @0.5`), 'epochs run', 'train wall', 'backend', 'published anchor'];
   const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     if (r.status !== 'done') {
       out.push(`| ${r.modelId} | ${r.split} | ${r.status}${r.error ? `: ${r.error.slice(0, 80)}` : ''} |${head.slice(3).map(() => ' |').join('')}`);
       continue;
     }
-    const alexa = withAlexa ? [`${pct(r.alexaFpr)} (n = ${r.alexaRows ?? 0})`] : [];
+    const alexa = withAlexa ? [r.alexaRows ? `${pct(r.alexaFpr)} (n = ${r.alexaRows.toLocaleString('en')})` : '–'] : [];
     out.push(
       `| ${r.modelId} | ${r.split} | ${num(r.auc)} | ${pct(r.tprAt1)} | ${num(r.thresholdAt1, 3)} | ${alexa.join(' | ')}${withAlexa ? ' | ' : ''}` +
         `${pct(r.accuracy)} | ${num(r.macroF1)} | ${pct(r.detectionRate)} | ${pct(r.falseAlarmRate)} | ${classes.map((c) => `${pct(r.perClassRecall[c], 1)} | `).join('')}${epochsCell(r)} | ${secs(r.trainWallMs)} | ${r.backend ?? '–'} | ${anchor} |`,
@@ -100,7 +103,7 @@ export function pickBest(rows: ResultRow[]): Best[] {
   const out: Best[] = [];
   const presets = [...new Set(rows.map((r) => r.preset))];
   for (const p of presets) {
-    const cand = rows.filter((r) => r.preset === p && r.status === 'done');
+    const cand = rows.filter((r) => r.preset === p && r.status === 'done' && !r.extra);
     if (!cand.length) continue;
     if (p.startsWith('nsl-kdd') || p === 'kdd99') {
       const main = cand.filter((r) => r.split.includes('KDDTest+') || r.split.includes('corrected'));
@@ -168,7 +171,7 @@ export function renderMarkdown(h: Header, notes: TaskNote[], rows: ResultRow[], 
       if (!rs.length) continue;
       if (SECTION_PRESETS[n.task].length > 1) out.push(`### ${p}`, '');
       if (n.task === 'nsl' || n.task === 'kdd99') out.push(...recordsTable(rs, anchors[p] ?? {}));
-      else out.push(...scoreTable(rs, anchors[p]?.['*'] ?? '', n.task === 'urls', n.task === 'behaviour'));
+      else out.push(...scoreTable(rs, anchors[p]?.['*'] ?? '', n.task === 'urls' ? 'held-out Alexa' : n.task === 'dga' ? 'OpenDNS top' : null, n.task === 'behaviour'));
       out.push('');
     }
   }

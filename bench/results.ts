@@ -144,7 +144,7 @@ interface Ctx {
   tmp: string;
 }
 
-async function importDs(ctx: Ctx, file: string, options: ImportOptionsInput, name: string, inputs?: string[]): Promise<string> {
+async function importDs(ctx: Ctx, file: string, options: ImportOptionsInput, name: string, inputs?: (string | { path: string; fixedLabel?: string })[]): Promise<string> {
   if (resume) {
     const earlier = (await ctx.call('datasets.list', {})).find((d) => d.name === name);
     if (earlier) {
@@ -152,7 +152,7 @@ async function importDs(ctx: Ctx, file: string, options: ImportOptionsInput, nam
       return earlier.id;
     }
   }
-  const { jobId } = await ctx.call('datasets.import', { path: file, name, options, ...(inputs ? { inputs: inputs.map((p) => ({ path: p })) } : {}) });
+  const { jobId } = await ctx.call('datasets.import', { path: file, name, options, ...(inputs ? { inputs: inputs.map((p) => (typeof p === 'string' ? { path: p } : p)) } : {}) });
   const job = await ctx.engine.jobs.wait(jobId);
   if (job.status !== 'done') throw new Error(`import of ${file} ${job.status}: ${job.error ?? ''}`);
   const r = job.result as { datasetId: string; rows: number; malformed: number };
@@ -447,22 +447,23 @@ async function urls(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<voi
   const f = buildUrlRecipe(dataDir, ctx.tmp, { seed: SEED, ...ALEXA });
   const c = f.counts;
   const n = (v: number) => v.toLocaleString('en');
-  const opts: ImportOptionsInput = { labelMode: 'binary', stripScheme: true };
+  const opts: ImportOptionsInput = { format: 'urls', labelMode: 'binary', stripScheme: true };
   notes.push({
     task: 'urls',
     title: 'URLs: all of urls_labeled.csv + benign URLs from the whole Alexa list; leave-one-source-out',
     lines: [
       `Labels: benign vs malicious (phishing ∪ spam ∪ malware). **Full recipe:** every row of urls_labeled.csv (${n(c.labeled)}), split 80/20 stratified by source and label: train ${n(c.trainUrls)} (${n(c.trainMalicious)} malicious), test ${n(c.testUrls)} (${n(c.testMalicious)} malicious).`,
-      `Its benign URLs are all long, so a length shortcut would pass for detection: the Alexa top-100k list is cut into three disjoint slices — ${n(c.trainAlexa / 2)} training domains each written twice as a URL (bare \`scheme://[www.]domain/\` and with a short path: ${n(c.trainAlexa)} rows), ${n(c.testAlexa)} domains in the test split, ${n(c.alexaOnly)} in a held-out Alexa-only file.`,
-      'Import: binary label mode, scheme stripped (`stripScheme: true`: ISCX benign is almost all http://, PhishTank often https://), 75 characters kept from the left (default). Test files imported with encodeLike. In the workbench: Datasets → several files, each with its label and sample size.',
+      `Its benign URLs are all long, so a length shortcut would pass for detection: the Alexa top-100k list is cut into three disjoint slices — ${n(c.trainAlexa / 2)} training domains each twice (bare, from a \`rank,domain\` file like alexa_100k.csv read as URLs, and as a URL with a short path: ${n(c.trainAlexa)} rows), ${n(c.testAlexa)} domains in the test split and ${n(c.alexaOnly)} in a held-out Alexa-only file (half bare, half with a path).`,
+      'Import: each dataset is one multi-file import exactly as the Datasets view makes it (the URL CSV with its label column, the Alexa files with the fixed label benign; CLI: `deeptriage import urls_labeled.csv alexa_100k.csv --format urls --label-mode binary --strip-scheme --file-label alexa_100k.csv=benign`), binary label mode, scheme stripped (`stripScheme: true`: ISCX benign is almost all http://, PhishTank often https://), 75 characters kept from the left (default). Test files imported with encodeLike.',
       'Split for the main rows: **urls-test (random 20 % of urls_labeled + held-out Alexa)**; "FPR held-out Alexa" is the share of the Alexa-only file flagged at the run\'s 1 %-FPR threshold (target ≤ 1 % with TPR ≥ 95 %).',
-      `**Leave one source out** (rows marked "LOSO"): the source leaves training entirely (${f.loso.map((l) => `without ${l.name}: ${n(l.trainRows)} training rows`).join('; ')}); the test file is that source's malicious URLs plus the benign rows of the random test split (${n(f.loso[0].testBenign)} benign: ISCX benign + Alexa), so TPR@1%FPR there is detection of a phishing feed the model never saw at a 1 % false-positive rate on unseen benign URLs. Target: ≥ 80 % on PhishTank left out.`,
+      `**Leave one source out** (rows marked "LOSO"): the source leaves training entirely (${f.loso.map((l) => `without ${l.name}: ${n(l.train.rows)} training rows`).join('; ')}); the test file is that source's malicious URLs plus the benign rows of the random test split (${n(f.loso[0].testBenign)} benign: ISCX benign + Alexa), so TPR@1%FPR there is detection of a phishing feed the model never saw at a 1 % false-positive rate on unseen benign URLs. Target: ≥ 80 % on PhishTank left out.`,
     ],
     anchor: 'none comparable (ISCX-URL-2016 papers report multi-class accuracy on their own splits).',
   });
-  const train = await importDs(ctx, f.train, opts, 'urls-full-train');
-  const test = await importDs(ctx, f.test, { ...opts, encodeLike: train }, 'urls-full-test');
-  const alexa = await importDs(ctx, f.alexaOnly, { ...opts, encodeLike: train }, 'urls-alexa-heldout');
+  const imp = (u: { files: { path: string; fixedLabel?: string }[] }, o: ImportOptionsInput, name: string) => importDs(ctx, u.files[0].path, o, name, u.files);
+  const train = await imp(f.train, opts, 'urls-full-train');
+  const test = await imp(f.test, { ...opts, encodeLike: train }, 'urls-full-test');
+  const alexa = await imp(f.alexaOnly, { ...opts, encodeLike: train }, 'urls-alexa-heldout');
   const trained = await trainAll(ctx, train, test, models, URL_PARAMS, 'urls', CAPS.urls);
   for (const t of trained) {
     const row = rowFrom('urls', 'urls-test (random 20 % + held-out Alexa)', t, await runRow(ctx, t), await evaluationOf(ctx, t, test, 'test file urls-full-test.csv'));
@@ -476,8 +477,8 @@ async function urls(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<voi
   for (const l of f.loso) {
     const lm = losoModels.filter((m) => models.includes(m) || losoModels.length);
     if (!lm.length) continue;
-    const tr = await importDs(ctx, l.train, opts, `urls-loso-${l.name}-train`);
-    const te = await importDs(ctx, l.test, { ...opts, encodeLike: tr }, `urls-loso-${l.name}-test`);
+    const tr = await imp(l.train, opts, `urls-loso-${l.name}-train`);
+    const te = await imp(l.test, { ...opts, encodeLike: tr }, `urls-loso-${l.name}-test`);
     const tt = await trainAll(ctx, tr, te, lm, URL_PARAMS, `urls-loso-${l.name}`, CAPS.urlsLoso);
     for (const t of tt) {
       rows.push({ ...rowFrom('urls', `LOSO: ${l.name} left out (its ${n(l.testMalicious)} malicious + ${n(l.testBenign)} unseen benign)`, t, await runRow(ctx, t), await evaluationOf(ctx, t, te, `test file urls-loso-${l.name}-test.csv`)), extra: true });

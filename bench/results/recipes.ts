@@ -13,11 +13,11 @@ function writeCsv(file: string, header: string, rows: [string, string][]): void 
 
 const PATHS = ['index.html', 'about/', 'news/', 'en/', 'contact', 'search?q=news', 'products/', 'login', 'blog/', 'help', 'home.php', 'wiki/Main_Page', 'watch?v=dQw4w9WgXcQ', 'cart', 'account/settings'];
 
-/** A benign Alexa domain as a URL: scheme (dropped later by stripScheme, kept for realism), optional www. and path. */
-function alexaUrl(domain: string, withPath: boolean, rng: Rng): string {
+/** A benign Alexa domain as a URL with a path (scheme and www. vary; stripScheme drops the scheme later). */
+function alexaUrlWithPath(domain: string, rng: Rng): string {
   const scheme = rng() < 0.6 ? 'http://' : 'https://';
   const www = rng() < 0.3 && !domain.startsWith('www.') ? 'www.' : '';
-  return `${scheme}${www}${domain}/${withPath ? PATHS[Math.floor(rng() * PATHS.length)] : ''}`;
+  return `${scheme}${www}${domain}/${PATHS[Math.floor(rng() * PATHS.length)]}`;
 }
 
 interface LabelledUrl {
@@ -26,21 +26,29 @@ interface LabelledUrl {
   source: string;
 }
 
+/** One dataset as the Datasets view imports it: several files, each with its label (fixedLabel) or its own label column. */
+export interface UrlInputs {
+  files: { path: string; fixedLabel?: string }[];
+  rows: number;
+}
+
 export interface UrlRecipe {
   /** Random split: all of urls_labeled.csv 80/20 stratified by (source, label), plus Alexa slices. */
-  train: string;
-  test: string;
-  alexaOnly: string;
+  train: UrlInputs;
+  test: UrlInputs;
+  alexaOnly: UrlInputs;
   /** Leave-one-source-out: train without the source, test on that source + held-out benign. */
-  loso: { name: string; left: string; train: string; test: string; trainRows: number; testMalicious: number; testBenign: number }[];
+  loso: { name: string; left: string; train: UrlInputs; test: UrlInputs; testMalicious: number; testBenign: number }[];
   counts: { labeled: number; trainUrls: number; testUrls: number; trainAlexa: number; testAlexa: number; alexaOnly: number; trainMalicious: number; testMalicious: number };
 }
 
 /**
- * The full URL recipe: every row of urls_labeled.csv (benign vs phishing ∪ spam ∪ malware) and benign URLs
- * built from the whole Alexa-100k list, every train domain once without a path and once with one (so the
- * model sees short benign URLs of both shapes). Alexa is cut into three disjoint slices: train, the mixed test
- * split, and an Alexa-only file for the false-positive check.
+ * The full URL recipe, built from files an analyst imports together in the Datasets view (several files,
+ * a label per file): every row of urls_labeled.csv (benign vs phishing ∪ spam ∪ malware), and benign URLs
+ * from the whole Alexa-100k list — every training domain twice, once bare (a `rank,domain` file exactly
+ * like alexa_100k.csv, read as URLs) and once with a short path (a URL list). Alexa is cut into three
+ * disjoint slices: train, the test split, and an Alexa-only file for the false-positive check; the test-side
+ * slices are half bare, half with a path.
  */
 export function buildUrlRecipe(dataDir: string, outDir: string, opts: { seed: number; alexaTest: number; alexaOnly: number; alexaTrain?: number }): UrlRecipe {
   const rng = mulberry32(opts.seed);
@@ -67,40 +75,62 @@ export function buildUrlRecipe(dataDir: string, outDir: string, opts: { seed: nu
   const aTest = alexa.slice(0, opts.alexaTest);
   const aOnly = alexa.slice(opts.alexaTest, opts.alexaTest + opts.alexaOnly);
   const aTrain = alexa.slice(opts.alexaTest + opts.alexaOnly, opts.alexaTrain ? opts.alexaTest + opts.alexaOnly + opts.alexaTrain : undefined);
-  const alexaTrainRows: [string, string][] = aTrain.flatMap((d): [string, string][] => [
-    [alexaUrl(d, false, rng), 'benign'],
-    [alexaUrl(d, true, rng), 'benign'],
-  ]);
-  const alexaTestRows: [string, string][] = aTest.map((d) => [alexaUrl(d, rng() < 0.5, rng), 'benign']);
+  const out = (n: string) => path.join(outDir, n);
+  /** A benign slice as two files: the first half bare (`rank,domain`), the rest with paths — or all of it both ways. */
+  const alexaFiles = (name: string, domains: string[], both: boolean): UrlInputs => {
+    const cut = both ? domains.length : Math.ceil(domains.length / 2);
+    const bare = domains.slice(0, cut);
+    const withPath = both ? domains : domains.slice(cut);
+    fs.writeFileSync(out(`${name}-ranked.csv`), bare.map((d, i) => `${i + 1},${d}`).join('\n') + '\n');
+    fs.writeFileSync(out(`${name}-paths.txt`), withPath.map((d) => alexaUrlWithPath(d, rng)).join('\n') + '\n');
+    return {
+      files: [
+        { path: out(`${name}-ranked.csv`), fixedLabel: 'benign' },
+        { path: out(`${name}-paths.txt`), fixedLabel: 'benign' },
+      ],
+      rows: bare.length + withPath.length,
+    };
+  };
+  const labelled = (name: string, rs: [string, string][]): UrlInputs => {
+    writeCsv(out(name), 'url,label', rs);
+    return { files: [{ path: out(name) }], rows: rs.length };
+  };
+  const join = (a: UrlInputs, b: UrlInputs): UrlInputs => ({ files: [...a.files, ...b.files], rows: a.rows + b.rows });
   const pair = (r: LabelledUrl): [string, string] => [r.url, r.label];
-  const files = { train: path.join(outDir, 'urls-full-train.csv'), test: path.join(outDir, 'urls-full-test.csv'), alexaOnly: path.join(outDir, 'urls-alexa-heldout.csv') };
-  writeCsv(files.train, 'url,label', shuffle([...train.map(pair), ...alexaTrainRows], rng));
-  writeCsv(files.test, 'url,label', shuffle([...test.map(pair), ...alexaTestRows], rng));
-  writeCsv(files.alexaOnly, 'url,label', aOnly.map((d) => [alexaUrl(d, rng() < 0.5, rng), 'benign']));
+  const alexaTrain = alexaFiles('alexa-train', aTrain, true);
+  const alexaTest = alexaFiles('alexa-test', aTest, false);
+  const trainIn = join(labelled('urls-full-train.csv', shuffle(train.map(pair), rng)), alexaTrain);
+  const testIn = join(labelled('urls-full-test.csv', shuffle(test.map(pair), rng)), alexaTest);
+  const alexaOnly = alexaFiles('alexa-heldout', aOnly, false);
 
-  // Leave one source out: its rows leave both splits of the training side; the test file is that source's
-  // malicious URLs plus the benign rows of the random test split (ISCX benign + Alexa), so its TPR@1%FPR is
-  // measured at a false-positive rate on benign URLs the model never saw.
-  const benignTest: [string, string][] = [...test.filter((r) => r.label === 'benign').map(pair), ...alexaTestRows];
+  // Leave one source out: its rows leave the training side; the test is that source's malicious URLs plus the
+  // benign rows of the random test split (ISCX benign + the Alexa test slice), so its TPR@1%FPR is measured at
+  // a false-positive rate on benign URLs the model never saw.
+  const benignTest = test.filter((r) => r.label === 'benign').map(pair);
   const loso = [
     { name: 'phishtank', left: 'phishtank/online-valid.csv' },
     { name: 'iscx-phishing', left: 'iscx-url-2016/phishing_dataset.csv' },
   ].map(({ name, left }) => {
-    const trainRows = [...train.filter((r) => r.source !== left).map(pair), ...alexaTrainRows];
     const heldOut = rows.filter((r) => r.source === left && r.label === 'malicious').map(pair);
-    const f = { train: path.join(outDir, `urls-loso-${name}-train.csv`), test: path.join(outDir, `urls-loso-${name}-test.csv`) };
-    writeCsv(f.train, 'url,label', shuffle(trainRows, rng));
-    writeCsv(f.test, 'url,label', shuffle([...heldOut, ...benignTest], rng));
-    return { name, left, ...f, trainRows: trainRows.length, testMalicious: heldOut.length, testBenign: benignTest.length };
+    return {
+      name,
+      left,
+      train: join(labelled(`urls-loso-${name}-train.csv`, shuffle(train.filter((r) => r.source !== left).map(pair), rng)), alexaTrain),
+      test: join(labelled(`urls-loso-${name}-test.csv`, shuffle([...heldOut, ...benignTest], rng)), alexaTest),
+      testMalicious: heldOut.length,
+      testBenign: benignTest.length + aTest.length,
+    };
   });
   return {
-    ...files,
+    train: trainIn,
+    test: testIn,
+    alexaOnly,
     loso,
     counts: {
       labeled: rows.length,
       trainUrls: train.length,
       testUrls: test.length,
-      trainAlexa: alexaTrainRows.length,
+      trainAlexa: alexaTrain.rows,
       testAlexa: aTest.length,
       alexaOnly: aOnly.length,
       trainMalicious: train.filter((r) => r.label === 'malicious').length,

@@ -47,6 +47,10 @@ export const importCommand: CliCommand = {
     'drop-labels': { type: 'string' },
     'benign-labels': { type: 'string' },
     'max-rows-per-file': { type: 'string' },
+    // Several files of different kinds in one dataset (a labelled URL feed plus a benign list): FILE=LABEL and
+    // FILE=N, FILE being the path as given or its base name; repeatable.
+    'file-label': { type: 'string', multiple: true },
+    'file-rows': { type: 'string', multiple: true },
     seed: { type: 'string' },
     'label-rule': { type: 'string' },
   },
@@ -54,7 +58,7 @@ export const importCommand: CliCommand = {
     const usage =
       'usage: deeptriage import FILE [FILE...] [--format auto|kdd99|nslkdd|csv|zeek|zeek-behaviour|urls|domains] [--label-mode 5class|binary|attack] ' +
       '[--strip-public-suffix] [--fixed-label L | --label-per-file] [--drop-labels A,B] [--benign-labels A,B] [--max-rows-per-file N [--seed S]] ' +
-      '[--label-rule any-malicious|majority] [--strict] [--like DATASET] [--json]';
+      '[--file-label FILE=LABEL]... [--file-rows FILE=N]... [--label-rule any-malicious|majority] [--strict] [--like DATASET] [--json]';
     if (positionals.length === 0) throw new UsageError(usage);
     const int = (flag: string, min: number) => {
       const v = values[flag];
@@ -96,9 +100,30 @@ export const importCommand: CliCommand = {
       ...(sampleSeed !== undefined ? { sampleSeed } : {}),
       ...(labelRule ? { behaviourLabelRule: labelRule } : {}),
     };
+    const perFileValue = (flag: string): Map<string, string> => {
+      const m = new Map<string, string>();
+      for (const e of (values[flag] as string[] | undefined) ?? []) {
+        const at = e.lastIndexOf('=');
+        if (at <= 0 || at === e.length - 1) throw new UsageError(`--${flag} takes FILE=VALUE; got '${e}'`);
+        const file = e.slice(0, at);
+        if (!positionals.some((p) => p === file || path.basename(p) === file)) throw new UsageError(`--${flag} ${e}: '${file}' is not one of the files to import`);
+        m.set(file, e.slice(at + 1));
+      }
+      return m;
+    };
+    const fileLabels = perFileValue('file-label');
+    const fileRows = perFileValue('file-rows');
+    const valueFor = (m: Map<string, string>, p: string) => m.get(p) ?? m.get(path.basename(p));
+    const inputs = positionals.map((p) => {
+      const label = valueFor(fileLabels, p) ?? (perFile ? stem(p) : undefined);
+      const rowsText = valueFor(fileRows, p);
+      const rows = rowsText === undefined ? undefined : Number(rowsText);
+      if (rows !== undefined && (!Number.isInteger(rows) || rows < 1)) throw new UsageError(`--file-rows ${p}: expected a whole number ≥ 1; got '${rowsText}'`);
+      return { path: p, ...(label !== undefined ? { fixedLabel: label } : {}), ...(rows !== undefined ? { maxRows: rows } : {}) };
+    });
     const { jobId } = await call('datasets.import', {
       path: positionals[0],
-      ...(positionals.length > 1 ? { inputs: positionals.map((p) => ({ path: p, ...(perFile ? { fixedLabel: stem(p) } : {}) })) } : {}),
+      ...(positionals.length > 1 ? { inputs } : {}),
       ...(values.name !== undefined ? { name: String(values.name) } : {}),
       options,
     });

@@ -38,6 +38,14 @@ export function detectTextList(file: string, lines: string[], forced?: 'urls' | 
   const body = trimmed.length > 1 ? trimmed.slice(1) : trimmed;
   const firstIsHeader = trimmed.length > 1 && !isUrlLike(trimmed[0]) && !isDomainLike(trimmed[0]);
   const listLines = firstIsHeader ? body : trimmed;
+  // A ranked domain list (Alexa, Tranco: "1,google.com") read as URLs: the domain is the URL, the rank is not
+  // part of it and the first line is data, not a header.
+  if (forced === 'urls') {
+    const ranked = trimmed.map(fieldsOf);
+    if (ranked.every((f) => f.length === 2 && isNumberToken(f[0]) && isDomainLike(f[1]) && f[1].includes('.'))) {
+      return { format: 'urls', names: ['rank', 'url'], hasHeader: false, textColumn: 1, labelColumn: -1, sample: ranked };
+    }
+  }
   if (forced === 'urls' || (!forced && frac(isUrlLike, listLines) >= 0.5 && frac((s) => !s.includes(',') || s.startsWith('"'), listLines) >= 0.5)) {
     const two = listLines.map(fieldsOf);
     if (two.every((f) => f.length === 2 && isUrlLike(f[0]) && !isUrlLike(f[1]))) {

@@ -106,7 +106,7 @@ const KDD99_CAP = Number(arg('kdd99-cap', quick ? '5000' : '20000'));
 // Full-data recipes (issue #15 point 3): all of urls_labeled.csv; Alexa cut into test / held-out / train slices
 // (the train slice is the rest of the list unless --alexa-train caps it).
 const ALEXA = quick
-  ? { alexaTest: 500, alexaOnly: 1000, alexaTrain: 2000 }
+  ? { alexaTest: 300, alexaOnly: 500, alexaTrain: 500 }
   : { alexaTest: 5000, alexaOnly: 10000, ...(arg('alexa-train', '') ? { alexaTrain: Number(arg('alexa-train', '0')) } : {}) };
 const DGA_PER_FAMILY = Number(arg('dga-per-family', quick ? '80' : '2000'));
 const DGA_FEED_PER_FAMILY = Number(arg('dga-feed-per-family', quick ? '50' : '500'));
@@ -444,7 +444,7 @@ async function flaggedShare(ctx: Ctx, t: Trained, datasetId: string, threshold: 
 async function urls(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void> {
   const models = modelsFor('urls');
   if (!models.length) return;
-  const f = buildUrlRecipe(dataDir, ctx.tmp, { seed: SEED, ...ALEXA });
+  const f = buildUrlRecipe(dataDir, ctx.tmp, { seed: SEED, ...ALEXA, ...(quick ? { fraction: 0.05 } : {}) });
   const c = f.counts;
   const n = (v: number) => v.toLocaleString('en');
   const opts: ImportOptionsInput = { format: 'urls', labelMode: 'binary', stripScheme: true };

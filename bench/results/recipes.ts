@@ -50,12 +50,14 @@ export interface UrlRecipe {
  * disjoint slices: train, the test split, and an Alexa-only file for the false-positive check; the test-side
  * slices are half bare, half with a path.
  */
-export function buildUrlRecipe(dataDir: string, outDir: string, opts: { seed: number; alexaTest: number; alexaOnly: number; alexaTrain?: number }): UrlRecipe {
+export function buildUrlRecipe(dataDir: string, outDir: string, opts: { seed: number; alexaTest: number; alexaOnly: number; alexaTrain?: number; fraction?: number }): UrlRecipe {
   const rng = mulberry32(opts.seed);
-  const rows: LabelledUrl[] = parseCsv(fs.readFileSync(path.join(dataDir, 'urls', 'urls_labeled.csv'), 'utf8'))
+  const all: LabelledUrl[] = parseCsv(fs.readFileSync(path.join(dataDir, 'urls', 'urls_labeled.csv'), 'utf8'))
     .slice(1)
     .filter((r) => r.length >= 3 && r[0].trim() !== '')
     .map((r) => ({ url: r[0].trim(), label: r[1].trim() === 'benign' ? 'benign' : 'malicious', source: r[2].trim() }));
+  // Smoke runs only (--quick): a seeded uniform sample; the recipe itself is every row.
+  const rows = opts.fraction !== undefined && opts.fraction < 1 ? shuffle(all, rng).slice(0, Math.round(all.length * opts.fraction)) : all;
   // Stratified by source and label, so every source is 80/20 in both splits.
   const by = new Map<string, LabelledUrl[]>();
   for (const r of rows) {

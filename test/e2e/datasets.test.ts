@@ -76,3 +76,27 @@ test('deleting a dataset removes it from the list', async () => {
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="datasets-table"] tbody tr').length === 1);
   assert.deepEqual(errors, []);
 });
+
+test('several files become one dataset, each with its own label and sample size (the URL recipe)', async () => {
+  const { page, errors } = s;
+  const dir = tempDir();
+  // A labelled URL feed, plus a ranked top list (rank,domain like alexa_100k.csv) labelled benign and sampled.
+  const feed = path.join(dir, 'feed.csv');
+  fs.writeFileSync(feed, ['url,label', ...Array.from({ length: 40 }, (_, i) => `http://bad${i}.example.ru/login.php?id=${i},phishing`), ...Array.from({ length: 20 }, (_, i) => `http://news${i}.example.org/story/${i},benign`)].join('\n') + '\n');
+  const top = path.join(dir, 'top.csv');
+  fs.writeFileSync(top, Array.from({ length: 500 }, (_, i) => `${i + 1},site${i}.com`).join('\n') + '\n');
+  await page.getByPlaceholder(/path\/to/).fill(feed);
+  await page.getByLabel('Format').selectOption('urls');
+  await page.getByTestId('add-file').click();
+  await page.getByLabel('path of file 2').fill(top);
+  await page.getByLabel('label of file 2').fill('benign');
+  await page.getByLabel('rows to sample from file 2').fill('100');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const summary = page.getByTestId('dataset-summary');
+  await summary.getByText('feed.csv + 1 more', { exact: true }).waitFor({ timeout: 60_000 });
+  assert.equal(await summary.getByTestId('summary-rows').innerText(), '160');
+  const classTable = await summary.getByTestId('class-table').innerText();
+  assert.match(classTable, /benign\s+120/);
+  assert.match(classTable, /phishing\s+40/);
+  assert.deepEqual(errors, []);
+});

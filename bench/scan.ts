@@ -1,16 +1,17 @@
 // Scan throughput and memory: DeepTriage's scan job (char-cnn at its full default architecture) on generated
-// URL files of growing size, next to the same architecture in PyTorch (bench/peers/scan_torch.py, Debian
-// python3-torch, a bench peer only). Figures only; nothing here passes or fails.
+// URL files of growing size, next to the same architecture in PyTorch (bench/peers/scan_torch.py): the current
+// CPU wheel in .venv-bench/ and Debian's python3-torch 1.13 as the labelled fallback (bench/peers/python.ts),
+// bench peers only. Figures only; nothing here passes or fails.
 //
 //   node --import tsx bench/scan.ts [--lines 100000,1000000] [--reps 3] [--workers auto|0|1|2,...]
-//                                   [--torch-urls 20000] [--no-torch]
+//                                   [--torch-urls 20000] [--peers current,debian] [--no-torch]
 //
 // Every scan runs in a fresh child process, so its peak RSS (process.resourceUsage().maxRSS, worker threads
 // included) belongs to that one file: it should not grow with the file. URLs/s is the scan's own figure
 // (distinct URLs scored per second of scan time: reading, dedup, tokenising, inference, SQLite commits).
 // The PyTorch peer times tokenisation + forward pass on distinct URLs of the same file, batch 512, 1 and 2
 // threads (OPENBLAS_NUM_THREADS=1), best reported. Runs interleave so background load hits both alike.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,9 +24,9 @@ import { openDatabase } from '../electron/store/db';
 import type { CharSeqJSON } from '../electron/data/featurize/charseq';
 import type { OpName, OpRequest, OpResponse } from '../shared/contract';
 import { mulberry32 } from '../models/lib/random';
+import { pythonPeers, type PythonPeer } from './peers/python';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const PY = '/usr/bin/python3';
 const PEER = path.join(here, 'peers', 'scan_torch.py');
 const BATCH = 512;
 
@@ -181,15 +182,9 @@ function scanInChild(workspaceDir: string, runId: string, file: string, workers:
   return JSON.parse(line.slice('RESULT '.length)) as ChildResult;
 }
 
-function ensureTorch(): void {
-  if (spawnSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return;
-  console.log('torch missing for the bench peer: apt-get install -y python3-torch');
-  execFileSync('apt-get', ['install', '-y', 'python3-torch'], { stdio: 'inherit' });
-}
-
-function measureTorch(urlsFile: string, enc: CharSeqJSON): Record<string, number> {
+function measureTorch(peer: PythonPeer, urlsFile: string, enc: CharSeqJSON): Record<string, number> {
   const out = execFileSync(
-    PY,
+    peer.python,
     [PEER, '--urls', urlsFile, '--max-len', String(enc.maxLength), '--truncate', enc.truncate, ...(enc.stripScheme ? ['--strip-scheme'] : []),
       '--batch', String(BATCH), '--threads', '1,2'],
     { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
@@ -203,7 +198,7 @@ async function main(): Promise<void> {
   const workerSettings = arg('workers', 'auto').split(',');
   const torchUrls = Number(arg('torch-urls', '20000'));
   const withTorch = !process.argv.includes('--no-torch');
-  if (withTorch) ensureTorch();
+  const peers = withTorch ? pythonPeers(arg('peers', 'current,debian')) : [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dt-scan-bench-'));
   try {
     const ws = path.join(tmp, 'ws');
@@ -224,7 +219,7 @@ async function main(): Promise<void> {
       fs.writeFileSync(urlsFile, distinctUrls(files[0].f, torchUrls).join('\n') + '\n');
     }
     const dt = new Map<string, { rate: number[]; rss: number[]; res?: ChildResult }>();
-    const pt: Record<string, number[]> = { '1': [], '2': [] };
+    const pt = peers.map((): Record<string, number[]> => ({ '1': [], '2': [] }));
     const loads: number[] = [];
     for (let i = 0; i < reps; i++) {
       for (const { n, f } of files) {
@@ -240,16 +235,18 @@ async function main(): Promise<void> {
           console.log(`  run ${i + 1}/${reps} ${n.toLocaleString('en-US')} lines, workers ${wk}: ${r.urlsPerSec.toFixed(0)} URLs/s (wall ${r.wallUrlsPerSec.toFixed(0)}), peak RSS ${r.maxRssMb.toFixed(0)} MB, ${r.scanned} scored, ${r.duplicates} repeats, ${r.engine}  (load ${os.loadavg()[0].toFixed(1)})`);
         }
       }
-      if (withTorch) {
-        const p = measureTorch(urlsFile, enc);
-        for (const k of Object.keys(pt)) pt[k].push(p[k]);
+      peers.forEach((peer, k) => {
+        const p = measureTorch(peer, urlsFile, enc);
+        for (const th of Object.keys(pt[k])) pt[k][th].push(p[th]);
         loads.push(os.loadavg()[0]);
-        console.log(`  run ${i + 1}/${reps} pytorch (${torchUrls.toLocaleString('en-US')} distinct URLs): t1 ${p['1'].toFixed(0)} t2 ${p['2'].toFixed(0)} URLs/s  (load ${os.loadavg()[0].toFixed(1)})`);
-      }
+        console.log(`  run ${i + 1}/${reps} ${peer.label} (${torchUrls.toLocaleString('en-US')} distinct URLs): t1 ${p['1'].toFixed(0)} t2 ${p['2'].toFixed(0)} URLs/s  (load ${os.loadavg()[0].toFixed(1)})`);
+      });
     }
-    const ptMed = Object.entries(pt).map(([k, v]) => [k, v.length ? median(v) : NaN] as const);
-    const bestPt = ptMed.reduce((a, b) => (b[1] > a[1] ? b : a));
-    const head = ['file', 'workers', 'deeptriage URLs/s', 'peak RSS MB', 'pytorch URLs/s (best threads)', 'ratio'];
+    const bestPt = pt.map((byThreads) => {
+      const med = Object.entries(byThreads).map(([k, v]) => [k, median(v)] as const);
+      return { best: med.reduce((a, b) => (b[1] > a[1] ? b : a)), med };
+    });
+    const head = ['file', 'workers', 'deeptriage URLs/s', 'peak RSS MB', ...peers.flatMap((p) => [`${p.label} URLs/s (best threads)`, 'ratio'])];
     const rows: string[][] = [];
     for (const { n, f, mb } of files) {
       for (const wk of workerSettings) {
@@ -260,8 +257,10 @@ async function main(): Promise<void> {
           wk,
           rate.toFixed(0),
           median(e.rss).toFixed(0),
-          withTorch ? `${bestPt[1].toFixed(0)} (${bestPt[0]} thr; ${ptMed.map(([k, v]) => `${k}t ${v.toFixed(0)}`).join(', ')})` : 'n/a',
-          withTorch ? (rate / bestPt[1]).toFixed(2) : 'n/a',
+          ...bestPt.flatMap(({ best, med }) => [
+            `${best[1].toFixed(0)} (${best[0]} thr; ${med.map(([k, v]) => `${k}t ${v.toFixed(0)}`).join(', ')})`,
+            (rate / best[1]).toFixed(2),
+          ]),
         ]);
         void f;
       }

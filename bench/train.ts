@@ -1,16 +1,17 @@
 // Training throughput: DeepTriage (TF.js wasm + kernel fixes, 1 thread and data-parallel replicas) next to
-// the same architectures in PyTorch (bench/peers/train_torch.py, Debian python3-torch, a bench peer only).
-// Figures only; nothing here passes or fails.
+// the same architectures in PyTorch (bench/peers/train_torch.py): the current CPU wheel from the configured
+// pip index in .venv-bench/ (created on first use) and Debian's python3-torch 1.13 as the labelled fallback.
+// Bench peers only. Figures only; nothing here passes or fails.
 //
-//   node --import tsx bench/train.ts [--reps 3] [--warmup 3] [--dnn-steps 20] [--cnn-steps 10]
-//                                    [--replicas 1,2] [--only dnn5|char-cnn] [--no-torch]
+//   node --import tsx bench/train.ts [--reps 3] [--warmup 3] [--steps-scale 1] [--replicas 1,2]
+//        [--only dnn5,char-cnn,lstm,gru,bilstm,char-bigru] [--peers current,debian] [--no-torch]
 //
 // Both sides: same rows (real NSL-KDD / URL features from importFile, written to a temp dir for the peer),
 // same batch, same optimiser (adam 1e-3), `warmup` steps untimed then a fixed number of timed steps.
 // DeepTriage is timed through its real loops (fitLayersModel for 1 replica, fitParallel for N), from the
 // progress event of the last warm-up batch to that of the last batch. Runs interleave DeepTriage and PyTorch
 // so background load on the shared machine hits both alike; the table shows medians.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,11 +27,11 @@ import { getModel } from '../models/registry';
 import { mulberry32 } from '../models/lib/random';
 import { shuffleInPlace, takeLabels, takeRows } from '../models/lib/sampling';
 import type { Dataset, Hyperparams, ModelSpec, Progress, TfModelDef } from '../models/types';
+import { pythonPeers, type PythonPeer } from './peers/python';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
 const dataDir = path.resolve(repoRoot, '..', 'shared', 'data');
-const PY = '/usr/bin/python3';
 const PEER = path.join(here, 'peers', 'train_torch.py');
 
 function arg(name: string, fallback: string): string {
@@ -40,11 +41,17 @@ function arg(name: string, fallback: string): string {
 const reps = Number(arg('reps', '3'));
 const warmup = Number(arg('warmup', '3'));
 const replicaCounts = arg('replicas', '1,2').split(',').map(Number);
-const only = arg('only', '');
+const MODELS = ['dnn5', 'char-cnn', 'lstm', 'gru', 'bilstm', 'char-bigru'] as const;
+type ModelId = (typeof MODELS)[number];
+const only = new Set(arg('only', MODELS.join(',')).split(','));
+for (const m of only) if (!(MODELS as readonly string[]).includes(m)) throw new Error(`--only: unknown model '${m}' (one of ${MODELS.join(', ')})`);
+const stepsScale = Number(arg('steps-scale', '1'));
 const withTorch = !process.argv.includes('--no-torch');
+const peerKinds = arg('peers', 'current,debian');
+const torchThreads = Array.from({ length: os.availableParallelism() }, (_, i) => String(i + 1));
 
 interface Workload {
-  id: 'dnn5' | 'char-cnn';
+  id: ModelId;
   label: string;
   batch: number;
   steps: number;
@@ -68,7 +75,8 @@ function sample(x: Float32Array | Int32Array, y: Int32Array, cols: number, n: nu
 
 async function load(): Promise<Workload[]> {
   const out: Workload[] = [];
-  const mk = (id: Workload['id'], label: string, batch: number, steps: number, full: { x: Float32Array | Int32Array; y: Int32Array; cols: number }, numClasses: number) => {
+  const mk = (id: ModelId, label: string, batch: number, steps: number, full: { x: Float32Array | Int32Array; y: Int32Array; cols: number }, numClasses: number) => {
+    steps = Math.max(2, Math.round(steps * stepsScale));
     const data = sample(full.x, full.y, full.cols, (warmup + steps) * batch);
     const def = getModel(id) as TfModelDef;
     const params = resolveParams(def, { batchSize: batch, epochs: 1, patience: 0, validationFraction: 0 });
@@ -80,15 +88,23 @@ async function load(): Promise<Workload[]> {
     }
     out.push({ id, label, batch, steps, data, numClasses, spec, params });
   };
-  if (only !== 'char-cnn') {
+  const records = ['dnn5', 'lstm', 'gru', 'bilstm'].some((m) => only.has(m));
+  if (records) {
     const kdd = await importFile(path.join(dataDir, 'nsl-kdd', 'KDDTrain+.txt'), {});
     const e = kdd.encoded;
-    mk('dnn5', `dnn5 (NSL-KDD KDDTrain+, ${e.cols} features, 5-class)`, 256, Number(arg('dnn-steps', '20')), { x: e.features, y: e.labels!, cols: e.cols }, e.classes.length);
+    const full = { x: e.features, y: e.labels!, cols: e.cols };
+    const what = `NSL-KDD KDDTrain+, ${e.cols} features, 5-class`;
+    if (only.has('dnn5')) mk('dnn5', `dnn5 (${what})`, 256, 20, full, e.classes.length);
+    // The recurrent records models at their own default batch (64): one time step of 80 units.
+    for (const id of ['lstm', 'gru', 'bilstm'] as const) if (only.has(id)) mk(id, `${id} (${what})`, 64, 40, full, e.classes.length);
   }
-  if (only !== 'dnn5') {
+  if (only.has('char-cnn') || only.has('char-bigru')) {
     const urls = await importFile(path.join(dataDir, 'urls', 'urls_labeled.csv'), { labels: { mode: 'binary' }, text: { maxLength: 75 } });
     const e = urls.encoded;
-    mk('char-cnn', `char-cnn (urls_labeled.csv, maxLen ${e.cols}, binary)`, 128, Number(arg('cnn-steps', '10')), { x: e.features, y: e.labels!, cols: e.cols }, e.classes.length);
+    const full = { x: e.features, y: e.labels!, cols: e.cols };
+    const what = `urls_labeled.csv, maxLen ${e.cols}, binary`;
+    if (only.has('char-cnn')) mk('char-cnn', `char-cnn (${what})`, 128, 10, full, e.classes.length);
+    if (only.has('char-bigru')) mk('char-bigru', `char-bigru (${what})`, 128, 6, full, e.classes.length);
   }
   return out;
 }
@@ -114,12 +130,6 @@ async function measureDeepTriage(w: Workload, replicas: number): Promise<number>
   return (w.steps * w.batch) / ((tEnd - tStart) / 1000);
 }
 
-function ensureTorch(): void {
-  if (spawnSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return;
-  console.log('torch missing for the bench peer: apt-get install -y python3-torch');
-  execFileSync('apt-get', ['install', '-y', 'python3-torch'], { stdio: 'inherit' });
-}
-
 function writePeerData(w: Workload, dir: string): { x: string; y: string } {
   const x = path.join(dir, `${w.id}.x.bin`);
   const y = path.join(dir, `${w.id}.y.bin`);
@@ -129,30 +139,33 @@ function writePeerData(w: Workload, dir: string): { x: string; y: string } {
 }
 
 /** Samples/s per torch thread count, from one peer process. */
-function measureTorch(w: Workload, files: { x: string; y: string }): Record<string, number> {
+function measureTorch(peer: PythonPeer, w: Workload, files: { x: string; y: string }): Record<string, number> {
   const out = execFileSync(
-    PY,
+    peer.python,
     [PEER, '--model', w.id, '--x', files.x, '--y', files.y, '--rows', String(w.data.rows), '--cols', String(w.data.cols),
       '--classes', String(w.numClasses), '--batch', String(w.batch), '--warmup', String(warmup), '--steps', String(w.steps),
-      '--dropout', String(w.params.dropout), '--threads', '1,2'],
+      '--dropout', String(w.params.dropout), '--threads', torchThreads.join(',')],
     { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return (JSON.parse(out.trim().split('\n').pop()!) as { samplesPerSec: Record<string, number> }).samplesPerSec;
 }
 
+const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
 async function main(): Promise<void> {
   await tf.setBackend('wasm');
   registerWasmKernelFixes();
-  if (withTorch) ensureTorch();
+  const peers = withTorch ? pythonPeers(peerKinds) : [];
   const workloads = await load();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dt-bench-'));
   try {
-    console.log(`tfjs ${tf.version.tfjs} backend ${tf.getBackend()} | cores ${os.availableParallelism()} | ${reps} runs each, ${warmup} warm-up steps`);
+    console.log(`${new Date().toISOString()} | tfjs ${tf.version.tfjs} backend ${tf.getBackend()} | cores ${os.availableParallelism()} | ` +
+      `${reps} runs each, ${warmup} warm-up steps | peers: ${peers.map((p) => p.label).join(', ') || 'none'} | load ${loadavg()}`);
     const rows: string[][] = [];
     for (const w of workloads) {
-      const files = withTorch ? writePeerData(w, tmp) : null;
+      const files = peers.length ? writePeerData(w, tmp) : null;
       const dt = new Map<number, number[]>(replicaCounts.map((r) => [r, []]));
-      const pt: Record<string, number[]> = { '1': [], '2': [] };
+      const pt = peers.map(() => Object.fromEntries(torchThreads.map((t) => [t, [] as number[]])));
       for (let i = 0; i < reps; i++) {
         const line: string[] = [];
         for (const r of replicaCounts) {
@@ -160,34 +173,32 @@ async function main(): Promise<void> {
           dt.get(r)!.push(v);
           line.push(`dt x${r} ${v.toFixed(0)}`);
         }
-        if (files) {
-          const t = measureTorch(w, files);
-          for (const k of Object.keys(pt)) pt[k].push(t[k]);
-          line.push(`torch t1 ${t['1'].toFixed(0)} t2 ${t['2'].toFixed(0)}`);
-        }
-        // Other users share the machine: the 1-minute load average says how contended this run was.
-        console.log(`  ${w.id} run ${i + 1}/${reps}: ${line.join(', ')} samples/s  (load ${os.loadavg()[0].toFixed(1)})`);
+        peers.forEach((peer, k) => {
+          const t = measureTorch(peer, w, files!);
+          for (const th of torchThreads) pt[k][th].push(t[th]);
+          line.push(`torch ${peer.torch} ${torchThreads.map((th) => `t${th} ${t[th].toFixed(0)}`).join(' ')}`);
+        });
+        // Other users share the machine: the load average says how contended this run was.
+        console.log(`  ${w.id} run ${i + 1}/${reps}: ${line.join(', ')} samples/s  (load ${loadavg()})`);
       }
       const dtMed = replicaCounts.map((r) => [r, median(dt.get(r)!)] as const);
       const bestDt = dtMed.reduce((a, b) => (b[1] > a[1] ? b : a));
-      const ptMed = Object.entries(pt).map(([k, v]) => [k, v.length ? median(v) : NaN] as const);
-      const bestPt = ptMed.reduce((a, b) => (b[1] > a[1] ? b : a));
-      rows.push([
-        `${w.label}, batch ${w.batch}, ${w.steps} steps`,
-        ...dtMed.map(([, v]) => v.toFixed(0)),
-        files ? `${bestPt[1].toFixed(0)} (${bestPt[0]} thr; ${ptMed.map(([k, v]) => `${k}t ${v.toFixed(0)}`).join(', ')})` : 'n/a',
-        files ? `${(bestDt[1] / bestPt[1]).toFixed(2)}` : 'n/a',
-        files && dt.has(1) ? `${(median(dt.get(1)!) / ptMed[0][1]).toFixed(2)}` : 'n/a',
-      ]);
+      const cells = peers.map((_, k) => {
+        const med = torchThreads.map((th) => [th, median(pt[k][th])] as const);
+        const best = med.reduce((a, b) => (b[1] > a[1] ? b : a));
+        return [`${best[1].toFixed(0)} (${best[0]} thr; ${med.map(([th, v]) => `${th}t ${v.toFixed(0)}`).join(', ')})`, (bestDt[1] / best[1]).toFixed(2)];
+      });
+      rows.push([`${w.label}, batch ${w.batch}, ${w.steps} steps`, ...dtMed.map(([, v]) => v.toFixed(0)), ...cells.flat()]);
     }
-    const head = ['model', ...replicaCounts.map((r) => `deeptriage ${r} replica${r > 1 ? 's' : ''} samples/s`), 'pytorch samples/s (best threads)', 'ratio best/best', 'ratio 1 thread/1 thread'];
+    const head = ['model', ...replicaCounts.map((r) => `deeptriage ${r} replica${r > 1 ? 's' : ''}`),
+      ...peers.flatMap((p) => [`${p.label} best threads`, 'ratio']).map(String)];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const fmt = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-    console.log('\nmedians:');
+    console.log(`\nmedians, samples/s (${new Date().toISOString()}, load ${loadavg()}):`);
     console.log(fmt(head));
     console.log(`|${widths.map((n) => '-'.repeat(n + 2)).join('|')}|`);
     for (const r of rows) console.log(fmt(r));
-    console.log('ratio = deeptriage samples/s ÷ pytorch samples/s (> 1: DeepTriage faster).');
+    console.log('ratio = best deeptriage samples/s ÷ best pytorch samples/s (> 1: DeepTriage faster).');
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,11 +1,12 @@
 """PyTorch peer for bench/scan.ts: char-cnn inference on the same URL strings, tokenization included.
 
-Bench-only (Debian python3-torch); never a runtime dependency of DeepTriage.
+Bench-only (the PyTorch wheel in .venv-bench, or Debian python3-torch as the fallback); never a runtime
+dependency of DeepTriage.
 Reads one URL per line (the distinct URLs the scan scores), then for each thread count times, batch by batch:
 encode the strings to character ids exactly like DeepTriage's charseq encoder, forward pass, sigmoid, back
 to numpy. Weights are random (speed, not accuracy). Prints one JSON line.
 
-  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/peers/scan_torch.py --urls FILE --max-len 75 \
+  OPENBLAS_NUM_THREADS=1 .venv-bench/bin/python bench/peers/scan_torch.py --urls FILE --max-len 75 \
       --truncate right [--strip-scheme] --batch 512 --threads 1,2
 """
 import argparse

@@ -1,10 +1,11 @@
 """PyTorch peer for bench/train.ts: the same architectures, batch and step count, on CPU.
 
-Bench-only (Debian python3-torch); never a runtime dependency of DeepTriage.
+Bench-only (the PyTorch wheel in .venv-bench, or Debian's python3-torch as the fallback); never a runtime
+dependency of DeepTriage.
 Reads the rows bench/train.ts wrote to a temp dir (raw little-endian arrays), trains `warmup` steps,
 then times `steps` optimiser steps, for each requested thread count. Prints one JSON line.
 
-  /usr/bin/python3 bench/peers/train_torch.py --model dnn5 --x X.bin --y Y.bin --rows R --cols C \
+  .venv-bench/bin/python bench/peers/train_torch.py --model dnn5 --x X.bin --y Y.bin --rows R --cols C \
       --classes K --batch B --warmup W --steps S --threads 1,2
 """
 import argparse
@@ -55,15 +56,61 @@ class CharCnn(nn.Module):
         return self.head(h).squeeze(1)
 
 
+class RecordsRnn(nn.Module):
+    """lstm / gru / bilstm: the feature vector as ONE time step, 80 units (per direction), dropout 0.1, softmax head."""
+
+    def __init__(self, cell: str, cols: int, classes: int, dropout: float, bidirectional: bool):
+        super().__init__()
+        rnn = nn.LSTM if cell == "lstm" else nn.GRU
+        self.rnn = rnn(cols, 80, batch_first=True, bidirectional=bidirectional)
+        self.drop = nn.Dropout(dropout)
+        self.out = nn.Linear(160 if bidirectional else 80, classes)
+
+    def forward(self, x):
+        _, h = self.rnn(x.unsqueeze(1))
+        h = h[0] if isinstance(h, tuple) else h  # LSTM returns (h, c)
+        return self.out(self.drop(torch.cat(list(h), dim=1)))
+
+
+class CharBiGru(nn.Module):
+    """Embedding(97,16) -> Bidirectional GRU 32 (final states concatenated) -> Dense 32 ReLU -> dropout -> 1 logit.
+
+    DeepTriage's embedding masks id 0 (padding) and still steps through all maxLen positions; this peer also
+    runs all positions (no packing), so both do the same recurrent work.
+    """
+
+    def __init__(self, vocab: int, dropout: float):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, 16)
+        self.rnn = nn.GRU(16, 32, batch_first=True, bidirectional=True)
+        self.head = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Dropout(dropout), nn.Linear(32, 1))
+
+    def forward(self, x):
+        _, h = self.rnn(self.emb(x))
+        return self.head(torch.cat([h[0], h[1]], dim=1)).squeeze(1)
+
+
+SEQUENCES = ("char-cnn", "char-bigru")
+
+
+def build(args):
+    if args.model == "dnn5":
+        return Dnn5(args.cols, args.classes, args.dropout)
+    if args.model in ("lstm", "gru", "bilstm"):
+        return RecordsRnn("gru" if args.model == "gru" else "lstm", args.cols, args.classes, args.dropout, args.model == "bilstm")
+    if args.model == "char-bigru":
+        return CharBiGru(97, args.dropout)
+    return CharCnn(97, args.dropout)
+
+
 def run(args, threads: int, x: torch.Tensor, y: torch.Tensor) -> float:
     torch.set_num_threads(threads)
     torch.manual_seed(42)
-    if args.model == "dnn5":
-        model = Dnn5(args.cols, args.classes, args.dropout)
+    model = build(args)
+    if args.classes > 2:
         loss_fn = nn.CrossEntropyLoss()
         target = y.long()
     else:
-        model = CharCnn(97, args.dropout)
         loss_fn = nn.BCEWithLogitsLoss()
         target = y.float()
     model.train()
@@ -90,7 +137,7 @@ def run(args, threads: int, x: torch.Tensor, y: torch.Tensor) -> float:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--model", choices=["dnn5", "char-cnn"], required=True)
+    p.add_argument("--model", choices=["dnn5", "char-cnn", "lstm", "gru", "bilstm", "char-bigru"], required=True)
     p.add_argument("--x", required=True)
     p.add_argument("--y", required=True)
     p.add_argument("--rows", type=int, required=True)
@@ -103,9 +150,9 @@ def main() -> None:
     p.add_argument("--threads", default="1,2")
     args = p.parse_args()
 
-    dtype = np.float32 if args.model == "dnn5" else np.int32
+    dtype = np.int32 if args.model in SEQUENCES else np.float32
     x = torch.from_numpy(np.fromfile(args.x, dtype=dtype).reshape(args.rows, args.cols).copy())
-    if args.model == "char-cnn":
+    if args.model in SEQUENCES:
         x = x.long()
     y = torch.from_numpy(np.fromfile(args.y, dtype=np.int32).copy())
     out = {str(t): run(args, t, x, y) for t in (int(s) for s in args.threads.split(","))}

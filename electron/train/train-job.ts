@@ -106,13 +106,20 @@ function finite(v: number | null): number | null {
 }
 
 /**
- * Data-parallel replicas use the cores the single-threaded wasm backend leaves idle — but only when this
- * job has the machine to itself: with another job running, two replicas measured slower than one.
- * `replicas` in the run's parameters overrides the choice.
+ * Data-parallel replicas use the cores the single-threaded wasm backend leaves idle, shared fairly between
+ * the jobs running: each gets cores ÷ jobs (so one job alone on 2 cores takes both, two jobs take one each,
+ * which measured faster than two replicas each). A replica keeps at least MIN_ROWS_PER_REPLICA rows of the
+ * batch: below that its fixed per-step costs (kernel dispatch, gradient exchange) outweigh the shard's work
+ * (docs/benchmarks.md, scaling projection). `replicas` in the run's parameters overrides the choice.
  */
-export function replicasFor(params: Partial<Hyperparams>, runningJobs: number, backend: string | undefined): number {
+export function replicasFor(params: Partial<Hyperparams>, runningJobs: number, backend: string | undefined, cores = os.availableParallelism()): number {
   const asked = params.replicas;
-  if (typeof asked === 'number' && Number.isInteger(asked) && asked >= 1) return Math.min(asked, 8);
-  if (backend !== 'wasm' || runningJobs > 1) return 1;
-  return Math.max(1, Math.min(2, os.availableParallelism()));
+  if (typeof asked === 'number' && Number.isInteger(asked) && asked >= 1) return Math.min(asked, MAX_REPLICAS);
+  if (backend !== 'wasm') return 1;
+  const share = Math.floor(cores / Math.max(1, runningJobs));
+  const batch = typeof params.batchSize === 'number' && params.batchSize > 0 ? params.batchSize : Infinity;
+  return Math.max(1, Math.min(share, MAX_REPLICAS, Math.floor(batch / MIN_ROWS_PER_REPLICA)));
 }
+
+const MAX_REPLICAS = 16;
+const MIN_ROWS_PER_REPLICA = 32;

@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { replicasFor } from '../../../electron/train/train-job';
+
+test('replicasFor shares the cores fairly between running jobs and keeps enough rows per replica', () => {
+  // One job alone takes every core; two jobs split them; more jobs than cores get one replica each.
+  assert.equal(replicasFor({}, 1, 'wasm', 2), 2);
+  assert.equal(replicasFor({}, 2, 'wasm', 2), 1);
+  assert.equal(replicasFor({}, 1, 'wasm', 16), 16);
+  assert.equal(replicasFor({}, 2, 'wasm', 16), 8);
+  assert.equal(replicasFor({}, 3, 'wasm', 16), 5);
+  assert.equal(replicasFor({}, 40, 'wasm', 16), 1);
+  // At least 32 rows of the batch per replica.
+  assert.equal(replicasFor({ batchSize: 64 }, 1, 'wasm', 16), 2);
+  assert.equal(replicasFor({ batchSize: 256 }, 1, 'wasm', 16), 8);
+  assert.equal(replicasFor({ batchSize: 16 }, 1, 'wasm', 16), 1);
+  // Only the wasm backend runs replicas; an explicit choice wins (capped at 16).
+  assert.equal(replicasFor({}, 1, 'cpu', 16), 1);
+  assert.equal(replicasFor({ replicas: 3 }, 2, 'wasm', 2), 3);
+  assert.equal(replicasFor({ replicas: 64 }, 1, 'wasm', 2), 16);
+});

@@ -7,8 +7,8 @@
 // it less than wall time. Per step, replica r of N does:
 //   compute(B/N)       forward + backward on its shard (real model, real kernels, batch B/N)
 //   publish(P)         copy all P gradient values from the wasm heap to the shared buffer
-//   apply(N, P/N)      fused sum of N shards + Adam for the variables it owns (FusedAdamOptimizer.applySummed)
-//   adopt(P(N-1)/N)    copy the other replicas' new weights into its variables
+//   apply(N, P/N)      sum of the N shards over its slice of the flat parameters + Adam there (RangeAdam)
+//   adopt(P)           copy all new weights into its variables
 //   2 barriers         measured between 2 real worker threads (Atomics), scaled ×log2(N) for a wider wake-up
 // and 1 replica does compute(B) + Adam(P). Projection: T(N) = compute(B/N) + publish + apply + adopt + 2·barrier,
 // speed-up T(1)/T(N). It assumes one free core per replica and memory bandwidth that keeps up; it is not a
@@ -18,10 +18,9 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { FusedAdamOptimizer } from '../electron/compute/kernels/adam';
+import { FusedAdamOptimizer, RangeAdam } from '../electron/compute/kernels/adam';
 import { registerWasmKernelFixes } from '../electron/compute/kernels/index';
 import { crossEntropy } from '../electron/train/loss';
-import { assignOwners } from '../electron/train/parallel/replica';
 import { resolveParams } from '../electron/train/params';
 import { getModel } from '../models/registry';
 import type { ModelSpec, TfModelDef } from '../models/types';
@@ -127,15 +126,14 @@ async function main(): Promise<void> {
         rows.push(`| ${n} | ${c.toFixed(1)} | – | ${(t1 - c).toFixed(1)} (Adam, no sync) | – | – | ${t1.toFixed(1)} | 1.00 |`);
         continue;
       }
-      const owner = assignOwners(sizes, n);
       const shards = Array.from({ length: n }, () => shared);
-      // The busiest replica sets the pace: the one owning the most values.
-      const owned = Array.from({ length: n }, (_, r) => sizes.reduce((s, sz, i) => s + (owner[i] === r ? sz : 0), 0));
-      const busiest = owned.indexOf(Math.max(...owned));
-      const apply = timed(() => vars.forEach((v, i) => owner[i] === busiest && opt.applySummed(v, shards, offsets[i], shared, offsets[i])));
+      // Replica 0's slice of the flat vector (all slices are equal): the sum of n shards + Adam, in place.
+      const range = new RangeAdam(0, Math.ceil(P / n), 1e-3);
+      const params = new Float32Array(new SharedArrayBuffer(P * 4));
+      const apply = timed(() => range.apply(params, shards));
+      // Every replica then takes all P values back into its variables.
       const adopt = timed(() => vars.forEach((v, i) => {
-        if (owner[i] === busiest) return;
-        const t = tf.tensor(shared.subarray(offsets[i], offsets[i] + v.size), v.shape, 'float32');
+        const t = tf.tensor(params.subarray(offsets[i], offsets[i] + v.size), v.shape, 'float32');
         v.assign(t);
         t.dispose();
       }));
@@ -144,7 +142,7 @@ async function main(): Promise<void> {
       rows.push(`| ${n} | ${c.toFixed(1)} | ${publish.toFixed(1)} | ${apply.toFixed(1)} | ${adopt.toFixed(1)} | ${sync.toFixed(2)} | ${t.toFixed(1)} | ${(t1 / t).toFixed(2)} |`);
     }
     console.log(`\n${id}: batch ${B}, ${P.toLocaleString('en-US')} trainable values (CPU ms per step, per replica)`);
-    console.log('| workers | compute(B/N) | publish | sum + Adam (owned) | adopt | 2 barriers | step | projected speed-up |');
+    console.log('| workers | compute(B/N) | publish | sum + Adam (own slice) | adopt | 2 barriers | step | projected speed-up |');
     console.log('|---|---|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
     opt.dispose();

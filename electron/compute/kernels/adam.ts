@@ -115,7 +115,42 @@ export class FusedAdamOptimizer extends tf.Optimizer {
   }
 }
 
-/** The hot loop, kept monomorphic (Float32Array everywhere) so V8 compiles it once for every call. */
+/**
+ * Adam over one contiguous range [lo, hi) of a flat parameter vector, for data-parallel replicas that each
+ * own a slice of every step's update (so the work per replica shrinks with their number even when one
+ * variable dominates the model). `params` holds the current values and receives the new ones in place;
+ * the gradient is the sum, in source order, of the sources' values over the same range.
+ */
+export class RangeAdam {
+  private readonly m: Float32Array;
+  private readonly v: Float32Array;
+  private step = 0;
+
+  constructor(
+    readonly lo: number,
+    readonly hi: number,
+    private readonly learningRate: number,
+    private readonly beta1 = 0.9,
+    private readonly beta2 = 0.999,
+    private readonly eps = tf.backend().epsilon(),
+  ) {
+    this.m = new Float32Array(hi - lo);
+    this.v = new Float32Array(hi - lo);
+  }
+
+  apply(params: Float32Array, sources: Float32Array[]): void {
+    const { lo, hi, beta1: b1, beta2: b2 } = this;
+    if (hi <= lo) return;
+    this.step++;
+    const c1 = 1 / (1 - b1 ** this.step);
+    const c2 = 1 / (1 - b2 ** this.step);
+    const w = params.subarray(lo, hi);
+    const g = sources.length === 1 ? sources[0] : sumSources(sources, lo, hi - lo);
+    adamLoop(w, g, sources.length === 1 ? lo : 0, this.m, this.v, w, b1, 1 - b1, b2, 1 - b2, this.learningRate * c1, c2, this.eps);
+  }
+}
+
+/** The hot loop, kept monomorphic (Float32Array everywhere) so V8 compiles it once for every call. `next` may be `w`. */
 function adamLoop(
   w: Float32Array, g: Float32Array, off: number, m: Float32Array, v: Float32Array, next: Float32Array,
   b1: number, a1: number, b2: number, a2: number, lrC1: number, c2: number, eps: number,

@@ -24,7 +24,8 @@ export interface ReplicaInit {
   valProbs: Float32Array | null;
   /** replicas × gradSize: replica r writes its gradients at r × gradSize. */
   grads: Float32Array;
-  /** gradSize: the summed (already batch-share weighted) gradients every replica applies. */
+  /** gradSize: the exchanged values — with Adam the current flat weights, each replica updating its slice in place; with
+   * other optimizers the summed gradients, then the new values of the variables each replica owns. */
   gradSum: Float32Array;
   /** All model weights (getWeights order): the initial weights in, pulled weights out. */
   weights: Float32Array;

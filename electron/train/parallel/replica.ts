@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { FusedAdamOptimizer } from '../../compute/kernels/adam';
+import { RangeAdam } from '../../compute/kernels/adam';
 import { getModel } from '../../../models/registry';
 import { SeededDropout } from '../../../models/lib/layers';
 import { countCorrect, crossEntropy } from '../loss';
@@ -35,10 +35,12 @@ export function assignOwners(sizes: number[], replicas: number): number[] {
 /**
  * One data-parallel replica (runs inside a worker thread). Every step it takes its shard of the batch,
  * computes gradients of (its shard's mean loss × its share of the batch), so the sum over replicas is the
- * full batch's mean-loss gradient. The gradients meet in shared memory; each variable has one owner
- * replica that sums its gradients (in replica order), applies the sum with its optimizer (which holds that
- * variable's moments) and publishes the new values, which the others copy bit for bit. So the summing and
- * the optimizer work are split across replicas, and the replicas stay identical.
+ * full batch's mean-loss gradient. The gradients meet in shared memory. With Adam each replica owns an
+ * equal slice of the flat parameter vector: it sums the shards over its slice (in replica order), steps
+ * Adam there and writes the new values in place, then every replica copies all values back bit for bit —
+ * so the per-replica work shrinks with the replica count even when one variable dominates. With other
+ * optimizers each variable has one owner replica (tf.js' optimizer on whole variables). Either way the
+ * summing and the optimizer work are split across replicas, and the replicas stay identical.
  */
 export class Replica {
   private readonly model: tf.LayersModel;
@@ -50,6 +52,8 @@ export class Replica {
   private readonly owner: number[];
   /** Each replica's block of the shared gradients, in replica order. */
   private readonly shards: Float32Array[];
+  /** Adam: this replica's slice of the flat parameter vector, whatever variables it spans. Null: per-variable owners. */
+  private readonly rangeAdam: RangeAdam | null;
 
   constructor(private readonly s: ReplicaInit) {
     const def = getModel(s.modelId);
@@ -72,6 +76,10 @@ export class Replica {
     this.gradSize = off;
     this.owner = assignOwners(this.vars.map((v) => v.size), s.replicas);
     this.shards = Array.from({ length: s.replicas }, (_, r) => s.grads.subarray(r * off, (r + 1) * off));
+    this.rangeAdam = s.optimizer === 'adam' && s.replicas > 1
+      ? new RangeAdam(shardStart(0, off, s.replicas, s.replica), shardStart(0, off, s.replicas, s.replica + 1), s.learningRate)
+      : null;
+    if (this.rangeAdam) this.publishRange(this.rangeAdam.lo, this.rangeAdam.hi);
     if (s.gradSum.length !== off) throw new Error(`replica ${s.replica}: gradient buffer holds ${s.gradSum.length} values, model has ${off}`);
   }
 
@@ -160,11 +168,9 @@ export class Replica {
    */
   private applyOwned(): void {
     const { replica, replicas, grads, gradSum } = this.s;
-    if (this.optimizer instanceof FusedAdamOptimizer) {
-      // Sum, Adam step and publishing in one pass per variable, straight from the shared shards.
-      this.vars.forEach((v, i) => {
-        if (this.owner[i] === replica) (this.optimizer as FusedAdamOptimizer).applySummed(v, this.shards, this.offsets[i], gradSum, this.offsets[i]);
-      });
+    if (this.rangeAdam) {
+      // gradSum holds the current flat weights; the sum of the shards and the Adam step update this replica's slice in place.
+      this.rangeAdam.apply(gradSum, this.shards);
       return;
     }
     const n = this.gradSize;
@@ -191,12 +197,23 @@ export class Replica {
     for (const i of owned) copyOut(this.vars[i], gradSum, this.offsets[i]);
   }
 
-  /** Copies the variables other replicas own from gradSum, bit for bit. */
+  /** Writes this replica's current values of flat range [lo, hi) into gradSum (the range may span variables). */
+  private publishRange(lo: number, hi: number): void {
+    this.vars.forEach((v, i) => {
+      const a = Math.max(lo, this.offsets[i]);
+      const b = Math.min(hi, this.offsets[i] + v.size);
+      if (a >= b) return;
+      const values = v.dataSync() as Float32Array;
+      this.s.gradSum.set(values.subarray(a - this.offsets[i], b - this.offsets[i]), a);
+    });
+  }
+
+  /** Copies the variables other replicas own (with Adam's slices: every variable) from gradSum, bit for bit. */
   private adoptOthers(): void {
     const { replica, gradSum } = this.s;
     const wasm = tf.getBackend() === 'wasm';
     this.vars.forEach((v, i) => {
-      if (this.owner[i] === replica) return;
+      if (!this.rangeAdam && this.owner[i] === replica) return;
       const view = gradSum.subarray(this.offsets[i], this.offsets[i] + v.size);
       const t = tf.tensor(wasm ? view : view.slice(), v.shape, 'float32');
       v.assign(t);

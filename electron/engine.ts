@@ -21,6 +21,7 @@ import { listModelInfos } from '../models/catalog';
 import { listPresets } from '../models/presets';
 import { APP_VERSION } from './version';
 import { startOnnxExport } from './onnx/export-service';
+import { startEnsemble } from './ensemble/ensemble-service';
 
 export type Handlers = {
   [K in OpName]: (request: OpParsedRequest<K>) => Promise<OpResponse<K>>;
@@ -166,6 +167,7 @@ export function createEngine(opts: EngineOptions): Engine {
     'embed.list': async ({ runId }) => listEmbeddings({ workspace, jobs }, runId),
     'embed.delete': async ({ mapId }) => ({ deleted: deleteEmbedding({ workspace, jobs }, mapId) }),
     'runs.exportOnnx': async (req) => startOnnxExport({ workspace, jobs }, req),
+    'ensemble.create': async (req) => startEnsemble({ workspace, jobs, events }, req),
     'runs.delete': async ({ runId }) => {
       // A run still training is stopped first, so no worker writes into a folder that is being removed.
       const jobId = getRun(workspace.db, runId)?.jobId;

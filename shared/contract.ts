@@ -199,6 +199,21 @@ export const operations = {
    * or record encoding in its metadata) into the workspace's exports folder; the job's result names the file.
    */
   'runs.exportOnnx': { request: z.object({ runId: Id }).strict(), response: z.object({ jobId: z.string(), path: z.string() }) },
+  /**
+   * A new run combining stored runs that read the same encoded input and predict the same classes: the mean
+   * of their probabilities, a validation-weighted mean (weights ∝ 1 / validation log-loss), or a logistic
+   * regression stacked on their validation predictions. The job loads the members and fits the combiner.
+   */
+  'ensemble.create': {
+    request: z
+      .object({
+        runIds: z.array(Id).min(2).max(8),
+        method: z.enum(['mean', 'weighted', 'stack']).default('mean'),
+        name: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
+    response: z.object({ runId: z.string(), jobId: z.string() }),
+  },
   'runs.delete': {
     request: z.object({ runId: Id }).strict(),
     response: z.object({ deleted: z.boolean() }),

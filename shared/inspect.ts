@@ -25,6 +25,17 @@ export const ModelExplanationSchema = z.object({
   completeness: z.object({ sum: z.number(), expected: z.number() }).nullable(),
   /** Set when this model's attributions could not be computed: its probabilities still stand, the other models' explanations too. */
   error: z.string().optional(),
+  /**
+   * Ensembles: each member's own probabilities and its part in the ensemble's predicted class. Mean and
+   * weighted: weight × the member's probability (the parts sum to the ensemble's probability). Stack: the
+   * member's term in the stacker's logit for that class minus its mean term for the other classes.
+   */
+  ensemble: z
+    .object({
+      method: z.enum(['mean', 'weighted', 'stack']),
+      members: z.array(z.object({ runId: z.string(), modelId: z.string(), weight: z.number(), proba: z.array(z.number()), predicted: z.string(), share: z.number() })),
+    })
+    .optional(),
 });
 export type ModelExplanation = z.infer<typeof ModelExplanationSchema>;
 

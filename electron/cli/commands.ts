@@ -5,6 +5,7 @@ import { compareCommand, evalCommand } from './eval-command';
 import { scanCommand } from './scan-command';
 import { exportCommand } from './export-command';
 import { explainCommand } from './explain-command';
+import { ensembleCommand } from './ensemble-command';
 
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
   if (rows.length === 0) return '(none)';
@@ -66,4 +67,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   scan: scanCommand,
   export: exportCommand,
   explain: explainCommand,
+  ensemble: ensembleCommand,
 };

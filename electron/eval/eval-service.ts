@@ -25,6 +25,11 @@ export interface EvalServiceDeps {
   events: EventHub;
 }
 
+/** A weighted or stacked ensemble's combiner was fitted on its validation rows: figures there are optimistic. */
+function fittedOn(run: { modelId: string; params: Record<string, unknown> }): string {
+  return run.modelId === 'ensemble' && run.params.method !== 'mean' ? `; the ensemble's ${String(run.params.method)} combiner was fitted on these rows` : '';
+}
+
 /** Scores a run on any dataset encoded like its training set; its own training file means its validation rows. */
 export function startEvaluation(deps: EvalServiceDeps, req: OpParsedRequest<'eval.start'>): { jobId: string; evalId: string } {
   const { workspace, jobs, events } = deps;
@@ -43,7 +48,7 @@ export function startEvaluation(deps: EvalServiceDeps, req: OpParsedRequest<'eva
   const split: EvalSplit = own
     ? {
         kind: 'random-split',
-        description: `random ${Math.round(fraction * 100)} % validation split (seed ${Number(run.params.seed ?? 42)}) of the training file ${ds.name} (not an official test set)`,
+        description: `random ${Math.round(fraction * 100)} % validation split (seed ${Number(run.params.seed ?? 42)}) of the training file ${ds.name} (not an official test set${fittedOn(run)})`,
       }
     : splitOf(ds.name, ds.sourcePath);
   const evalId = newId('ev');

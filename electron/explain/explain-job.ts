@@ -8,6 +8,8 @@ import type { JobHandler } from '../jobs/context';
 import { deserializeClassifier } from '../train/classifier-io';
 import { readRunModel } from '../train/run-files';
 import { TfClassifier } from '../train/tf-classifier';
+import { EnsembleClassifier } from '../ensemble/ensemble-classifier';
+import { memberShares } from '../ensemble/combine';
 import { integratedGradients, occlusion } from './attribution';
 import { columnGroups, decodeColumn } from './features';
 import { nearestRows } from './knn';
@@ -67,6 +69,24 @@ async function attribute(
     const occ = await occlusion((b, n) => model.predictProba(b, n), x, new Int32Array(x.length), positions, predicted, k);
     m.chars = [...text].map((ch, p) => ({ char: ch, saliency: occ.attributions[p] }));
   }
+}
+
+/** Each member's probabilities on the record and its part in the ensemble's predicted class. */
+async function ensembleParts(model: EnsembleClassifier, x: Float32Array | Int32Array, classes: string[], predicted: number): Promise<ModelExplanation['ensemble']> {
+  const k = classes.length;
+  const per = (await model.memberProba(x, 1)).map((p) => Array.from(p.subarray(0, k)));
+  const shares = memberShares(model.combiner, per, predicted);
+  return {
+    method: model.combiner.method,
+    members: model.members.map((mem, i) => ({
+      runId: mem.runId,
+      modelId: mem.modelId,
+      weight: model.combiner.weights[i],
+      proba: per[i],
+      predicted: classes[argmax(per[i], 0, k)],
+      share: shares[i],
+    })),
+  };
 }
 
 /** Why each model called this record what it did: probabilities, attributions, and the nearest training records. */
@@ -129,6 +149,7 @@ export const explainJob: JobHandler = async (raw, ctx) => {
         chars: [],
         completeness: null,
       };
+      if (model instanceof EnsembleClassifier) m.ensemble = await ensembleParts(model, x, run.classes, predicted);
       try {
         await attribute(m, model, input.featurizer, x, baseline, predicted, k);
       } catch (err) {

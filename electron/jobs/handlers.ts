@@ -8,6 +8,7 @@ import { scanJob } from '../scan/scan-job';
 import { explainJob } from '../explain/explain-job';
 import { embedJob } from '../embed/embed-job';
 import { exportJob } from '../onnx/export-job';
+import { ensembleJob } from '../ensemble/ensemble-job';
 import type { JobHandler } from './context';
 
 /** Kinds that never touch TF.js skip loading it (saves a second and tens of MB per import job). */
@@ -25,4 +26,5 @@ export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   explain: explainJob,
   embed: embedJob,
   export: exportJob,
+  ensemble: ensembleJob,
 };

@@ -3,6 +3,8 @@ import { writeFileAtomic } from '../store/atomic';
 import { deserializeClassifier } from '../train/classifier-io';
 import { readRunModel } from '../train/run-files';
 import { TfClassifier } from '../train/tf-classifier';
+import { EnsembleClassifier } from '../ensemble/ensemble-classifier';
+import { ensembleToOnnx } from './from-ensemble';
 import { layersToOnnx, type OnnxInputLayout } from './from-layers';
 
 export interface ExportJobInput {
@@ -25,10 +27,14 @@ export const exportJob: JobHandler = async (raw, ctx) => {
   ctx.progress({ fraction: 0, message: `loading ${input.modelId}` });
   const model = await deserializeClassifier(readRunModel(input.runDir));
   try {
-    if (!(model instanceof TfClassifier)) {
+    let exported;
+    if (model instanceof EnsembleClassifier) {
+      exported = ensembleToOnnx(model, { metadata: input.metadata });
+    } else if (model instanceof TfClassifier) {
+      exported = layersToOnnx(model.net, { metadata: input.metadata, docString: `DeepTriage ${input.modelId}` });
+    } else {
       throw new Error(`${input.modelId} is not a neural network (a JavaScript baseline): ONNX export covers the tf.js models`);
     }
-    const exported = layersToOnnx(model.net, { metadata: input.metadata, docString: `DeepTriage ${input.modelId}` });
     writeFileAtomic(input.outPath, exported.bytes);
     ctx.progress({ fraction: 1, message: `wrote ${exported.bytes.byteLength.toLocaleString('en-US')} bytes` });
     return { path: input.outPath, bytes: exported.bytes.byteLength, input: exported.input } satisfies ExportJobResult;

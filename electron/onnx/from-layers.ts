@@ -84,14 +84,44 @@ function outputOf(layer: tf.layers.Layer): tf.SymbolicTensor {
  * Layers without an ONNX mapping raise OnnxExportError naming the layer.
  */
 export function layersToOnnx(model: tf.LayersModel, opts: ExportOptions = {}): OnnxExport {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new OnnxExportError('only single-input, single-output models are exportable');
   const g = new GraphBuilder();
-  const values = new Map<number, Value>();
-  const inShape = model.inputs[0].shape;
-  const isIds = model.inputs[0].dtype === 'int32';
   const inputName = g.reserve('input');
   const outputName = 'probabilities';
   const plan = opts.trimPadding ? trimPlan(model) : null;
+  const sub = layersIntoGraph(g, model, inputName, plan);
+  g.nodes.push({ opType: 'Identity', name: g.unique('output_node'), inputs: [sub.proba], outputs: [g.reserve(outputName)], attributes: [] });
+  const bytes = g.encode({
+    name: model.name,
+    doc: opts.docString ?? '',
+    inputs: [{ name: inputName, dataType: sub.isIds ? DataType.INT32 : DataType.FLOAT, shape: ['batch', plan ? 'columns' : sub.steps] }],
+    outputs: [{ name: outputName, dataType: DataType.FLOAT, shape: ['batch', sub.classes] }],
+    metadata: opts.metadata,
+  });
+  const input: OnnxInputLayout = plan ? { kind: 'trimmed', steps: sub.steps, left: plan.left, right: plan.right, outsideId: sub.vocab } : { kind: 'fixed', steps: sub.steps };
+  return { bytes, input };
+}
+
+/** One model's nodes inside a graph the caller owns (an ensemble puts several side by side on one input). */
+export interface Subgraph {
+  /** The value holding [batch, classes] probabilities. */
+  proba: string;
+  classes: number;
+  isIds: boolean;
+  /** Input columns (features or characters). */
+  steps: number;
+  /** Trimmed graphs: the embedding's vocabulary size, which is the outside id. */
+  vocab: number;
+}
+
+/**
+ * Adds a tf.js LayersModel's nodes to `g`, reading `inputName`, and returns the value holding its
+ * probabilities. Names come from g.unique, so several models' layers (which may share names) coexist.
+ */
+export function layersIntoGraph(g: GraphBuilder, model: tf.LayersModel, inputName: string, plan: { left: number; right: number } | null = null): Subgraph {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new OnnxExportError('only single-input, single-output models are exportable');
+  const values = new Map<number, Value>();
+  const inShape = model.inputs[0].shape;
+  const isIds = model.inputs[0].dtype === 'int32';
 
   for (const layer of model.layers) {
     const cls = layer.getClassName();
@@ -200,20 +230,9 @@ export function layersToOnnx(model: tf.LayersModel, opts: ExportOptions = {}): O
   const units = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
   let proba = last.name;
   if (units === 1) proba = g.op('Concat', [g.op('Sub', [g.floatScalar('one', 1), last.name]), last.name], [{ name: 'axis', kind: 'int', value: 1 }]);
-  g.nodes.push({ opType: 'Identity', name: g.unique('output_node'), inputs: [proba], outputs: [g.reserve(outputName)], attributes: [] });
-
   let vocab = 0;
   for (const v of values.values()) if (v.trim) vocab = v.trim.vocab;
-  const steps = inShape[1] as number;
-  const bytes = g.encode({
-    name: model.name,
-    doc: opts.docString ?? '',
-    inputs: [{ name: inputName, dataType: isIds ? DataType.INT32 : DataType.FLOAT, shape: ['batch', plan ? 'columns' : steps] }],
-    outputs: [{ name: outputName, dataType: DataType.FLOAT, shape: ['batch', units === 1 ? 2 : units] }],
-    metadata: opts.metadata,
-  });
-  const input: OnnxInputLayout = plan ? { kind: 'trimmed', steps, left: plan.left, right: plan.right, outsideId: vocab } : { kind: 'fixed', steps };
-  return { bytes, input };
+  return { proba, classes: units === 1 ? 2 : units, isIds, steps: inShape[1] as number, vocab };
 }
 
 /** Layers that may read a masked (maskZero) sequence: the recurrences use its lengths, dropout passes it on. */

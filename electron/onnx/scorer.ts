@@ -2,6 +2,8 @@ import type { Classifier } from '../../models/types';
 import { deserializeClassifier } from '../train/classifier-io';
 import { readRunModel } from '../train/run-files';
 import { TfClassifier } from '../train/tf-classifier';
+import { EnsembleClassifier } from '../ensemble/ensemble-classifier';
+import { ensembleToOnnx } from './from-ensemble';
 import { layersToOnnx, OnnxExportError, type OnnxExport } from './from-layers';
 import { OnnxClassifier } from './onnx-classifier';
 import { loadOnnxRuntime } from './runtime';
@@ -14,7 +16,8 @@ export interface Scorer {
 }
 
 /** The run's deep model as ONNX: trimmed to each batch's lengths when the architecture allows, else fixed. */
-function exportForInference(c: TfClassifier): OnnxExport {
+function exportForInference(c: TfClassifier | EnsembleClassifier): OnnxExport {
+  if (c instanceof EnsembleClassifier) return ensembleToOnnx(c);
   try {
     return layersToOnnx(c.net, { trimPadding: true });
   } catch (e) {
@@ -31,7 +34,7 @@ export interface PreparedOnnx {
 
 /** The run's model as ONNX, or why it cannot be (onnxruntime missing, a layer without a mapping, a baseline). */
 export async function prepareOnnx(model: Classifier): Promise<PreparedOnnx | { why: string }> {
-  if (!(model instanceof TfClassifier)) return { why: 'not a tf.js model' };
+  if (!(model instanceof TfClassifier) && !(model instanceof EnsembleClassifier)) return { why: 'not a tf.js model' };
   const rt = await loadOnnxRuntime();
   if ('error' in rt) return { why: rt.error };
   try {

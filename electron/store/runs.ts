@@ -32,7 +32,8 @@ interface RunDbRow {
 
 export interface NewRun {
   id: string;
-  datasetId: string;
+  /** Null only for an ensemble whose first member's dataset was deleted. */
+  datasetId: string | null;
   modelId: string;
   family: 'records' | 'sequences';
   params: Record<string, unknown>;

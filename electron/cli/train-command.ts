@@ -7,7 +7,7 @@ import { UsageError } from './usage-error';
 
 const USAGE =
   'usage: deeptriage train --train FILE|DATASET_ID [--test FILE|DATASET_ID] --model ID[,ID...] [--epochs N] [--batch N] [--lr X] ' +
-  '[--label-mode 5class|binary|attack] [--seed N] [--class-weight balanced] [--json]';
+  '[--label-mode 5class|binary|attack] [--seed N] [--class-weight balanced] [--balance oversample] [--loss focal [--focal-gamma G]] [--json]';
 
 function intFlag(values: Record<string, unknown>, name: string): number | undefined {
   const v = values[name];
@@ -31,6 +31,9 @@ export const trainCommand: CliCommand = {
     patience: { type: 'string' },
     'label-mode': { type: 'string' },
     'class-weight': { type: 'string' },
+    balance: { type: 'string' },
+    loss: { type: 'string' },
+    'focal-gamma': { type: 'string' },
     tag: { type: 'string', multiple: true },
   },
   async run(ctx) {
@@ -55,6 +58,20 @@ export const trainCommand: CliCommand = {
       params.learningRate = lr;
     }
     if (values['class-weight'] !== undefined) params.classWeight = String(values['class-weight']);
+    if (values.balance !== undefined) {
+      if (values.balance !== 'none' && values.balance !== 'oversample') throw new UsageError(`--balance must be none or oversample, got '${String(values.balance)}'`);
+      params.balance = values.balance;
+    }
+    if (values.loss !== undefined) {
+      if (values.loss !== 'crossentropy' && values.loss !== 'focal') throw new UsageError(`--loss must be crossentropy or focal, got '${String(values.loss)}'`);
+      params.loss = values.loss;
+    }
+    if (values['focal-gamma'] !== undefined) {
+      const g = Number(values['focal-gamma']);
+      if (values.loss !== 'focal') throw new UsageError('--focal-gamma applies to --loss focal');
+      if (!(g >= 0 && g <= 10)) throw new UsageError(`--focal-gamma must be a number in [0, 10], got '${String(values['focal-gamma'])}'`);
+      params.focalGamma = g;
+    }
 
     const importOptions: ImportOptionsInput = labelMode ? { labelMode: labelMode as '5class' } : {};
     const trainId = await datasetFor(ctx, String(values.train), importOptions);

@@ -147,16 +147,13 @@ export function fitStacker(members: readonly Float32Array[], y: Int32Array, k: n
   const grad = new Float64Array(n);
   let t = 1;
   let last = objective(theta, null);
-  let gradNorm = Infinity;
   let it = 0;
   for (; it < maxIterations; it++) {
     const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
     const mom = (t - 1) / tNext;
     for (let i = 0; i < n; i++) look[i] = theta[i] + mom * (theta[i] - prev[i]);
     objective(look, grad);
-    gradNorm = Math.hypot(...grad);
-    if (gradNorm < tolerance) {
-      prev = theta;
+    if (Math.hypot(...grad) < tolerance) {
       theta = Float64Array.from(look);
       break;
     }
@@ -175,8 +172,7 @@ export function fitStacker(members: readonly Float32Array[], y: Int32Array, k: n
     t = tNext;
   }
   objective(theta, grad);
-  gradNorm = Math.hypot(...grad);
-  return { coef: Array.from(theta.subarray(0, k * d)), intercept: Array.from(theta.subarray(k * d)), iterations: it, gradNorm };
+  return { coef: Array.from(theta.subarray(0, k * d)), intercept: Array.from(theta.subarray(k * d)), iterations: it, gradNorm: Math.hypot(...grad) };
 }
 
 /** Each member's part in the ensemble's score for class c on one row (the Inspect view's shares). */

@@ -4,7 +4,7 @@ import { num } from '../../models/lib/build';
 import { probaMetrics } from '../../models/lib/metrics';
 import { classWeights } from './class-weights';
 import { epochSettings, runEpochs, type EpochsOutcome } from './epochs';
-import { countCorrect, crossEntropy } from './loss';
+import { countCorrect, trainingLoss } from './loss';
 import { makeOptimizer } from './optimizer';
 import { predictProba } from './predict';
 
@@ -43,6 +43,7 @@ export async function fitLayersModel(
   const settings = epochSettings(p);
   const { batchSize } = settings;
   const weights = classWeights(p.classWeight, train.y, numClasses);
+  const lossFn = trainingLoss(p);
   const optimizer = makeOptimizer(p.optimizer, num(p, 'learningRate'));
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const dtype = train.x instanceof Int32Array ? 'int32' : 'float32';
@@ -69,7 +70,7 @@ export async function fitLayersModel(
         () => {
           const pred = model.apply(xs, { training: true }) as tf.Tensor;
           correctT = tf.keep(countCorrect(pred, ys));
-          return crossEntropy(pred, ys, ws);
+          return lossFn(pred, ys, ws);
         },
         true,
         vars,

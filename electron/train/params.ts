@@ -1,5 +1,7 @@
 import type { GradientParam, Hyperparams, ModelDef, ParamValue } from '../../models/types';
 import { mergeParams } from '../../models/lib/build';
+import { checkBalance } from './balance';
+import { lossSettings } from './loss';
 
 /**
  * Training-loop options every model accepts on top of its architecture defaults.
@@ -8,6 +10,8 @@ import { mergeParams } from '../../models/lib/build';
  *   stopping watches the training loss)
  * - patience: epochs without a validation-loss improvement > minDelta before stopping; 0 disables
  * - classWeight: 'none' | 'balanced' (n / (k · n_c), as scikit-learn) | explicit per-class list
+ * - balance: 'none' | 'oversample' (random oversampling of the training split's minority classes; balance.ts)
+ * - loss: 'crossentropy' | 'focal' with focalGamma (loss.ts); class weights apply to either
  * - predictBatchSize: rows per forward pass when validating / predicting
  */
 export const TRAIN_DEFAULTS = {
@@ -16,6 +20,8 @@ export const TRAIN_DEFAULTS = {
   patience: 5,
   minDelta: 0,
   classWeight: 'none',
+  balance: 'none',
+  loss: 'crossentropy',
   predictBatchSize: 1024,
 } satisfies Record<string, ParamValue>;
 
@@ -51,6 +57,8 @@ export function checkTrainParams(p: Hyperparams, def?: Pick<ModelDef, 'unusedPar
     const lr = optionalNum(p, 'learningRate', 1e-3);
     if (!(lr > 0)) throw new Error(`parameter 'learningRate' must be > 0, got ${lr}`);
   }
+  checkBalance(p.balance);
+  if (uses('learningRate')) lossSettings(p);
   const vf = optionalNum(p, 'validationFraction', 0.1);
   if (!(vf >= 0 && vf <= 0.5)) throw new Error(`parameter 'validationFraction' must be in [0, 0.5], got ${vf}`);
   if (uses('optimizer') && !['adam', 'sgd', 'rmsprop'].includes(String(p.optimizer))) {

@@ -2,6 +2,7 @@ import type { Classifier, Dataset, FitReport, Hyperparams, ModelDef, ModelSpec, 
 import { getModel } from '../../models/registry';
 import { optionalInt, optionalNum, resolveParams } from './params';
 import { splitDataset } from './split';
+import { checkBalance, oversample } from './balance';
 import { TfClassifier } from './tf-classifier';
 
 export interface TrainModelOptions {
@@ -77,7 +78,9 @@ export function prepareTraining(o: TrainModelOptions, who: string): PreparedTrai
     spec.vocabSize = Math.max(vocabSize, 2);
     spec.maxLen = data.cols;
   }
-  return { def, params, spec, split: splitDataset(data, optionalNum(params, 'validationFraction', 0.1), seed) };
+  const split = splitDataset(data, optionalNum(params, 'validationFraction', 0.1), seed);
+  if (checkBalance(params.balance) === 'oversample') split.train = oversample(split.train, seed);
+  return { def, params, spec, split };
 }
 
 /** `def` separately from `prepared`: the caller has narrowed it to a tf.js model. */

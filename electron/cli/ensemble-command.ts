@@ -1,4 +1,4 @@
-import type { CliCommand } from './commands';
+import type { CliCommand } from './command';
 import { waitForJob } from './job-wait';
 import { UsageError } from './usage-error';
 import type { EnsembleJobResult } from '../ensemble/ensemble-job';

@@ -22,6 +22,8 @@ import { listPresets } from '../models/presets';
 import { APP_VERSION } from './version';
 import { startOnnxExport } from './onnx/export-service';
 import { startEnsemble } from './ensemble/ensemble-service';
+import { getSweep, listSweeps, startSweep } from './sweep/sweep-service';
+import { deleteSweep, getSweepRow } from './store/sweeps';
 
 export type Handlers = {
   [K in OpName]: (request: OpParsedRequest<K>) => Promise<OpResponse<K>>;
@@ -147,6 +149,17 @@ export function createEngine(opts: EngineOptions): Engine {
       return r;
     },
     'train.start': async (req) => ({ runs: startTraining({ workspace, jobs, events }, req) }),
+    'sweep.start': async (req) => startSweep({ workspace, jobs, events }, req),
+    'sweeps.list': async () => listSweeps({ workspace, jobs, events }),
+    'sweeps.get': async ({ sweepId }) => getSweep({ workspace, jobs, events }, sweepId),
+    'sweeps.delete': async ({ sweepId }) => {
+      const row = getSweepRow(workspace.db, sweepId);
+      if (!row) throw notFound('sweep', sweepId);
+      if (row.job_id) jobs.cancel(row.job_id);
+      deleteSweep(workspace.db, sweepId);
+      events.emit('sweeps.changed', {});
+      return { deleted: true };
+    },
     'runs.update': async ({ runId, tags, note }) => {
       if (!updateRunNotes(workspace.db, runId, tags, note)) throw notFound('run', runId);
       events.emit('runs.changed', {});

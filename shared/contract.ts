@@ -15,6 +15,7 @@ import { EvalResultSchema } from './eval';
 import { OperatingCurveSchema, ScanInfoSchema, ScanResultRowSchema } from './scan';
 import { ExplainResultSchema, InspectQuerySchema, InspectRowSchema } from './inspect';
 import { EmbeddingMapSchema, EmbeddingSummarySchema, EmbedRequestSchema } from './embed';
+import { SweepDetailSchema, SweepInfoSchema, SweepRequestSchema } from './sweep';
 
 const Empty = z.object({}).strict();
 const JobStarted = z.object({ jobId: z.string() });
@@ -189,6 +190,15 @@ export const operations = {
     request: TrainRequestSchema,
     response: z.object({ runs: z.array(z.object({ runId: z.string(), jobId: z.string() })) }),
   },
+  /**
+   * A hyperparameter sweep: trials (ordinary runs, tagged with the sweep) run one after another as a job;
+   * weak ones are stopped at ASHA rungs; the best is chosen on the validation split, never the test set.
+   */
+  'sweep.start': { request: SweepRequestSchema, response: z.object({ sweepId: z.string(), jobId: z.string() }) },
+  'sweeps.list': { request: Empty, response: z.array(SweepInfoSchema) },
+  'sweeps.get': { request: z.object({ sweepId: Id }).strict(), response: SweepDetailSchema },
+  /** Forgets the sweep (cancelling it if it runs); its trials stay as ordinary runs. */
+  'sweeps.delete': { request: z.object({ sweepId: Id }).strict(), response: z.object({ deleted: z.boolean() }) },
   /** A 2-D map (UMAP / t-SNE) of a run's character embeddings or last hidden layer over a seeded, stratified sample. */
   'embed.start': { request: EmbedRequestSchema, response: z.object({ jobId: z.string(), mapId: z.string() }) },
   'embed.get': { request: z.object({ mapId: Id }).strict(), response: EmbeddingMapSchema },
@@ -234,6 +244,7 @@ export const events = {
   'datasets.changed': z.object({}),
   'runs.changed': z.object({}),
   'scans.changed': z.object({}),
+  'sweeps.changed': z.object({}),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

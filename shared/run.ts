@@ -27,6 +27,32 @@ export const EpochStatsSchema = z.object({
 });
 export type EpochStats = z.infer<typeof EpochStatsSchema>;
 
+/**
+ * The run's own validation split (the rows training held out), scored with the kept checkpoint: the figures
+ * a sweep may choose on, and the score thresholds that hold the false-positive rate at 0.1 % and 1 % there,
+ * so a scan can take an operating point that was never read off the test file.
+ */
+export const ValidationSummarySchema = z.object({
+  description: z.string(),
+  rows: z.number().int(),
+  accuracy: z.number(),
+  macroF1: z.number().nullable(),
+  auc: z.number().nullable(),
+  /** Which score the thresholds apply to: p(positive) of a binary model, or 1 − p(normal) of a multi-class one. */
+  basis: z.enum(['binary', 'attack-vs-normal']).nullable(),
+  positive: z.string().nullable(),
+  thresholds: z.array(
+    z.object({
+      targetFpr: z.number(),
+      /** Flag scores ≥ threshold; null when no threshold keeps the FPR within the target (too few negatives). */
+      threshold: z.number().nullable(),
+      tpr: z.number().nullable(),
+      fpr: z.number().nullable(),
+    }),
+  ),
+});
+export type ValidationSummary = z.infer<typeof ValidationSummarySchema>;
+
 export const RunStatusSchema = z.enum(['queued', 'running', 'done', 'cancelled', 'failed']);
 
 export const RunDetailSchema = z.object({
@@ -52,6 +78,9 @@ export const RunDetailSchema = z.object({
   note: z.string(),
   /** The latest evaluation, when one exists (full results via evals). */
   testAccuracy: z.number().nullable(),
+  /** Null for runs trained before validation summaries were stored, or without a validation split. */
+  validation: ValidationSummarySchema.nullable(),
+  sweepId: z.string().nullable(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 

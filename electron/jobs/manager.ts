@@ -2,7 +2,7 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import type { BackendInfo, JobInfo, JobKind, JobProgress } from '../../shared/domain';
-import type { JobWorkerData, WorkerToMain } from './protocol';
+import type { JobWorkerData, ProgressUpdate, WorkerToMain } from './protocol';
 import { startWorker, workerEntry } from './spawn';
 
 export interface StartOptions {
@@ -26,11 +26,19 @@ export interface JobManagerOptions {
   onBackend?: (info: BackendInfo) => void;
 }
 
+/** What a job run on the main side gets: its cancel signal and a way to report progress. */
+export interface HostedJobContext {
+  signal: AbortSignal;
+  progress(update: ProgressUpdate): void;
+}
+
 interface Entry {
   info: JobInfo;
   input: unknown;
   opts: StartOptions;
   worker?: Worker;
+  /** Hosted jobs only: aborted on cancel. */
+  abort?: AbortController;
   cancelFlag?: Int32Array;
   settled: Promise<JobInfo>;
   settle: (info: JobInfo) => void;
@@ -68,6 +76,44 @@ export class JobManager {
     return { ...info };
   }
 
+  /**
+   * A job whose body runs on the main side and only orchestrates other jobs (a sweep starts its trials as
+   * worker jobs): it takes no worker slot, so the jobs it waits for can run, yet it shows in the job list with
+   * progress and is cancelled like any other job (its body sees the signal and cancels what it started).
+   */
+  startHosted(kind: JobKind, title: string, body: (ctx: HostedJobContext) => Promise<unknown>): JobInfo {
+    if (this.closed) throw new Error('job manager is closed');
+    const info: JobInfo = { id: randomUUID(), kind, title, status: 'running', createdAt: Date.now(), startedAt: Date.now() };
+    let settle!: (i: JobInfo) => void;
+    const settled = new Promise<JobInfo>((r) => (settle = r));
+    const abort = new AbortController();
+    const entry: Entry = { info, input: undefined, opts: {}, settled, settle, abort };
+    this.jobs.set(info.id, entry);
+    this.updated(entry);
+    const ctx: HostedJobContext = {
+      signal: abort.signal,
+      progress: (update) => {
+        const progress: JobProgress = { ...update, jobId: info.id, kind };
+        entry.info.progress = progress;
+        this.opts.emitProgress?.(progress);
+      },
+    };
+    // Deferred one tick so the caller holds the job id before the body can report on it.
+    void Promise.resolve()
+      .then(() => body(ctx))
+      .then(
+        (result) => {
+          entry.info.result = result;
+          this.finish(entry, abort.signal.aborted ? 'cancelled' : 'done', undefined, false);
+        },
+        (err: unknown) => {
+          if (abort.signal.aborted) this.finish(entry, 'cancelled');
+          else this.finish(entry, 'failed', err instanceof Error ? err.message : String(err));
+        },
+      );
+    return { ...info };
+  }
+
   get(jobId: string): JobInfo | undefined {
     const e = this.jobs.get(jobId);
     return e ? { ...e.info } : undefined;
@@ -86,6 +132,10 @@ export class JobManager {
   cancel(jobId: string): boolean {
     const e = this.jobs.get(jobId);
     if (!e || FINISHED.has(e.info.status)) return false;
+    if (e.abort) {
+      e.abort.abort();
+      return true;
+    }
     if (e.info.status === 'queued') {
       this.queue.splice(this.queue.indexOf(e), 1);
       this.finish(e, 'cancelled');
@@ -107,6 +157,7 @@ export class JobManager {
   async close(): Promise<void> {
     this.closed = true;
     for (const e of this.queue.splice(0)) this.finish(e, 'cancelled');
+    for (const e of this.jobs.values()) if (e.abort && !FINISHED.has(e.info.status)) e.abort.abort();
     // Running jobs get a cancel and a moment to stop cleanly first: a job holding native sessions
     // (onnxruntime in scan workers) aborts the process if its thread is terminated mid-use.
     const running = [...this.jobs.values()].filter((e) => e.worker && !FINISHED.has(e.info.status));

@@ -93,4 +93,36 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX scan_results_by_score ON scan_results(scan_id, score DESC);
   `,
+  // 4: each run's figures and false-positive thresholds on its own validation split (what a sweep chooses
+  // on and what a scan's operating points are read from; never the test file).
+  `
+  ALTER TABLE runs ADD COLUMN validation_json TEXT;
+  `,
+  // 5: hyperparameter sweeps; each trial is an ordinary run, linked here with what it drew and how it ended.
+  `
+  CREATE TABLE sweeps (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    dataset_id TEXT REFERENCES datasets(id) ON DELETE SET NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    spec_json TEXT NOT NULL,
+    job_id TEXT,
+    error TEXT
+  );
+  CREATE TABLE sweep_trials (
+    sweep_id TEXT NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    model_id TEXT NOT NULL,
+    point_json TEXT NOT NULL,
+    run_id TEXT REFERENCES runs(id) ON DELETE SET NULL,
+    state TEXT NOT NULL,
+    metric REAL,
+    epochs INTEGER,
+    stopped_at INTEGER,
+    PRIMARY KEY (sweep_id, idx)
+  );
+  CREATE INDEX sweep_trials_by_run ON sweep_trials(run_id);
+  `,
 ];

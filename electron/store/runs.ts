@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunRow } from '../../shared/domain';
-import type { EpochStats, RunDetail } from '../../shared/run';
+import type { EpochStats, RunDetail, ValidationSummary } from '../../shared/run';
 import type { Db } from './db';
 import type { Workspace } from './workspace';
 
@@ -28,6 +28,7 @@ interface RunDbRow {
   stopped_early: number;
   train_rows: number | null;
   val_rows: number | null;
+  validation_json: string | null;
 }
 
 export interface NewRun {
@@ -76,13 +77,17 @@ export interface RunOutcome {
   weightsDir: string;
   trainRows: number;
   valRows: number;
+  validation?: ValidationSummary | null;
 }
 
 export function finishRun(db: Db, id: string, o: RunOutcome): void {
   db.prepare(
     `UPDATE runs SET status = ?, params_json = ?, history_json = ?, best_epoch = ?, stopped_early = ?, backend = ?,
-       wall_ms = ?, weights_dir = ?, train_rows = ?, val_rows = ?, error = NULL WHERE id = ?`,
-  ).run(o.status, JSON.stringify(o.params), JSON.stringify(o.history), o.bestEpoch, o.stoppedEarly ? 1 : 0, o.backend, Math.round(o.wallMs), o.weightsDir, o.trainRows, o.valRows, id);
+       wall_ms = ?, weights_dir = ?, train_rows = ?, val_rows = ?, validation_json = ?, error = NULL WHERE id = ?`,
+  ).run(
+    o.status, JSON.stringify(o.params), JSON.stringify(o.history), o.bestEpoch, o.stoppedEarly ? 1 : 0, o.backend, Math.round(o.wallMs),
+    o.weightsDir, o.trainRows, o.valRows, o.validation ? JSON.stringify(o.validation) : null, id,
+  );
 }
 
 function latestAccuracy(db: Db, runId: string): number | null {
@@ -138,7 +143,14 @@ export function getRun(db: Db, id: string): RunDetail | undefined {
     tags: r.tags ? r.tags.split(',') : [],
     note: r.note,
     testAccuracy: latestAccuracy(db, r.id),
+    validation: r.validation_json ? (JSON.parse(r.validation_json) as ValidationSummary) : null,
+    sweepId: sweepOf(db, r.id),
   };
+}
+
+function sweepOf(db: Db, runId: string): string | null {
+  const t = db.prepare('SELECT sweep_id FROM sweep_trials WHERE run_id = ? LIMIT 1').get(runId) as { sweep_id: string } | undefined;
+  return t?.sweep_id ?? null;
 }
 
 export function updateRunNotes(db: Db, id: string, tags: string[] | undefined, note: string | undefined): boolean {

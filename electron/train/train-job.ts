@@ -7,6 +7,9 @@ import { JobCancelledError, type JobHandler } from '../jobs/context';
 import { writeRunModel } from './run-files';
 import os from 'node:os';
 import { trainParallel } from './parallel';
+import { ashaVerdict, type AshaTrialInput } from '../sweep/asha';
+import type { ValidationSummary } from '../../shared/run';
+import { validationSummary } from './validation';
 
 export interface TrainJobInput {
   runId: string;
@@ -17,6 +20,10 @@ export interface TrainJobInput {
   vocabSize?: number;
   params: Partial<Hyperparams>;
   test?: { cachePath: string; split: EvalSplit; evalId: string };
+  /** Names the validation split in the stored summary. */
+  datasetName?: string;
+  /** A sweep trial: the rungs at which it is stopped when its validation metric falls below the cut. */
+  asha?: AshaTrialInput;
 }
 
 export interface TrainJobResult {
@@ -30,6 +37,9 @@ export interface TrainJobResult {
   valRows: number;
   backend: string;
   evaluation?: { evalId: string; result: EvalResult; probaPath: string; unknownRows: number };
+  validation: ValidationSummary | null;
+  /** Epoch of the rung at which the sweep's successive halving stopped this trial; null otherwise. */
+  ashaStoppedAt: number | null;
 }
 
 /** Trains one architecture on an encoded dataset, saves the best checkpoint, and scores it on the test set. */
@@ -38,6 +48,9 @@ export const trainJob: JobHandler = async (raw, ctx) => {
   ctx.progress({ fraction: 0, message: 'loading encoded data' }, true);
   const data = await readLabelledRows(input.trainCache);
   ctx.throwIfCancelled();
+  // A rung's verdict is taken at the epoch's end inside this worker: the cut is known when the trial starts
+  // (trials run one after another), so no decision has to travel back from the main side mid-epoch.
+  let ashaStoppedAt: number | null = null;
   const result = await trainParallel({
     replicas: replicasFor(input.params, ctx.runningJobs, ctx.backend?.name),
     modelId: input.modelId,
@@ -46,8 +59,11 @@ export const trainJob: JobHandler = async (raw, ctx) => {
     numClasses: input.classes.length,
     params: input.params,
     ...(input.vocabSize ? { vocabSize: input.vocabSize } : {}),
-    shouldStop: ctx.shouldStop,
+    shouldStop: () => ashaStoppedAt !== null || ctx.shouldStop(),
     onProgress: (p) => {
+      if (input.asha && p.phase === 'epoch' && ashaStoppedAt === null && p.epoch < p.epochs) {
+        if (ashaVerdict(input.asha, p.epoch, { valAcc: p.valAcc, valLoss: p.valLoss }) === 'stop') ashaStoppedAt = p.epoch;
+      }
       const total = p.epochs * p.batchesPerEpoch;
       const done = (p.epoch - 1) * p.batchesPerEpoch + p.batch;
       const epochEnd = p.phase === 'epoch';
@@ -74,21 +90,27 @@ export const trainJob: JobHandler = async (raw, ctx) => {
     },
   });
   try {
+    // Stopped at a rung is an early stop, not a cancel: the trial is a finished run with fewer epochs.
+    const cancelled = result.cancelled && ashaStoppedAt === null;
     // Cancelled before any epoch finished: there is no checkpoint worth keeping.
-    if (result.cancelled && result.bestEpoch === null) throw new JobCancelledError();
+    if (cancelled && result.bestEpoch === null) throw new JobCancelledError();
     writeRunModel(input.runDir, await result.model.serialize());
+    if (!cancelled) ctx.progress({ fraction: 1, message: 'scoring the validation split' }, true);
+    const validation = cancelled ? null : await validationSummary(result.model, data, result.params, input.classes, input.datasetName ?? 'the training file');
     const out: TrainJobResult = {
       params: result.params,
       history: result.history.map((h) => ({ ...h, loss: finite(h.loss), acc: finite(h.acc), valLoss: finite(h.valLoss), valAcc: finite(h.valAcc) })),
       bestEpoch: result.bestEpoch,
-      stoppedEarly: result.stoppedEarly,
-      cancelled: result.cancelled,
+      stoppedEarly: result.stoppedEarly || ashaStoppedAt !== null,
+      cancelled,
+      validation,
+      ashaStoppedAt,
       wallMs: result.wallMs,
       trainRows: result.trainRows,
       valRows: result.valRows,
       backend: ctx.backend?.name ?? 'unknown',
     };
-    if (input.test && !result.cancelled) {
+    if (input.test && !cancelled) {
       ctx.progress({ fraction: 1, message: 'evaluating on the test set' }, true);
       const probaPath = path.join(input.runDir, `${input.test.evalId}.proba.f32`);
       const ev = await evaluateOnCache(result.model, input.classes, input.test.cachePath, input.test.split, probaPath);

@@ -18,6 +18,7 @@ import { appendEpoch, finishRun, insertRun, setRunStatus } from '../store/runs';
 import type { Workspace } from '../store/workspace';
 import { checkTrainParams, resolveParams } from './params';
 import type { TrainJobInput, TrainJobResult } from './train-job';
+import type { AshaTrialInput } from '../sweep/asha';
 
 export interface TrainServiceDeps {
   workspace: Workspace;
@@ -33,8 +34,12 @@ function requireModel(id: string): ModelDef {
   }
 }
 
-/** Queues one run per architecture; each is a job in a worker, stored as it progresses. */
-export function startTraining(deps: TrainServiceDeps, req: OpParsedRequest<'train.start'>): { runId: string; jobId: string }[] {
+/** Queues one run per architecture; each is a job in a worker, stored as it progresses. `asha`: a sweep trial's rungs. */
+export function startTraining(
+  deps: TrainServiceDeps,
+  req: OpParsedRequest<'train.start'>,
+  extra: { asha?: AshaTrialInput } = {},
+): { runId: string; jobId: string }[] {
   const { workspace, jobs, events } = deps;
   const db = workspace.db;
   const dataset = getDataset(db, req.datasetId);
@@ -87,6 +92,8 @@ export function startTraining(deps: TrainServiceDeps, req: OpParsedRequest<'trai
       trainCache: files.cache,
       classes: dataset.classes,
       params: req.params as TrainJobInput['params'],
+      datasetName: dataset.name,
+      ...(extra.asha ? { asha: extra.asha } : {}),
       ...(featurizer.kind === 'charseq' && featurizer.vocabSize ? { vocabSize: featurizer.vocabSize } : {}),
       ...(test ? { test: { cachePath: test.cache, split: test.split, evalId } } : {}),
     };
@@ -125,6 +132,7 @@ export function startTraining(deps: TrainServiceDeps, req: OpParsedRequest<'trai
             weightsDir: runDir,
             trainRows: r.trainRows,
             valRows: r.valRows,
+            validation: r.validation,
           });
           if (r.evaluation && test) {
             insertEvaluation(db, {
@@ -148,7 +156,7 @@ export function startTraining(deps: TrainServiceDeps, req: OpParsedRequest<'trai
             // The test set went away while training: the run stands, Compare's "Evaluate on…" remains.
           }
         }
-        return { runId, accuracy: r.evaluation?.result.accuracy ?? null, bestEpoch: r.bestEpoch, cancelled: r.cancelled };
+        return { runId, accuracy: r.evaluation?.result.accuracy ?? null, bestEpoch: r.bestEpoch, cancelled: r.cancelled, ashaStoppedAt: r.ashaStoppedAt };
       },
       onAbandon: (job) => {
         setRunStatus(db, runId, job.status === 'cancelled' ? 'cancelled' : 'failed', job.error);

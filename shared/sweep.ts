@@ -102,3 +102,30 @@ export const SweepDetailSchema = z.object({
   trials: z.array(SweepTrialSchema),
 });
 export type SweepDetail = z.infer<typeof SweepDetailSchema>;
+
+/** Keys written short on the command line and in the Train view. */
+export const SWEEP_KEY_ALIASES: Record<string, string> = { lr: 'learningRate', batch: 'batchSize', embedding: 'embeddingDim', 'class-weight': 'classWeight' };
+
+/**
+ * One dimension written as text: `0.001,0.01` (values) or `MIN:MAX[:log][:int]` (a range, random search only).
+ * Numbers are read as numbers, anything else (balanced, adam) as text. Throws with the reason.
+ */
+export function parseDimension(text: string): SweepDimension {
+  const body = text.trim();
+  if (body.includes(':')) {
+    const [lo, hi, ...flags] = body.split(':').map((p) => p.trim());
+    const min = Number(lo);
+    const max = Number(hi);
+    if (lo === '' || hi === '' || !Number.isFinite(min) || !Number.isFinite(max)) throw new Error(`'${body}': MIN and MAX must be numbers`);
+    const bad = flags.filter((f) => f !== 'log' && f !== 'int');
+    if (bad.length) throw new Error(`'${body}': unknown flag '${bad[0]}' (log, int)`);
+    return { min, max, scale: flags.includes('log') ? 'log' : 'linear', integer: flags.includes('int') };
+  }
+  const values = body
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map((v) => (Number.isFinite(Number(v)) ? Number(v) : v));
+  if (values.length === 0) throw new Error('no values');
+  return { values };
+}

@@ -6,15 +6,8 @@ import { scanCommand } from './scan-command';
 import { exportCommand } from './export-command';
 import { explainCommand } from './explain-command';
 import { ensembleCommand } from './ensemble-command';
-
-export function table(rows: Record<string, unknown>[], columns: string[]): string {
-  if (rows.length === 0) return '(none)';
-  const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '')));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(columns), ...cells.map(line)].join('\n');
-}
-
+import { sweepCommand } from './sweep-command';
+import { table } from './table';
 
 export const COMMANDS: Record<string, CliCommand> = {
   backend: {
@@ -62,6 +55,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   },
   import: importCommand,
   train: trainCommand,
+  sweep: sweepCommand,
   eval: evalCommand,
   compare: compareCommand,
   scan: scanCommand,

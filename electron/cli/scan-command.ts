@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { CliCommand } from './command';
 import { waitForJob } from './job-wait';
 import { UsageError } from './usage-error';
+import { isOperatingPointName, validationThreshold } from '../../shared/operating';
 
 function csvCell(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -12,15 +13,23 @@ export const scanCommand: CliCommand = {
   available: true,
   options: { run: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' } },
   async run({ values, positionals, json, call, engine, io }) {
-    const threshold = values.threshold !== undefined ? Number(values.threshold) : 0.5;
-    if (!(threshold >= 0 && threshold <= 1)) throw new UsageError('--threshold must be a number in [0, 1]');
+    const asked = values.threshold !== undefined ? String(values.threshold) : '0.5';
+    let threshold = Number(asked);
+    if (isOperatingPointName(asked) && values.run) {
+      // An operating point measured on the run's validation split, never on a test file.
+      const picked = validationThreshold((await call('runs.get', { runId: String(values.run) })).validation, asked);
+      if ('reason' in picked) throw new UsageError(`--threshold ${asked}: ${picked.reason}`);
+      threshold = picked.threshold;
+    } else if (!(threshold >= 0 && threshold <= 1)) {
+      throw new UsageError('--threshold must be a number in [0, 1], fpr1 or fpr0.1 (1 % / 0.1 % false positives on the run\'s validation split)');
+    }
     let scanId: string;
     let jobId: string;
     if (values.resume) {
       scanId = String(values.resume);
       jobId = (await call('scan.resume', { scanId })).jobId;
     } else {
-      if (!values.run || positionals.length === 0) throw new UsageError('usage: deeptriage scan FILE... --run RUN_ID [--threshold T] [--out results.csv] [--json] | --resume SCAN_ID');
+      if (!values.run || positionals.length === 0) throw new UsageError('usage: deeptriage scan FILE... --run RUN_ID [--threshold T|fpr1|fpr0.1] [--out results.csv] [--json] | --resume SCAN_ID');
       ({ scanId, jobId } = await call('scan.start', { runId: String(values.run), paths: positionals, threshold }));
     }
     const job = await waitForJob(engine, jobId, io);

@@ -33,7 +33,7 @@ const SPEC = {
   modelIds: ['logreg'],
   // Known best: the largest step; 1e-6 cannot move a logistic regression in four epochs.
   space: { learningRate: { values: [0.05, 0.000001, 0.003] } },
-  params: { epochs: 4, batchSize: 32, patience: 0 },
+  params: { epochs: 4, batchSize: 32, patience: 0, replicas: 1 },
   metric: 'valLoss' as const,
   asha: { graceEpochs: 1, reductionFactor: 2 },
 };

@@ -2,9 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Download } from 'playwright-core';
-import { SHARED_DATA, tempDir } from '../helpers/temp';
-import { trainWithCli, workbenchPage } from './harness';
+import { REPO_ROOT, SHARED_DATA, tempDir } from '../helpers/temp';
+import { mulberry32 } from '../../models/lib/random';
+import { shot, trainWithCli, workbenchPage } from './harness';
 
 const KDD = path.join(SHARED_DATA, 'nsl-kdd');
 const downloads = tempDir('dt-e2e-downloads-');
@@ -13,9 +16,29 @@ const downloads = tempDir('dt-e2e-downloads-');
 const s = workbenchPage({
   viewport: { width: 1440, height: 1100 },
   acceptDownloads: true,
-  prepare: (workspace) =>
-    trainWithCli(workspace, { train: path.join(KDD, 'KDDTest-21.txt'), test: path.join(KDD, 'KDDTest+.txt'), models: 'logreg,dnn1', epochs: 2, batch: 128 }),
+  prepare: async (workspace) => {
+    await trainWithCli(workspace, { train: path.join(KDD, 'KDDTest-21.txt'), test: path.join(KDD, 'KDDTest+.txt'), models: 'logreg,dnn1', epochs: 2, batch: 128 });
+    await importPointsWithCli(workspace);
+  },
 });
+
+/** A generated two-feature file to sweep on in the last test: small enough that three trials add seconds. */
+async function importPointsWithCli(workspace: string): Promise<void> {
+  const rand = mulberry32(5);
+  const lines = ['a,b,label'];
+  for (let i = 0; i < 400; i++) {
+    const a = rand() * 2 - 1;
+    const b = rand() * 2 - 1;
+    lines.push(`${a.toFixed(4)},${b.toFixed(4)},${a + 0.5 * b > 0 ? 'attack' : 'normal'}`);
+  }
+  const file = path.join(tempDir('dt-e2e-sweep-'), 'points.csv');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'electron/cli/index.ts', 'import', file, '--workspace', workspace],
+    { cwd: REPO_ROOT, timeout: 240_000 },
+  );
+}
 
 async function download(testid: string): Promise<string> {
   const { page } = s;
@@ -120,5 +143,60 @@ test('tags and notes are edited inline; "Evaluate on…" adds a random-split eva
   await page.getByTestId('metrics-table').locator('caption').getByText('random split of the training file: KDDTest-21.txt').waitFor();
   assert.match(await page.getByTestId('roc-frame').innerText(), /random split of the training file/);
   assert.equal(await page.getByTestId('metrics-table').locator('tbody tr').count(), 2);
+  assert.deepEqual(errors, []);
+});
+
+test('a sweep defined in Train shows in Compare: sortable trial table, parallel coordinates, the best trial one click from Compare and Inspect', async () => {
+  const { wb, page, errors } = s;
+  await page.goto(`${wb.url}#/train`);
+  const form = page.getByTestId('sweep-form');
+  await form.locator('summary').click();
+  await form.getByLabel('sweep training set').selectOption({ label: 'points.csv (400 rows)' });
+  await form.locator('label', { hasText: 'logreg' }).locator('input').check();
+  // Only what logistic regression reads is offered: no filters, units or embedding size.
+  assert.deepEqual(await form.locator('input.values').evaluateAll((els) => els.map((e) => e.getAttribute('data-key'))), ['learningRate', 'batchSize', 'epochs', 'classWeight', 'optimizer']);
+  await form.getByLabel('learning rate values').fill('0.05,0.000001,0.003');
+  await form.getByLabel('search batch size').check();
+  await form.getByLabel('batch size values').fill('32');
+  await form.getByLabel('sweep epochs').fill('3');
+  await form.locator('input[type="number"]').last().fill('2');
+  await form.getByLabel('metric').selectOption('valLoss');
+  await shot(page, 'train-sweep-form');
+  await form.getByTestId('sweep-start').click();
+  await page.waitForFunction(() => /#\/compare\?sweep=sweep_/.test(location.hash));
+  const panel = page.getByTestId('sweep-panel');
+  await panel.locator('[data-testid="sweep-summary"][data-status="done"]').waitFor({ timeout: 180_000 });
+  const table = panel.getByTestId('sweep-table');
+  await table.locator('tbody tr').nth(2).waitFor();
+  // Sorted by validation loss, best first: the largest learning rate wins, 1e-6 is stopped at the first rung.
+  const firstRow = table.locator('tbody tr').first();
+  assert.match(await firstRow.innerText(), /logreg\s+0\.05\s+32\s+0\.\d{4}\s+3\s+done/);
+  assert.ok(await firstRow.evaluate((el) => el.classList.contains('best')));
+  assert.match(await table.locator('tr[data-trial="1"]').innerText(), /stopped at epoch 1/);
+  await table.locator('[data-sort="learningRate"]').click();
+  assert.match(await table.locator('tbody tr').first().innerText(), /0\.000001/);
+  await table.locator('[data-sort="learningRate"]').click();
+  assert.match(await table.locator('tbody tr').first().innerText(), /0\.05/);
+
+  const plot = panel.getByTestId('sweep-parallel');
+  assert.equal(await plot.locator('path.trial').count(), 3);
+  assert.equal(await plot.locator('path.trial.best').count(), 1);
+  assert.equal(await plot.locator('path.trial.stopped').count(), 1);
+  assert.deepEqual(await plot.locator('g.axis').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-axis'))), ['learningRate', 'batchSize', 'metric']);
+  assert.match(await plot.locator('g[data-axis="learningRate"] .name').innerText(), /log/);
+  await table.locator('tr[data-trial="2"]').hover();
+  assert.equal(await plot.locator('path.trial.hot').getAttribute('data-trial'), '2');
+  await shot(page, 'compare-sweep');
+  assert.ok(await panel.getByTestId('best-scan').isDisabled(), 'a records model cannot scan URLs');
+
+  await panel.getByTestId('best-compare').click();
+  await page.waitForFunction(() => /runs=run_/.test(location.hash) && /sweep=sweep_/.test(location.hash));
+  await page.getByTestId('run-picker').waitFor();
+  assert.equal(await page.locator('[data-testid="pick-run"]:checked').count(), 3);
+
+  // Inspect needs scored rows: the sweep had no test set, so the best run's validation rows are scored first.
+  await panel.getByTestId('best-inspect').click();
+  await page.waitForFunction(() => /#\/inspect\?eval=ev_/.test(location.hash), undefined, { timeout: 60_000 });
+  await page.locator('[data-view="inspect"]').waitFor();
   assert.deepEqual(errors, []);
 });

@@ -105,3 +105,32 @@ test('a sweep refuses a search space no chosen architecture reads, and a range i
   const v = await t.route('sweep.start', { datasetId: trainId, modelIds: ['logreg'], space: { learningRate: { values: [0.01] } }, params: { validationFraction: 0 } });
   assert.ok(!v.ok && /validation split/.test(v.error.message), JSON.stringify(v));
 });
+
+test('cancelling a sweep cancels its running trial and keeps the finished ones', async () => {
+  const { sweepId, jobId } = await t.call('sweep.start', {
+    datasetId: trainId,
+    modelIds: ['logreg'],
+    // The second trial would train for minutes: it is the one running when the sweep is cancelled.
+    space: { epochs: { values: [2, 2000] } },
+    params: { batchSize: 32, patience: 0, replicas: 1 },
+    asha: { enabled: false },
+  });
+  for (;;) {
+    const d = await t.call('sweeps.get', { sweepId });
+    const run = d.trials[1].runId ? await t.call('runs.get', { runId: d.trials[1].runId }) : null;
+    if (run && run.history.length >= 1) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(await t.call('jobs.cancel', { jobId }), { cancelled: true });
+  const job = await t.engine.jobs.wait(jobId);
+  assert.equal(job.status, 'cancelled');
+  const { info, trials } = await t.call('sweeps.get', { sweepId });
+  assert.equal(info.status, 'cancelled');
+  assert.equal(trials[0].state, 'done');
+  assert.equal((await t.call('runs.get', { runId: trials[0].runId! })).status, 'done');
+  assert.equal(trials[1].state, 'cancelled');
+  const cancelledRun = await t.call('runs.get', { runId: trials[1].runId! });
+  assert.equal(cancelledRun.status, 'cancelled');
+  assert.ok(cancelledRun.history.length < 2000);
+  assert.equal(info.bestRunId, trials[0].runId);
+});

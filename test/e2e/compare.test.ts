@@ -181,9 +181,9 @@ test('a sweep defined in Train shows in Compare: sortable trial table, parallel 
   const plot = panel.getByTestId('sweep-parallel');
   assert.equal(await plot.locator('path.trial').count(), 3);
   assert.equal(await plot.locator('path.trial.best').count(), 1);
-  assert.equal(await plot.locator('path.trial.stopped').count(), 1);
+  assert.equal(await plot.locator('path.trial.stopped[data-trial="1"]').count(), 1);
   assert.deepEqual(await plot.locator('g.axis').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-axis'))), ['learningRate', 'batchSize', 'metric']);
-  assert.match(await plot.locator('g[data-axis="learningRate"] .name').innerText(), /log/);
+  assert.match((await plot.locator('g[data-axis="learningRate"] .name').textContent()) ?? '', /log/);
   await table.locator('tr[data-trial="2"]').hover();
   assert.equal(await plot.locator('path.trial.hot').getAttribute('data-trial'), '2');
   await shot(page, 'compare-sweep');

@@ -24,6 +24,14 @@ test('scanning a file fills the results table, shows the expected FPR at the thr
   const { wb, page, errors } = s;
   await page.goto(`${wb.url}#/scan`);
   await page.getByLabel('files to scan').fill(scanFile);
+  // Operating points measured on the run's validation split: one click sets the threshold.
+  const point = page.getByTestId('operating-points').locator('button[data-point="fpr1"]');
+  await point.waitFor();
+  const t = Number(/t=([\d.]+)/.exec(await point.innerText())![1]);
+  assert.ok(t > 0 && t <= 1, `threshold ${t}`);
+  await point.click();
+  assert.equal(Number(await page.getByLabel('threshold').inputValue()).toFixed(4), t.toFixed(4));
+  await page.getByLabel('threshold').fill('0.5');
   await page.getByRole('button', { name: 'Scan', exact: true }).click();
   const results = page.getByTestId('scan-results');
   await page.waitForFunction(() => document.querySelector('[data-testid="scan-results"]')?.getAttribute('data-status') === 'done', null, { timeout: 120_000 });

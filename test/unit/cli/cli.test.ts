@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../electron/cli/main';
 import { REPO_ROOT, SHARED_DATA, tempDir } from '../../helpers/temp';
@@ -137,4 +138,26 @@ test('eval and compare: a second evaluation reuses the imported test file, and t
   const p = res.probabilities.data as Float32Array;
   assert.equal(p.length, 5);
   assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+});
+
+test('sweep runs its trials and prints them ranked on the validation metric; bad search spaces are usage errors', async () => {
+  const ws = tempDir();
+  const lines = ['a,b,label'];
+  for (let i = 0; i < 200; i++) lines.push(`${((i * 37) % 100) / 50 - 1},${((i * 61) % 100) / 50 - 1},${(i * 37) % 100 >= 50 ? 'attack' : 'normal'}`);
+  const file = path.join(ws, 'points.csv');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const r = await cli(['sweep', '--train', file, '--model', 'logreg', '--space', 'lr=0.000001,0.1', '--space', 'batch=16', '--epochs', '2', '--no-asha', '--json', '--workspace', ws]);
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out) as { status: string; bestRunId: string; split: string; trials: { runId: string; point: { learningRate: number } }[] };
+  assert.equal(out.status, 'done');
+  assert.equal(out.trials.length, 2);
+  assert.equal(out.trials[0].runId, out.bestRunId);
+  assert.equal(out.trials[0].point.learningRate, 0.1);
+  assert.match(out.split, /validation/);
+  const bad = await cli(['sweep', '--train', file, '--model', 'logreg', '--space', 'lr', '--workspace', ws]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--space lr: expected KEY=V1,V2 or KEY=MIN:MAX/);
+  const range = await cli(['sweep', '--train', file, '--model', 'logreg', '--space', 'lr=0.1:x', '--workspace', ws]);
+  assert.equal(range.code, 2);
+  assert.match(range.err, /MIN and MAX must be numbers/);
 });

@@ -44,12 +44,15 @@ function axisFor(key: string, label: string, values: (unknown | undefined)[], re
     };
     const distinct = [...new Set(ns)].sort((a, b) => a - b);
     const tickValues = distinct.length <= 6 ? distinct : [0, 0.25, 0.5, 0.75, 1].map((q) => (log ? 10 ** (f(lo) + q * span) : lo + q * (hi - lo)));
+    // Ticks closer than a label's height would print over each other: keep the first of each cluster.
+    const ticks: { at: number; label: string }[] = [];
+    for (const v of tickValues) if (ticks.every((t) => Math.abs(t.at - at(v)) >= 0.07)) ticks.push({ at: at(v), label: fmt(v) });
     return {
       key,
       label,
       kind: 'numeric',
       log,
-      ticks: tickValues.map((v) => ({ at: at(v), label: fmt(v) })),
+      ticks,
       position: (t) => {
         const n = numberOf(read(t));
         return n === null ? null : at(n);

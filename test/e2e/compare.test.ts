@@ -70,6 +70,19 @@ test('two runs side by side: metrics with the best highlighted, curves, confusio
   await pointsOf('roc-chart');
   await pointsOf('pr-chart');
   for (const id of ['roc-chart', 'pr-chart']) assert.equal(await page.getByTestId(id).locator('canvas').count(), 1);
+  // The table's ranking figures name their curve, and the first pair is the curve the charts show: they agree.
+  const groups = await metrics.locator('thead th.group').allInnerTexts();
+  assert.ok(groups.includes('Ranking · any attack vs normal') && groups.includes('Ranking · class-averaged'), groups.join(' | '));
+  const rocLegend = (await page.getByTestId('roc-chart').locator('canvas').getAttribute('aria-label')) ?? '';
+  const prLegend = (await page.getByTestId('pr-chart').locator('canvas').getAttribute('aria-label')) ?? '';
+  for (const model of ['logreg', 'dnn1']) {
+    const row = metrics.locator('tbody tr', { hasText: model });
+    const auc = (await row.locator('td[data-metric="auc"]').innerText()).trim();
+    const ap = (await row.locator('td[data-metric="averagePrecision"]').innerText()).trim();
+    assert.match(auc, /^0\.\d{4}$/);
+    assert.ok(rocLegend.includes(`(AUC ${auc})`), `${model}: table AUC ${auc} not in the ROC legend: ${rocLegend}`);
+    assert.ok(prLegend.includes(`(AP ${ap})`), `${model}: table AP ${ap} not in the PR legend: ${prLegend}`);
+  }
   assert.match(await page.getByTestId('roc-frame').innerText(), /official test file: KDDTest\+\.txt/);
   assert.match(await page.getByTestId('loss-frame').innerText(), /random split of the training file: KDDTest-21\.txt/);
 

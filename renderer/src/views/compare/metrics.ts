@@ -30,7 +30,7 @@ function tprColumn(target: number, label: string): MetricColumn {
   };
 }
 
-export const OVERALL_COLUMNS: MetricColumn[] = [
+const BASE_COLUMNS: MetricColumn[] = [
   { key: 'accuracy', label: 'Accuracy', group: 'Overall', better: 'high', format: 'pct', help: 'Share of rows whose arg-max class is right', get: (r) => r.accuracy },
   { key: 'macroPrecision', label: 'P', group: 'Macro', better: 'high', format: 'pct', help: 'Macro precision: unweighted mean over classes', get: (r) => r.macro.precision },
   { key: 'macroRecall', label: 'R', group: 'Macro', better: 'high', format: 'pct', help: 'Macro recall: unweighted mean over classes', get: (r) => r.macro.recall },
@@ -58,29 +58,33 @@ export const OVERALL_COLUMNS: MetricColumn[] = [
     get: (r) => r.falseAlarmRate,
     reason: (r) => (r.normalClass === null ? 'no normal class' : 'no normal rows'),
   },
-  {
-    key: 'auc',
-    label: 'AUC',
-    group: 'Ranking',
-    better: 'high',
-    format: 'dec',
-    help: 'Area under the ROC curve (binary curve, or macro mean of one-vs-rest curves)',
-    get: (r) => r.roc.auc,
-    reason: (r) => r.roc.reason,
-  },
-  {
-    key: 'averagePrecision',
-    label: 'AP',
-    group: 'Ranking',
-    better: 'high',
-    format: 'dec',
-    help: 'Average precision (binary curve, or macro mean of one-vs-rest curves)',
-    get: (r) => r.pr.averagePrecision,
-    reason: (r) => r.pr.reason,
-  },
-  tprColumn(0.001, '0.1 %'),
-  tprColumn(0.01, '1 %'),
 ];
+
+function rankingColumns(group: string, basis: string, auc: (r: EvalResult) => number | null, ap: (r: EvalResult) => number | null, reason: (r: EvalResult) => string | null): MetricColumn[] {
+  return [
+    { key: group === 'class-averaged' ? 'aucMacro' : 'auc', label: 'AUC', group: `Ranking · ${group}`, better: 'high', format: 'dec', help: `Area under the ROC curve, ${basis}`, get: auc, reason },
+    { key: group === 'class-averaged' ? 'averagePrecisionMacro' : 'averagePrecision', label: 'AP', group: `Ranking · ${group}`, better: 'high', format: 'dec', help: `Average precision, ${basis}`, get: ap, reason },
+  ];
+}
+
+/**
+ * The overall columns for these results. Each ranking figure names its curve in its header group: the
+ * curve the ROC / PR charts show first (any attack vs normal, or the binary curve) comes first, so the
+ * table and the charts' legends agree by default; the class-averaged figures follow under their own name.
+ */
+export function overallColumns(results: EvalResult[]): MetricColumn[] {
+  const binary = results.length > 0 && results.every((r) => r.roc.mode === 'binary');
+  const vsNormal = results.some((r) => r.roc.attackVsNormal);
+  const first: MetricColumn[] = binary
+    ? rankingColumns(`${results[0].roc.curves[0]?.positive ?? 'positive'} (binary)`, 'the binary curve', (r) => r.roc.auc, (r) => r.pr.averagePrecision, (r) => r.roc.reason)
+    : vsNormal
+      ? rankingColumns('any attack vs normal', 'any attack vs normal (score 1 − p(normal)), as in the charts', (r) => r.roc.attackVsNormal?.auc ?? null, (r) => r.pr.attackVsNormal?.averagePrecision ?? null, () => 'no normal class or no attack rows')
+      : [];
+  const macro = binary ? [] : rankingColumns('class-averaged', 'unweighted mean of the one-vs-rest curves of each class', (r) => r.roc.auc, (r) => r.pr.averagePrecision, (r) => r.roc.reason);
+  const tprBasis = results.find((r) => r.tprAtFpr.basis)?.tprAtFpr.basis;
+  const tprGroup = tprBasis === 'attack-vs-normal' ? 'TPR at FPR · attack vs normal' : 'TPR at FPR';
+  return [...BASE_COLUMNS, ...first, ...macro, ...[tprColumn(0.001, '0.1 %'), tprColumn(0.01, '1 %')].map((c) => ({ ...c, group: tprGroup }))];
+}
 
 /** Recall and F1 of each class, in the order the runs predict them. */
 export function perClassColumns(classes: string[]): MetricColumn[] {

@@ -1,6 +1,6 @@
 import type { CompareResult, EvalResult } from '../../../../shared/eval';
 import { escapeHtml as h, type ChartImage } from '../../lib/export';
-import { OVERALL_COLUMNS, bestIndexes, classesOf, formatMetric, groupsOf, perClassColumns, type MetricColumn } from './metrics';
+import { overallColumns, bestIndexes, classesOf, formatMetric, groupsOf, perClassColumns, type MetricColumn } from './metrics';
 import { isScored, type Comparison, type ScoredEntry } from './model';
 import { splitKindLabel } from './testsets';
 import { formatCi, formatP, formatPts, verdictOf } from './verdict';
@@ -111,7 +111,7 @@ export function buildReport(c: Comparison, charts: ChartImage[], generatedAt: Da
 ${ts ? `<p class="meta">Test set: ${splitHtml} ${h(ts.split.description)}${scored[0] ? ` · ${scored[0].result.rows.toLocaleString('en-US')} rows` : ''}</p>` : '<p class="meta">No common test set.</p>'}
 <h2>Runs</h2>
 <table><thead><tr><th class="row">Run</th><th class="row">Id</th><th class="row">Architecture</th><th class="row">Trained on</th><th class="row">Tags</th><th class="row">Note</th><th>Test rows</th></tr></thead><tbody>${runsRows}</tbody></table>
-${scored.length ? `<h2>Metrics</h2>${metricsTable(scored, OVERALL_COLUMNS, `${caption} · best per column highlighted`)}${metricsTable(scored, perClassColumns(classesOf(scored.map((e) => e.result))), `Per class · ${caption}`)}` : ''}
+${scored.length ? `<h2>Metrics</h2>${metricsTable(scored, overallColumns(scored.map((e) => e.result)), `${caption} · best per column highlighted`)}${metricsTable(scored, perClassColumns(classesOf(scored.map((e) => e.result))), `Per class · ${caption}`)}` : ''}
 ${c.paired ? pairedSection(c.paired, splitHtml) : ''}
 ${figures ? `<h2>Charts</h2>\n${figures}` : ''}
 ${scored.length ? `<h2>Confusion matrices</h2>${scored.map((e) => confusionTable(e, splitHtml)).join('')}` : ''}

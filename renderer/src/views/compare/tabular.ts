@@ -1,11 +1,11 @@
-import { OVERALL_COLUMNS, classesOf, perClassColumns } from './metrics';
+import { classesOf, overallColumns, perClassColumns } from './metrics';
 import { isScored, type Comparison } from './model';
 import { verdictOf } from './verdict';
 
 /** Header and one row per scored run: every number next to the split it was measured on. */
 export function metricsRows(c: Comparison): { header: string[]; rows: (string | number | null)[][] } {
   const scored = c.entries.filter(isScored);
-  const columns = [...OVERALL_COLUMNS, ...perClassColumns(classesOf(scored.map((e) => e.result)))];
+  const columns = [...overallColumns(scored.map((e) => e.result)), ...perClassColumns(classesOf(scored.map((e) => e.result)))];
   const header = ['run_id', 'model', 'training_dataset', 'test_dataset', 'split_kind', 'split', 'rows', 'eval_id', 'tags', ...columns.map((col) => col.key)];
   const rows = scored.map((e) => [
     e.run.id,
@@ -38,7 +38,7 @@ export function metricsJson(c: Comparison, generatedAt: Date): unknown {
       evalId: e.evaluation.id,
       split: e.result.split,
       rows: e.result.rows,
-      metrics: Object.fromEntries(OVERALL_COLUMNS.map((col) => [col.key, col.get(e.result)])),
+      metrics: Object.fromEntries(overallColumns(scored.map((s) => s.result)).map((col) => [col.key, col.get(e.result)])),
       perClass: e.result.perClass,
       confusion: { classes: e.result.classes, counts: e.result.confusion.counts },
     })),

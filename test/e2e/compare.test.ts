@@ -73,8 +73,8 @@ test('two runs side by side: metrics with the best highlighted, curves, confusio
   // The table's ranking figures name their curve, and the first pair is the curve the charts show: they agree.
   const groups = await metrics.locator('thead th.group').allInnerTexts();
   assert.ok(groups.includes('Ranking · any attack vs normal') && groups.includes('Ranking · class-averaged'), groups.join(' | '));
-  const rocLegend = (await page.getByTestId('roc-chart').locator('canvas').getAttribute('aria-label')) ?? '';
-  const prLegend = (await page.getByTestId('pr-chart').locator('canvas').getAttribute('aria-label')) ?? '';
+  const rocLegend = (await page.getByTestId('roc-chart').getAttribute('aria-label')) ?? '';
+  const prLegend = (await page.getByTestId('pr-chart').getAttribute('aria-label')) ?? '';
   for (const model of ['logreg', 'dnn1']) {
     const row = metrics.locator('tbody tr', { hasText: model });
     const auc = (await row.locator('td[data-metric="auc"]').innerText()).trim();

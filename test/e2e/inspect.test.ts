@@ -131,6 +131,19 @@ test('a Compare-style deep link opens the evaluation filtered to one confusion c
     const l = await labelsOf(i);
     assert.deepEqual([l.t, l.p], [cell.t, cell.p]);
   }
+  // The filter names the model it reads, and keeps it when a second model is ticked.
+  assert.match(await page.getByTestId('filter-by-name').innerText(), /^of dnn1/);
+  await page.locator('[data-testid="eval-option"][data-model="logreg"]').getByTestId('pick-eval').check();
+  await page.getByTestId('filter-by').waitFor();
+  assert.equal(await page.getByTestId('filter-by').inputValue(), evalId);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="inspect-row"] [data-testid="pred"]').length > 1);
+  assert.equal(await totalOf(), total);
+  const dnnColumn = (await page.getByTestId('sort-pred').allInnerTexts()).findIndex((t) => t.startsWith('dnn1'));
+  for (let i = 0; i < Math.min(5, total); i++) {
+    assert.equal(await row(i).locator('.true').innerText(), cell.t);
+    assert.equal(await row(i).getByTestId('pred').nth(dnnColumn).innerText(), cell.p);
+  }
+  await page.locator('[data-testid="eval-option"][data-model="logreg"]').getByTestId('pick-eval').uncheck();
   assert.deepEqual(errors, []);
 });
 

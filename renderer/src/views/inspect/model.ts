@@ -8,8 +8,11 @@ export type SortKey = 'row' | 'true' | 'pred' | 'conf';
 export interface Filters {
   trueClass: string;
   predClass: string;
-  /** Index of the evaluation whose prediction the predicted-class, confidence and sort apply to. */
-  by: number;
+  /**
+   * The evaluation whose prediction the predicted-class, confidence and sort apply to, by id: ticking another
+   * model must not move the filter to it ('' = the first ticked).
+   */
+  byEval: string;
   misclassified: boolean;
   disagree: boolean;
   minConfidence: number;
@@ -27,7 +30,7 @@ export function emptyFilters(): Filters {
   return {
     trueClass: '',
     predClass: '',
-    by: 0,
+    byEval: '',
     misclassified: false,
     disagree: false,
     minConfidence: 0,
@@ -39,6 +42,11 @@ export function emptyFilters(): Filters {
   };
 }
 
+/** Position of the filtering evaluation among the ticked ones (the first when it is no longer ticked). */
+export function byIndex(f: Filters, evalIds: string[]): number {
+  return Math.max(0, evalIds.indexOf(f.byEval));
+}
+
 /** The engine request for a page of rows under these filters. */
 export function toQuery(datasetId: string, evalIds: string[], f: Filters, offset: number, limit: number): InspectQuery {
   // The engine drops rows the `by` model did not score as soon as any confidence bound is set.
@@ -48,7 +56,7 @@ export function toQuery(datasetId: string, evalIds: string[], f: Filters, offset
     evalIds,
     ...(f.trueClass ? { trueClass: f.trueClass } : {}),
     ...(f.predClass ? { predClass: f.predClass } : {}),
-    by: Math.min(f.by, evalIds.length - 1),
+    by: byIndex(f, evalIds),
     misclassified: f.misclassified,
     disagree: f.disagree && evalIds.length > 1,
     minConfidence: min,

@@ -8,7 +8,7 @@ import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 const ELECTRON_SHELL_FILES = ['electron/main.ts', 'electron/preload.ts', 'electron/ipc.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'release/**', '.workspace/**', '**/.scratch/**', '.venv-bench/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'release/**', '.workspace/**', '**/.scratch/**', '.venv-bench/**', '.venv/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],

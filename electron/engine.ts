@@ -24,6 +24,7 @@ import { startOnnxExport } from './onnx/export-service';
 import { startEnsemble } from './ensemble/ensemble-service';
 import { getSweep, listSweeps, startSweep } from './sweep/sweep-service';
 import { deleteSweep, getSweepRow } from './store/sweeps';
+import { startBundleExport } from './bundle/bundle-service';
 
 export type Handlers = {
   [K in OpName]: (request: OpParsedRequest<K>) => Promise<OpResponse<K>>;
@@ -181,6 +182,7 @@ export function createEngine(opts: EngineOptions): Engine {
     'embed.delete': async ({ mapId }) => ({ deleted: deleteEmbedding({ workspace, jobs }, mapId) }),
     'runs.exportOnnx': async (req) => startOnnxExport({ workspace, jobs }, req),
     'ensemble.create': async (req) => startEnsemble({ workspace, jobs, events }, req),
+    'runs.exportBundle': async (req) => startBundleExport({ workspace, jobs }, req),
     'runs.delete': async ({ runId }) => {
       // A run still training is stopped first, so no worker writes into a folder that is being removed.
       const jobId = getRun(workspace.db, runId)?.jobId;

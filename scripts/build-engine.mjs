@@ -1,5 +1,6 @@
 // Bundles the engine's entry points; node_modules stay external so native addons and the wasm files
 // are loaded from where npm (or electron-builder's unpacked asar) put them.
+import { cpSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -34,4 +35,11 @@ await build({
   outfile: 'dist/engine/preload.cjs',
   entryPoints: ['electron/preload.ts'],
   external: ['electron'],
+});
+
+// The scoring bundle's Python scorer is copied into each bundle as files, so it ships beside the engine.
+rmSync('dist/engine/bundle-python', { recursive: true, force: true });
+cpSync('electron/bundle/python', 'dist/engine/bundle-python', {
+  recursive: true,
+  filter: (src) => !src.includes('__pycache__'),
 });

@@ -224,6 +224,15 @@ export const operations = {
       .strict(),
     response: z.object({ runId: z.string(), jobId: z.string() }),
   },
+  /**
+   * Writes a scoring bundle of the run into `dir` (default: the workspace's exports folder): model.onnx, the
+   * encoding as data (encoding.json), a Python scorer that reproduces the encoding exactly, a Ray Data job and
+   * a README. An existing folder must be empty or hold an earlier bundle.
+   */
+  'runs.exportBundle': {
+    request: z.object({ runId: Id, dir: z.string().min(1).max(4096).optional() }).strict(),
+    response: z.object({ jobId: z.string(), dir: z.string() }),
+  },
   'runs.delete': {
     request: z.object({ runId: Id }).strict(),
     response: z.object({ deleted: z.boolean() }),

@@ -1,15 +1,28 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { CliCommand } from './command';
 import { waitForJob } from './job-wait';
 import { UsageError } from './usage-error';
 import type { ExportJobResult } from '../onnx/export-job';
+import type { BundleJobResult } from '../bundle/bundle-job';
 
 export const exportCommand: CliCommand = {
-  summary: 'write a trained run as an ONNX model (input → probabilities; classes and encoding in its metadata)',
+  summary: 'write a trained run as an ONNX model (--out), or as a scoring bundle for Python / Ray / Spark (--bundle DIR)',
   available: true,
-  options: { run: { type: 'string' }, out: { type: 'string' } },
+  options: { run: { type: 'string' }, out: { type: 'string' }, bundle: { type: 'string' } },
   async run({ values, json, call, engine, io }) {
-    if (!values.run) throw new UsageError('usage: deeptriage export --run RUN_ID [--out model.onnx] [--json]');
+    if (!values.run || (values.out && values.bundle)) {
+      throw new UsageError('usage: deeptriage export --run RUN_ID [--out model.onnx | --bundle DIR] [--json]');
+    }
+    if (values.bundle) {
+      const { jobId } = await call('runs.exportBundle', { runId: String(values.run), dir: path.resolve(String(values.bundle)) });
+      const job = await waitForJob(engine, jobId, io);
+      if (job.status !== 'done') throw new Error(job.error ?? `export ${job.status}`);
+      const r = job.result as BundleJobResult;
+      if (json) return io.out(JSON.stringify(r));
+      io.out(`wrote scoring bundle ${r.dir} (${r.files.length} files; encoding ${r.encodingHash.slice(0, 19)}…): see ${path.join(r.dir, 'README.md')}`);
+      return;
+    }
     const { jobId } = await call('runs.exportOnnx', { runId: String(values.run) });
     const job = await waitForJob(engine, jobId, io);
     if (job.status !== 'done') throw new Error(job.error ?? `export ${job.status}`);

@@ -9,6 +9,7 @@ import { explainJob } from '../explain/explain-job';
 import { embedJob } from '../embed/embed-job';
 import { exportJob } from '../onnx/export-job';
 import { ensembleJob } from '../ensemble/ensemble-job';
+import { bundleJob } from '../bundle/bundle-job';
 import type { JobHandler } from './context';
 
 /** Kinds that never touch TF.js skip loading it (saves a second and tens of MB per import job). */
@@ -27,4 +28,5 @@ export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   embed: embedJob,
   export: exportJob,
   ensemble: ensembleJob,
+  bundle: bundleJob,
 };

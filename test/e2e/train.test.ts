@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { SHARED_DATA } from '../helpers/temp';
-import { workbenchPage } from './harness';
+import { shot, workbenchPage } from './harness';
 
 const s = workbenchPage({ viewport: { width: 1400, height: 1100 } });
 
@@ -62,6 +63,14 @@ test('training two architectures from the Train view draws live curves and repor
   const session = await ort.InferenceSession.create(saved);
   assert.deepEqual(session.outputNames, ['probabilities']);
   await session.release();
+  // …and to a scoring bundle (ONNX + encoding + Python scorer) in the workspace's exports folder.
+  await detail.getByRole('button', { name: 'Export scoring bundle' }).click();
+  const bundle = (await detail.getByTestId('bundle-path').locator('code').innerText({ timeout: 60_000 })).trim();
+  assert.match(bundle, /[\\/]exports[\\/]dnn1-.+-bundle$/);
+  const manifest = JSON.parse(fs.readFileSync(path.join(bundle, 'bundle.json'), 'utf8')) as { format: string; classes: string[] };
+  assert.equal(manifest.format, 'deeptriage-scoring-bundle');
+  assert.ok(fs.existsSync(path.join(bundle, 'deeptriage_scorer', 'bundle.py')) && fs.existsSync(path.join(bundle, 'score_ray.py')));
+  await shot(page, '19-train-bundle');
   assert.deepEqual(errors, []);
 });
 

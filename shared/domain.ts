@@ -119,6 +119,8 @@ export const RunRowSchema = z.object({
   backend: z.string().optional(),
   wallMs: z.number().optional(),
   testAccuracy: z.number().nullable(),
+  /** Where testAccuracy was measured: a random validation split of the training file is not a test set. */
+  accuracySplit: z.enum(['official-test', 'file', 'random-split']).nullable().optional(),
   tags: z.array(z.string()),
   note: z.string(),
   datasetName: z.string().nullable(),

@@ -91,10 +91,14 @@ export function finishRun(db: Db, id: string, o: RunOutcome): void {
 }
 
 function latestAccuracy(db: Db, runId: string): number | null {
-  const r = db.prepare('SELECT accuracy FROM evaluations WHERE run_id = ? ORDER BY created_at DESC LIMIT 1').get(runId) as
-    | { accuracy: number | null }
+  return latestEvaluation(db, runId)?.accuracy ?? null;
+}
+
+/** The newest evaluation's accuracy and where it was measured (a validation split is not a test set). */
+function latestEvaluation(db: Db, runId: string): { accuracy: number | null; split_kind: string } | undefined {
+  return db.prepare('SELECT accuracy, split_kind FROM evaluations WHERE run_id = ? ORDER BY created_at DESC LIMIT 1').get(runId) as
+    | { accuracy: number | null; split_kind: string }
     | undefined;
-  return r?.accuracy ?? null;
 }
 
 export function listRuns(db: Db): RunRow[] {
@@ -111,6 +115,7 @@ export function listRuns(db: Db): RunRow[] {
     ...(r.backend ? { backend: r.backend } : {}),
     ...(r.wall_ms !== null ? { wallMs: r.wall_ms } : {}),
     testAccuracy: latestAccuracy(db, r.id),
+    accuracySplit: (latestEvaluation(db, r.id)?.split_kind as RunRow['accuracySplit']) ?? null,
     tags: r.tags ? r.tags.split(',') : [],
     note: r.note,
     datasetName: r.dataset_name,

@@ -123,7 +123,8 @@ export function workbenchPage(opts: {
     await opts.prepare?.(workspace);
     s.wb = await startWorkbench(['--host-only'], {}, workspace);
     browser = await launchBrowser();
-    s.page = await browser.newPage({ viewport: opts.viewport, acceptDownloads: opts.acceptDownloads });
+    // A page of its own context: axe-core's Playwright builder refuses pages made by browser.newPage().
+    s.page = await (await browser.newContext({ viewport: opts.viewport, acceptDownloads: opts.acceptDownloads })).newPage();
     s.errors = watchErrors(s.page);
     if (opts.open) await s.page.goto(`${s.wb.url}${opts.open}`);
   });
@@ -177,4 +178,19 @@ export async function trainUrlModel(workspace: string, trainCsv: string, testCsv
   await finished(engine, runs[0]);
   await engine.close();
   return runs[0].runId;
+}
+
+/**
+ * axe-core's WCAG 2 A/AA rules (contrast included) on what the page shows now: no serious or critical
+ * violation. Each failure names the rule, its impact and the first offending elements.
+ */
+export async function assertAccessible(page: Page, view: string): Promise<void> {
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}${v.nodes.length > 3 ? ` +${v.nodes.length - 3}` : ''}`),
+    [],
+    `${view}: accessibility violations`,
+  );
 }

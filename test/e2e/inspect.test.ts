@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Download } from 'playwright-core';
 import { SHARED_DATA, tempDir } from '../helpers/temp';
 import { maliciousUrl } from '../helpers/urls';
-import { shot, trainUrlModel, trainWithCli, workbenchPage } from './harness';
+import { assertAccessible, shot, trainUrlModel, trainWithCli, workbenchPage } from './harness';
 
 let urlRunId: string;
 
@@ -97,6 +97,8 @@ test('misclassified records: open one, read probabilities and attributions, move
   assert.equal(await panel.getByTestId('true-label').innerText(), second.t);
   await page.keyboard.press('k');
   await page.waitForFunction((id) => document.querySelector('[data-testid="explain-panel"] h2')?.textContent === `Record ${id}`, first.id, { timeout: 30_000 });
+  await explained();
+  await assertAccessible(page, 'Inspect with an explanation open');
   await page.keyboard.press('Escape');
   await panel.waitFor({ state: 'detached' });
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/temp';
 import { benignUrl, maliciousUrl } from '../helpers/urls';
-import { shot, trainUrlModel, workbenchPage } from './harness';
+import { assertAccessible, shot, trainUrlModel, workbenchPage } from './harness';
 
 const dir = tempDir();
 const scanFile = path.join(dir, 'to-scan.txt');
@@ -54,8 +54,13 @@ test('scanning a file fills the results table, shows the expected FPR at the thr
   assert.equal(csv.length - 1, flagged);
   assert.ok(csv.slice(1).every((l) => l.split(',')[2] === '1'));
 
+  // The predicted class stands beside the score: above the threshold the model's attack class.
+  await table.locator('.row[data-index="0"] [data-testid="scan-class"]').getByText('malicious', { exact: true }).waitFor();
   await table.locator('.row[data-index="0"] button').click();
-  assert.match(await page.getByTestId('scan-detail').innerText(), /secure-login/);
+  assert.match(await page.getByTestId('scan-detail').innerText(), /secure-login.*\n.*· malicious · flagged/s);
+  // The Inspect link is readable on the dark panel (not the browser's default blue), and the view passes axe.
+  assert.equal(await page.getByTestId('scan-detail').locator('a').evaluate((a) => getComputedStyle(a).color), 'rgb(77, 163, 255)');
+  await assertAccessible(page, 'Scan');
   await shot(page, 'scan');
   assert.deepEqual(errors, []);
 });

@@ -25,6 +25,7 @@ import { startEnsemble } from './ensemble/ensemble-service';
 import { getSweep, listSweeps, startSweep } from './sweep/sweep-service';
 import { deleteSweep, getSweepRow } from './store/sweeps';
 import { startBundleExport } from './bundle/bundle-service';
+import { triageHandlers } from './triage/triage-service';
 
 export type Handlers = {
   [K in OpName]: (request: OpParsedRequest<K>) => Promise<OpResponse<K>>;
@@ -71,6 +72,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const notFound = (what: string, id: string) => new ContractError('NOT_FOUND', `${what} '${id}' does not exist`);
 
   const handlers: Handlers = {
+    ...triageHandlers({ workspace, events, jobs }),
     'app.info': async () => ({
       name: 'DeepTriage',
       version: APP_VERSION,

@@ -16,6 +16,7 @@ import { OperatingCurveSchema, ScanInfoSchema, ScanResultRowSchema } from './sca
 import { ExplainResultSchema, InspectQuerySchema, InspectRowSchema } from './inspect';
 import { EmbeddingMapSchema, EmbeddingSummarySchema, EmbedRequestSchema } from './embed';
 import { SweepDetailSchema, SweepInfoSchema, SweepRequestSchema } from './sweep';
+import { ItemKindSchema, RuleKindSchema, RuleSchema, TriagePageSchema, TriageQuerySchema, VerdictRowSchema, VerdictSchema } from './triage';
 
 const Empty = z.object({}).strict();
 const JobStarted = z.object({ jobId: z.string() });
@@ -233,6 +234,76 @@ export const operations = {
     request: z.object({ runId: Id, dir: z.string().min(1).max(4096).optional() }).strict(),
     response: z.object({ jobId: z.string(), dir: z.string() }),
   },
+  /** A scan's results with verdicts and suppressions: the triage work queue (order 'uncertain' = nearest the threshold first). */
+  'triage.items': { request: TriageQuerySchema, response: TriagePageSchema },
+  /** Sets (verdict null: clears) the analyst's verdict on items; a verdict belongs to the item, in every scan. */
+  'verdicts.set': {
+    request: z
+      .object({
+        items: z.array(z.object({ item: z.string().min(1).max(8192), kind: ItemKindSchema, score: z.number().min(0).max(1).optional() }).strict()).min(1).max(5000),
+        verdict: VerdictSchema.nullable(),
+        note: z.string().max(10_000).optional(),
+        scanId: Id.optional(),
+        runId: Id.optional(),
+      })
+      .strict(),
+    response: z.object({ count: z.number().int() }),
+  },
+  /** The verdicts stored for the given items (those without one are absent). */
+  'verdicts.get': {
+    request: z.object({ items: z.array(z.string().min(1).max(8192)).min(1).max(5000) }).strict(),
+    response: z.array(VerdictRowSchema),
+  },
+  'verdicts.list': {
+    request: z
+      .object({
+        verdict: VerdictSchema.optional(),
+        kind: ItemKindSchema.optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(5000).default(200),
+      })
+      .strict(),
+    response: z.object({ total: z.number().int(), rows: z.array(VerdictRowSchema) }),
+  },
+  /** Suppression rules: later scans mark matching results (kept, counted under the rule), never drop them. */
+  'rules.list': { request: Empty, response: z.array(RuleSchema) },
+  'rules.add': {
+    request: z
+      .object({ kind: RuleKindSchema, pattern: z.string().min(1).max(4096), note: z.string().max(2000).optional(), applyTo: Id.optional() })
+      .strict(),
+    response: RuleSchema,
+  },
+  'rules.update': {
+    request: z
+      .object({ ruleId: Id, kind: RuleKindSchema.optional(), pattern: z.string().min(1).max(4096).optional(), note: z.string().max(2000).optional(), enabled: z.boolean().optional() })
+      .strict(),
+    response: RuleSchema,
+  },
+  'rules.delete': { request: z.object({ ruleId: Id }).strict(), response: z.object({ deleted: z.boolean() }) },
+  /** Re-applies the current rules to a stored scan; returns how many results changed. */
+  'rules.apply': { request: z.object({ scanId: Id }).strict(), response: z.object({ changed: z.number().int() }) },
+  /**
+   * Retrain with verdicts: the run's training rows plus the verdict-labelled items as a new dataset (encoded
+   * like the run's), a new run with the old settings, and both runs evaluated on the verdict set afterwards.
+   */
+  'retrain.start': {
+    request: z.object({ runId: Id, epochs: z.number().int().min(1).max(1000).optional() }).strict(),
+    response: z.object({
+      runId: z.string(),
+      jobId: z.string(),
+      datasetId: z.string(),
+      verdictDatasetId: z.string().nullable(),
+      testDatasetId: z.string().nullable(),
+      trainRows: z.number().int(),
+      verdictRows: z.number().int(),
+      relabelled: z.number().int(),
+    }),
+  },
+  /** The items confirmed malicious, as CSV, JSON or a STIX 2.1 bundle of indicators (the text of the file). */
+  'indicators.export': {
+    request: z.object({ format: z.enum(['csv', 'json', 'stix']) }).strict(),
+    response: z.object({ filename: z.string(), mime: z.string(), count: z.number().int(), content: z.string() }),
+  },
   'runs.delete': {
     request: z.object({ runId: Id }).strict(),
     response: z.object({ deleted: z.boolean() }),
@@ -254,6 +325,8 @@ export const events = {
   'runs.changed': z.object({}),
   'scans.changed': z.object({}),
   'sweeps.changed': z.object({}),
+  'verdicts.changed': z.object({}),
+  'rules.changed': z.object({}),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

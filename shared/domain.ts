@@ -24,7 +24,7 @@ export const BackendInfoSchema = z.object({
 });
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 
-export const JobKindSchema = z.enum(['probe', 'benchmark', 'import', 'train', 'eval', 'compare', 'scan', 'explain', 'embed', 'export', 'ensemble', 'sweep', 'bundle']);
+export const JobKindSchema = z.enum(['probe', 'benchmark', 'import', 'train', 'eval', 'compare', 'scan', 'explain', 'embed', 'export', 'ensemble', 'sweep', 'bundle', 'retrain']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);

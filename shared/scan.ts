@@ -30,7 +30,10 @@ export const ScanInfoSchema = z.object({
   stats: ScanStatsSchema,
   /** Where a resume continues: file index and last stored line. */
   cursor: z.object({ file: z.number().int(), line: z.number().int() }),
+  /** Flagged at the threshold and not suppressed. */
   flagged: z.number().int(),
+  /** Results a suppression rule marked (kept and listed under the rule, never dropped). */
+  suppressed: z.number().int(),
   jobId: z.string().nullable(),
   error: z.string().nullable(),
 });
@@ -51,5 +54,8 @@ export const ScanResultRowSchema = z.object({
   count: z.number().int(),
   file: z.string(),
   line: z.number().int(),
+  /** The analyst's verdict on this item (from any scan), and the rule that suppressed it here. */
+  verdict: z.enum(['malicious', 'benign', 'unsure']).nullable(),
+  suppressedBy: z.string().nullable(),
 });
 export type ScanResultRow = z.infer<typeof ScanResultRowSchema>;

@@ -8,6 +8,7 @@ import { explainCommand } from './explain-command';
 import { ensembleCommand } from './ensemble-command';
 import { sweepCommand } from './sweep-command';
 import { table } from './table';
+import { indicatorsCommand, retrainCommand, rulesCommand, verdictsCommand } from './triage-commands';
 
 export const COMMANDS: Record<string, CliCommand> = {
   backend: {
@@ -62,4 +63,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   export: exportCommand,
   explain: explainCommand,
   ensemble: ensembleCommand,
+  verdicts: verdictsCommand,
+  rules: rulesCommand,
+  retrain: retrainCommand,
+  indicators: indicatorsCommand,
 };

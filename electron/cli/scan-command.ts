@@ -39,11 +39,11 @@ export const scanCommand: CliCommand = {
       // Streams page by page so a million-line result never sits in memory at once.
       const fd = fs.openSync(String(values.out), 'w');
       try {
-        fs.writeSync(fd, 'url,score,flagged,count,file,line\n');
+        fs.writeSync(fd, 'url,score,flagged,count,file,line,verdict,suppressed_by\n');
         for (let offset = 0; ; offset += 5000) {
           const page = await call('scans.results', { scanId, offset, limit: 5000 });
           for (const r of page.rows) {
-            fs.writeSync(fd, `${csvCell(r.url)},${r.score.toFixed(6)},${r.score >= scan.threshold ? 1 : 0},${r.count},${csvCell(r.file)},${r.line}\n`);
+            fs.writeSync(fd, `${csvCell(r.url)},${r.score.toFixed(6)},${r.score >= scan.threshold ? 1 : 0},${r.count},${csvCell(r.file)},${r.line},${r.verdict ?? ''},${r.suppressedBy ?? ''}\n`);
           }
           if (page.rows.length < 5000) break;
         }
@@ -57,6 +57,7 @@ export const scanCommand: CliCommand = {
       status: scan.status,
       scanned: scan.stats.scanned,
       flagged: scan.flagged,
+      suppressed: scan.suppressed,
       threshold: scan.threshold,
       duplicates: scan.stats.duplicates,
       skipped,

@@ -10,10 +10,11 @@ import { embedJob } from '../embed/embed-job';
 import { exportJob } from '../onnx/export-job';
 import { ensembleJob } from '../ensemble/ensemble-job';
 import { bundleJob } from '../bundle/bundle-job';
+import { retrainBuildJob } from '../triage/retrain-job';
 import type { JobHandler } from './context';
 
 /** Kinds that never touch TF.js skip loading it (saves a second and tens of MB per import job). */
-export const JOBS_WITHOUT_TF: ReadonlySet<JobKind> = new Set(['import', 'compare']);
+export const JOBS_WITHOUT_TF: ReadonlySet<JobKind> = new Set(['import', 'compare', 'retrain']);
 
 /** Job kind → the code that runs it inside the worker. Kinds owned by later features are added here. */
 export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
@@ -29,4 +30,5 @@ export const JOB_HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   export: exportJob,
   ensemble: ensembleJob,
   bundle: bundleJob,
+  retrain: retrainBuildJob,
 };

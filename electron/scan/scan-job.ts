@@ -10,13 +10,20 @@ import { deserializeClassifier } from '../train/classifier-io';
 import { readRunModel } from '../train/run-files';
 import { InferencePool } from './infer-pool';
 import { ScanWriter, type Cursor } from './scan-store';
-import { scanLines } from './url-lines';
+import { compileRules } from '../triage/rules';
+import { listRules } from '../triage/rule-store';
+import { scanItems, type ScanInputKind } from './item-lines';
+import type { TextTarget } from '../data/readers/zeek-text';
 
 export interface ScanJobInput {
   scanId: string;
   dbPath: string;
   runDir: string;
   files: string[];
+  /** How each file reads (list, squid, zeek dns/http), detected when the scan starts or resumes. */
+  inputs: ScanInputKind[];
+  /** Whole URLs, or the domain names a DGA / domain model reads. */
+  target: TextTarget;
   featurizer: CharSeqJSON;
   classes: string[];
   threshold: number;
@@ -65,6 +72,8 @@ export const scanJob: JobHandler = async (raw, ctx) => {
   const input = raw as ScanJobInput;
   const db = openDatabase(input.dbPath);
   const writer = new ScanWriter(db, input.scanId);
+  // Rules as they stand when this session starts: a rule added mid-scan reaches earlier results through rules.apply.
+  const suppress = compileRules(listRules(db));
   const encoder = new CharSeqEncoder(input.featurizer);
   const k = input.classes.length;
   const normal = normalIndexOf(input.classes);
@@ -113,6 +122,7 @@ export const scanJob: JobHandler = async (raw, ctx) => {
       score: normal === null ? proba![i * k + 1] : 1 - proba![i * k + normal],
       file: b.at[i].file,
       line: b.at[i].line,
+      suppressedBy: suppress(url),
     }));
     committed += scored.length;
     const elapsedMs = elapsedBefore + (Date.now() - startedAt);
@@ -168,7 +178,7 @@ export const scanJob: JobHandler = async (raw, ctx) => {
     for (let f = input.cursor.file; f < input.files.length; f++) {
       const file = input.files[f];
       const after = f === input.cursor.file ? input.cursor.line : 0;
-      for await (const lines of scanLines(file, after, controller.signal, (p) => {
+      for await (const lines of scanItems(file, input.inputs[f], input.target, after, controller.signal, (p) => {
         const fraction = (f + (p.totalBytes ? p.bytesRead / p.totalBytes : 1)) / input.files.length;
         const sessionSecs = (Date.now() - startedAt) / 1000;
         const rate = sessionSecs > 0 ? (committed - scannedBefore) / sessionSecs : 0;

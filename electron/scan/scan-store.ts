@@ -61,6 +61,7 @@ function toInfo(db: Db, r: ScanDbRow): ScanInfo {
     stats: { ...EMPTY_STATS, ...stats },
     cursor: JSON.parse(r.cursor_json) as Cursor,
     flagged: countAbove(db, r.id, threshold),
+    suppressed: countSuppressed(db, r.id),
     jobId: r.job_id,
     error: r.error,
   };
@@ -75,17 +76,27 @@ export function listScans(db: Db): ScanInfo[] {
   return (db.prepare('SELECT * FROM scans ORDER BY created_at DESC').all() as ScanDbRow[]).map((r) => toInfo(db, r));
 }
 
+/** Flagged results: at or above the score, and not suppressed by a rule (those are counted apart). */
 export function countAbove(db: Db, scanId: string, minScore: number): number {
-  return (db.prepare('SELECT count(*) AS n FROM scan_results WHERE scan_id = ? AND score >= ?').get(scanId, minScore) as { n: number }).n;
+  return (db.prepare('SELECT count(*) AS n FROM scan_results WHERE scan_id = ? AND score >= ? AND suppressed_by IS NULL').get(scanId, minScore) as { n: number }).n;
+}
+
+export function countSuppressed(db: Db, scanId: string): number {
+  return (db.prepare('SELECT count(*) AS n FROM scan_results WHERE scan_id = ? AND suppressed_by IS NOT NULL').get(scanId) as { n: number }).n;
 }
 
 export function readResults(db: Db, scanId: string, files: string[], q: { offset: number; limit: number; minScore: number }): { total: number; rows: ScanResultRow[] } {
   const rows = db
-    .prepare('SELECT url, score, count, file_index, line FROM scan_results WHERE scan_id = ? AND score >= ? ORDER BY score DESC, url LIMIT ? OFFSET ?')
-    .all(scanId, q.minScore, q.limit, q.offset) as { url: string; score: number; count: number; file_index: number; line: number }[];
+    .prepare(
+      `SELECT r.url, r.score, r.count, r.file_index, r.line, r.suppressed_by, v.verdict FROM scan_results r LEFT JOIN verdicts v ON v.item = r.url
+       WHERE r.scan_id = ? AND r.score >= ? ORDER BY r.score DESC, r.url LIMIT ? OFFSET ?`,
+    )
+    .all(scanId, q.minScore, q.limit, q.offset) as { url: string; score: number; count: number; file_index: number; line: number; suppressed_by: string | null; verdict: ScanResultRow['verdict'] }[];
+  // Suppressed results are listed (marked) like any other: the total counts them too.
+  const total = (db.prepare('SELECT count(*) AS n FROM scan_results WHERE scan_id = ? AND score >= ?').get(scanId, q.minScore) as { n: number }).n;
   return {
-    total: countAbove(db, scanId, q.minScore),
-    rows: rows.map((r) => ({ url: r.url, score: r.score, count: r.count, file: files[r.file_index] ?? '', line: r.line })),
+    total,
+    rows: rows.map((r) => ({ url: r.url, score: r.score, count: r.count, file: files[r.file_index] ?? '', line: r.line, verdict: r.verdict, suppressedBy: r.suppressed_by })),
   };
 }
 
@@ -98,7 +109,7 @@ export class ScanWriter {
 
   constructor(private readonly db: Db, private readonly scanId: string) {
     this.exists = db.prepare('SELECT 1 FROM scan_results WHERE scan_id = ? AND url = ?').pluck();
-    this.insert = db.prepare('INSERT INTO scan_results (scan_id, url, score, file_index, line) VALUES (?, ?, ?, ?, ?)');
+    this.insert = db.prepare('INSERT INTO scan_results (scan_id, url, score, file_index, line, suppressed_by) VALUES (?, ?, ?, ?, ?, ?)');
     this.bump = db.prepare('UPDATE scan_results SET count = count + 1 WHERE scan_id = ? AND url = ?');
     this.progress = db.prepare('UPDATE scans SET stats_json = ?, cursor_json = ? WHERE id = ?');
   }
@@ -107,9 +118,9 @@ export class ScanWriter {
     return this.exists.get(this.scanId, url) !== undefined;
   }
 
-  commit(scored: { url: string; score: number; file: number; line: number }[], repeats: string[], stats: ScanStats & { threshold: number }, cursor: Cursor): void {
+  commit(scored: { url: string; score: number; file: number; line: number; suppressedBy?: string | null }[], repeats: string[], stats: ScanStats & { threshold: number }, cursor: Cursor): void {
     this.db.transaction(() => {
-      for (const s of scored) this.insert.run(this.scanId, s.url, s.score, s.file, s.line);
+      for (const s of scored) this.insert.run(this.scanId, s.url, s.score, s.file, s.line, s.suppressedBy ?? null);
       for (const u of repeats) this.bump.run(this.scanId, u);
       this.progress.run(JSON.stringify(stats), JSON.stringify(cursor), this.scanId);
     })();

@@ -125,4 +125,30 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sweep_trials_by_run ON sweep_trials(run_id);
   `,
+  // 6: triage. Verdicts are the analyst's, keyed by the item itself (a URL, a domain, or a dataset record),
+  // so a verdict follows the item into every later scan and outlives the scan it was made in. Suppression
+  // rules mark results (suppressed_by) instead of dropping them, so every suppression stays countable.
+  `
+  CREATE TABLE verdicts (
+    item TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('malicious', 'benign', 'unsure')),
+    note TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL,
+    scan_id TEXT,
+    run_id TEXT,
+    score REAL
+  ) WITHOUT ROWID;
+  CREATE INDEX verdicts_by_verdict ON verdicts(verdict, updated_at);
+  CREATE TABLE suppression_rules (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('exact', 'registered', 'prefix', 'regex', 'conn')),
+    pattern TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL
+  );
+  ALTER TABLE scan_results ADD COLUMN suppressed_by TEXT;
+  CREATE INDEX scan_results_by_rule ON scan_results(scan_id, suppressed_by);
+  `,
 ];

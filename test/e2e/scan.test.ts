@@ -50,7 +50,7 @@ test('scanning a file fills the results table, shows the expected FPR at the thr
   await results.getByRole('button', { name: 'Export flagged CSV' }).click();
   const file = await (await download).path();
   const csv = fs.readFileSync(file, 'utf8').trim().split('\n');
-  assert.equal(csv[0], 'url,score,flagged,count,file,line');
+  assert.equal(csv[0], 'url,score,flagged,count,file,line,verdict,suppressed_by');
   assert.equal(csv.length - 1, flagged);
   assert.ok(csv.slice(1).every((l) => l.split(',')[2] === '1'));
 

@@ -167,6 +167,7 @@ interface Trained {
   error?: string;
   /** Stopped by the task's time cap (the best checkpoint so far was saved, then scored here). */
   capped?: boolean;
+  kind?: 'single' | 'ensemble' | 'sweep';
 }
 
 /**
@@ -254,6 +255,30 @@ async function trainAll(ctx: Ctx, datasetId: string, testDatasetId: string, mode
   }
 }
 
+// --ensembles mean,stack (default both; 'none' skips): after a task's runs, one ensemble per method over its
+// finished runs (2–8, all reading the same encoding), stored as runs and scored on the same splits.
+const ENSEMBLE_METHODS = arg('ensembles', 'mean,stack').split(',').map((s) => s.trim()).filter((s): s is 'mean' | 'weighted' | 'stack' => s === 'mean' || s === 'weighted' || s === 'stack');
+
+async function ensembleAll(ctx: Ctx, members: Trained[], tag: string): Promise<Trained[]> {
+  const done = members.filter((t) => t.status === 'done' && t.runId).slice(0, 8);
+  if (done.length < 2) return [];
+  const out: Trained[] = [];
+  const name = done.map((t) => t.modelId).join('+');
+  for (const method of ENSEMBLE_METHODS) {
+    const modelId = `ensemble ${method} (${name})`;
+    try {
+      const { runId, jobId } = await ctx.call('ensemble.create', { runIds: done.map((t) => t.runId), method, name: `${tag} ${modelId}` });
+      const job = await ctx.engine.jobs.wait(jobId);
+      log(`${tag} ${modelId}: ${job.status}${job.error ? ` (${job.error})` : ''}`);
+      out.push(job.status === 'done' ? { runId, modelId, status: 'done', kind: 'ensemble' } : { runId, modelId, status: job.status, error: job.error ?? undefined, kind: 'ensemble' });
+    } catch (e) {
+      log(`${tag} ${modelId}: refused — ${(e as Error).message}`);
+      out.push({ runId: '', modelId, status: 'refused', error: (e as Error).message, kind: 'ensemble' });
+    }
+  }
+  return out;
+}
+
 /** The engine's stored evaluation, or (for a run stopped by the cap) the saved checkpoint scored here. */
 async function evaluationOf(ctx: Ctx, t: Trained, testDatasetId: string, split: string): Promise<EvalResult | undefined> {
   if (t.status !== 'done') return undefined;
@@ -299,6 +324,7 @@ function rowFrom(preset: string, split: string, t: Trained, r: RunDetail | null,
     trainRows: r?.trainRows ?? null,
     params: r?.params ?? {},
     status: ev ? t.status : t.status === 'done' ? 'no evaluation' : t.status,
+    kind: t.kind ?? 'single',
     ...(t.error ? { error: t.error } : {}),
   };
 }
@@ -329,7 +355,8 @@ async function nsl(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void
     const train = await importDs(ctx, path.join(dir, 'KDDTrain+.txt'), { labelMode: mode }, `KDDTrain+ ${mode}`);
     const testPlus = await importDs(ctx, path.join(dir, 'KDDTest+.txt'), { labelMode: mode, encodeLike: train }, 'KDDTest+.txt');
     const test21 = await importDs(ctx, path.join(dir, 'KDDTest-21.txt'), { labelMode: mode, encodeLike: train }, 'KDDTest-21.txt');
-    const trained = await trainAll(ctx, train, testPlus, models, RECORDS_PARAMS, preset, mode === '5class' ? CAPS.nsl5 : CAPS.nslBin);
+    const singles = await trainAll(ctx, train, testPlus, models, RECORDS_PARAMS, preset, mode === '5class' ? CAPS.nsl5 : CAPS.nslBin);
+    const trained = [...singles, ...(await ensembleAll(ctx, singles, preset))];
     const cache21 = getDatasetFiles(ctx.engine.workspace.db, test21)!.cache;
     for (const t of trained) {
       const run = await runRow(ctx, t);
@@ -360,7 +387,8 @@ async function kdd99(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<vo
   });
   const train = await importDs(ctx, d.file, { labelMode: '5class' }, 'kddcup.data_10_percent (dedup)');
   const test = await importDs(ctx, path.join(dataDir, 'kddcup99', 'corrected.gz'), { labelMode: '5class', encodeLike: train }, 'corrected.gz');
-  const trained = await trainAll(ctx, train, test, models, RECORDS_PARAMS, 'kdd99', CAPS.kdd99);
+  const singles = await trainAll(ctx, train, test, models, RECORDS_PARAMS, 'kdd99', CAPS.kdd99);
+  const trained = [...singles, ...(await ensembleAll(ctx, singles, 'kdd99'))];
   for (const t of trained) {
     rows.push(rowFrom('kdd99', 'corrected (official)', t, await runRow(ctx, t), await evaluationOf(ctx, t, test, 'official test file corrected.gz')));
   }
@@ -416,7 +444,8 @@ async function behaviour(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promis
     ],
     anchor: 'none known for these captures or this split. (Stratosphere\'s Slips ships an LSTM C&C detector on the same letters, trained on other CTU captures; no figure of it on these files is known to us.)',
   });
-  const trained = await trainAll(ctx, train, test, models, BEHAVIOUR_PARAMS, 'behaviour', CAPS.behaviour);
+  const singles = await trainAll(ctx, train, test, models, BEHAVIOUR_PARAMS, 'behaviour', CAPS.behaviour);
+  const trained = [...singles, ...(await ensembleAll(ctx, singles, 'behaviour'))];
   for (const t of trained) {
     rows.push(rowFrom('behaviour', `held-out capture ${BEHAVIOUR_TEST_FILE.slice(0, 3)}`, t, await runRow(ctx, t), await evaluationOf(ctx, t, test, `test file ${BEHAVIOUR_TEST_FILE}`)));
   }
@@ -464,7 +493,8 @@ async function urls(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<voi
   const train = await imp(f.train, opts, 'urls-full-train');
   const test = await imp(f.test, { ...opts, encodeLike: train }, 'urls-full-test');
   const alexa = await imp(f.alexaOnly, { ...opts, encodeLike: train }, 'urls-alexa-heldout');
-  const trained = await trainAll(ctx, train, test, models, URL_PARAMS, 'urls', CAPS.urls);
+  const singles = await trainAll(ctx, train, test, models, URL_PARAMS, 'urls', CAPS.urls);
+  const trained = [...singles, ...(await ensembleAll(ctx, singles, 'urls'))];
   for (const t of trained) {
     const row = rowFrom('urls', 'urls-test (random 20 % + held-out Alexa)', t, await runRow(ctx, t), await evaluationOf(ctx, t, test, 'test file urls-full-test.csv'));
     if (t.status === 'done' && row.thresholdAt1 !== null) {
@@ -509,7 +539,8 @@ async function dga(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void
   const test = await importDs(ctx, full.test, like, 'dga-full-test');
   const feeds = await importDs(ctx, full.feedsTest, like, 'dga-andrewaeva-feeds');
   const opendns = await importDs(ctx, full.opendns, like, 'dga-opendns-top');
-  const trained = await trainAll(ctx, train, test, models, CHAR_PARAMS, 'dga', CAPS.dga);
+  const singles = await trainAll(ctx, train, test, models, CHAR_PARAMS, 'dga', CAPS.dga);
+  const trained = [...singles, ...(await ensembleAll(ctx, singles, 'dga'))];
   for (const t of trained) {
     const run = await runRow(ctx, t);
     const row = rowFrom('dga', 'dga-test (random 20 %, all families seen)', t, run, await evaluationOf(ctx, t, test, 'test file dga-full-test.csv'));
@@ -579,7 +610,8 @@ async function main(): Promise<void> {
     if (write) {
       fs.mkdirSync(path.dirname(outMd), { recursive: true });
       fs.writeFileSync(outMd, md);
-      if (pickBest(rows).length) fs.writeFileSync(outPresets, presetsJson(pickBest(rows)));
+      const singles = rows.filter((r) => (r.kind ?? 'single') === 'single');
+      if (pickBest(singles).length) fs.writeFileSync(outPresets, presetsJson(pickBest(singles)));
     }
     return md;
   };

@@ -36,6 +36,8 @@ export interface ResultRow {
   alexaRows?: number;
   /** A cross-source or extra evaluation of a run: shown in its task's table, never used to pick the preset. */
   extra?: boolean;
+  /** A single architecture, an ensemble of this task's runs, or a sweep's best trial. */
+  kind?: 'single' | 'ensemble' | 'sweep';
 }
 
 export interface TaskNote {
@@ -177,12 +179,26 @@ export function renderMarkdown(h: Header, notes: TaskNote[], rows: ResultRow[], 
   }
   if (skipped.length) out.push('## Not run in this pass', '', ...skipped.map((s) => `- ${s}`), '');
   out.push('## Reading these numbers', '', ...CAVEATS.map((c) => `- ${c}`), '');
-  const best = pickBest(rows);
+  const best = pickBest(rows.filter((r) => (r.kind ?? 'single') === 'single'));
   out.push('## Best architecture per task (default presets)', '', '| preset | architecture | why | figure | params |', '|---|---|---|---|---|');
   for (const b of best) {
     const fig = b.preset === 'urls' || b.preset === 'dga' || b.preset === 'behaviour' ? `TPR@1%FPR ${pct(b.row.tprAt1)}, AUC ${num(b.row.auc)}` : `accuracy ${pct(b.row.accuracy)}, macro-F1 ${num(b.row.macroF1)}`;
     out.push(`| ${b.preset} | **${b.row.modelId}** | ${b.basis} | ${fig} | \`${JSON.stringify(b.row.params)}\` |`);
   }
+  out.push('', '### Best single model, best sweep trial and best ensemble per task', '', '| preset | kind | run | figure | split |', '|---|---|---|---|---|');
+  for (const p of [...new Set(rows.map((r) => r.preset))]) {
+    for (const kind of ['single', 'sweep', 'ensemble'] as const) {
+      const b = pickBest(rows.filter((r) => r.preset === p && (r.kind ?? 'single') === kind))[0];
+      const isScore = p === 'urls' || p === 'dga' || p === 'behaviour';
+      if (!b) {
+        out.push(`| ${p} | ${kind} | none in this pass | – | – |`);
+        continue;
+      }
+      const fig = isScore ? `TPR@1%FPR ${pct(b.row.tprAt1)}, AUC ${num(b.row.auc)}` : `accuracy ${pct(b.row.accuracy)}, macro-F1 ${num(b.row.macroF1)}`;
+      out.push(`| ${p} | ${kind} | ${b.row.modelId} | ${fig} | ${b.row.split} |`);
+    }
+  }
+  out.push('', 'Presets (below) come from single architectures only; an ensemble or sweep trial is a stored run to open, not a preset.');
   out.push('', 'The same choice is in `docs/presets.json` (`{ preset: { modelId, params } }`). Among this pass\'s candidates only: an architecture not run here was not considered.', '');
   return out.join('\n');
 }

@@ -83,7 +83,7 @@ const FOREST_TREES = Number(arg('forest-trees', quick ? '5' : '20'));
 const FOREST_PARAMS: Hyperparams = { seed: SEED, validationFraction: 0.1, maxTrainRows: FOREST_ROWS, nEstimators: FOREST_TREES };
 
 const MODELS: Record<TaskId | 'nsl-binary', string[]> = quick
-  ? { nsl: ['random-forest', 'dnn1'], 'nsl-binary': ['dnn1'], kdd99: ['dnn1'], behaviour: ['char-cnn', 'char-lstm'], urls: ['char-cnn'], dga: ['char-cnn'] }
+  ? { nsl: ['random-forest', 'dnn1'], 'nsl-binary': ['dnn1'], kdd99: ['dnn1'], behaviour: ['char-cnn', 'char-lstm'], urls: ['char-cnn'], dga: ['char-cnn', 'char-lstm'] }
   : {
       // Queue order: the architectures the previous pass never reached go first. Every run also gets its own
       // time share (see trainAll), so a slow one early in the queue cannot starve the ones behind it.
@@ -113,7 +113,7 @@ const DGA_FEED_PER_FAMILY = Number(arg('dga-feed-per-family', quick ? '50' : '50
 // 0 = the import's default string length (64).
 const DGA_MAXLEN = Number(arg('dga-maxlen', '0'));
 // Cross-source runs (URL leave-one-source-out, DGA half families) train these architectures only.
-const losoModels = arg('loso-models', quick ? 'char-cnn' : 'char-cnn').split(',').map((s) => s.trim()).filter(Boolean);
+const losoModels = arg('loso-models', 'char-cnn').split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
 // Training-time caps per task, minutes.
 const capScale = Number(arg('cap-scale', '1'));
 const CAPS = Object.fromEntries(
@@ -505,7 +505,7 @@ async function urls(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<voi
     rows.push(row);
   }
   for (const l of f.loso) {
-    const lm = losoModels.filter((m) => models.includes(m) || losoModels.length);
+    const lm = losoModels;
     if (!lm.length) continue;
     const tr = await imp(l.train, opts, `urls-loso-${l.name}-train`);
     const te = await imp(l.test, { ...opts, encodeLike: tr }, `urls-loso-${l.name}-test`);
@@ -552,11 +552,12 @@ async function dga(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void
     rows.push(row);
     rows.push({ ...rowFrom('dga', 'andrewaeva feeds + held-out Alexa (another source)', t, run, await evalOn(ctx, t, feeds, 'andrewaeva feeds + held-out Alexa')), extra: true });
   }
+  const hm = losoModels;
+  if (!hm.length) return;
   const hTrain = await importDs(ctx, half.train, opts, 'dga-half-train');
   const hLike = { ...opts, encodeLike: hTrain };
   const hTest = await importDs(ctx, half.test, hLike, 'dga-half-test');
   const hUnseen = await importDs(ctx, half.unseenTest!, hLike, 'dga-half-unseen');
-  const hm = losoModels.length ? losoModels : models;
   const halfTrained = await trainAll(ctx, hTrain, hTest, hm, CHAR_PARAMS, 'dga-half', CAPS.dgaHalf);
   for (const t of halfTrained) {
     const run = await runRow(ctx, t);

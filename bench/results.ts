@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../electron/engine';
 import { cliCaller } from '../electron/cli/main';
 import { selectBackend } from '../electron/compute/backend';
-import { evaluateOnCache, readLabelledRows } from '../electron/eval/run-eval';
+import { evaluateOnCache, normalIndexOf, readLabelledRows } from '../electron/eval/run-eval';
 import { readRunModel } from '../electron/train/run-files';
 import { deserializeClassifier } from '../electron/train/classifier-io';
 import { getDatasetFiles } from '../electron/store/datasets';
@@ -460,6 +460,48 @@ async function evalOn(ctx: Ctx, t: Trained, datasetId: string, description: stri
   return (await evaluateOnCache(model, run.classes, cache, { kind: 'file', description }, path.join(ctx.tmp, `${t.runId}.${datasetId}.f32`))).result;
 }
 
+/** TPR and FPR of a binary run on a labelled dataset when it flags scores ≥ threshold. */
+async function ratesAt(ctx: Ctx, t: Trained, datasetId: string, threshold: number): Promise<{ tpr: number | null; fpr: number | null }> {
+  const run = await ctx.call('runs.get', { runId: t.runId });
+  const data = await readLabelledRows(getDatasetFiles(ctx.engine.workspace.db, datasetId)!.cache);
+  const model = await loadModel(ctx, t.runId);
+  const proba = await model.predictProba(data.x, data.rows);
+  const k = run.classes.length;
+  const neg = normalIndexOf(run.classes);
+  if (neg === null) return { tpr: null, fpr: null };
+  let tp = 0;
+  let p = 0;
+  let fp = 0;
+  let n = 0;
+  for (let i = 0; i < data.rows; i++) {
+    const score = k === 2 ? proba[i * 2 + (neg === 0 ? 1 : 0)] : 1 - proba[i * k + neg];
+    const positive = data.y[i] !== neg;
+    if (positive) {
+      p++;
+      if (score >= threshold) tp++;
+    } else {
+      n++;
+      if (score >= threshold) fp++;
+    }
+  }
+  return { tpr: p ? tp / p : null, fpr: n ? fp / n : null };
+}
+
+/** The run's own 1 %-FPR threshold, read off its validation split (null for runs without one). */
+async function validationThreshold(ctx: Ctx, t: Trained): Promise<number | null> {
+  if (t.status !== 'done' || !t.runId) return null;
+  const run = await ctx.call('runs.get', { runId: t.runId });
+  return run.validation?.thresholds.find((x) => Math.abs(x.targetFpr - 0.01) < 1e-9)?.threshold ?? null;
+}
+
+/** Adds the operating point taken from validation (issue #15 point 5): TPR and FPR on the row's split at it. */
+async function withValidationPoint(ctx: Ctx, row: ResultRow, t: Trained, datasetId: string): Promise<ResultRow> {
+  const thr = await validationThreshold(ctx, t);
+  if (thr === null) return row;
+  const r = await ratesAt(ctx, t, datasetId, thr);
+  return { ...row, valThresholdAt1: thr, tprAtValThr: r.tpr, fprAtValThr: r.fpr };
+}
+
 /** Share of a benign-only file that a binary run flags at `threshold` (its 1 %-FPR operating point). */
 async function flaggedShare(ctx: Ctx, t: Trained, datasetId: string, threshold: number): Promise<{ share: number; rows: number }> {
   const data = await readLabelledRows(getDatasetFiles(ctx.engine.workspace.db, datasetId)!.cache);
@@ -496,9 +538,10 @@ async function urls(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<voi
   const singles = await trainAll(ctx, train, test, models, URL_PARAMS, 'urls', CAPS.urls);
   const trained = [...singles, ...(await ensembleAll(ctx, singles, 'urls'))];
   for (const t of trained) {
-    const row = rowFrom('urls', 'urls-test (random 20 % + held-out Alexa)', t, await runRow(ctx, t), await evaluationOf(ctx, t, test, 'test file urls-full-test.csv'));
-    if (t.status === 'done' && row.thresholdAt1 !== null) {
-      const a = await flaggedShare(ctx, t, alexa, row.thresholdAt1);
+    const row = await withValidationPoint(ctx, rowFrom('urls', 'urls-test (random 20 % + held-out Alexa)', t, await runRow(ctx, t), await evaluationOf(ctx, t, test, 'test file urls-full-test.csv')), t, test);
+    const thr = row.valThresholdAt1 ?? row.thresholdAt1;
+    if (t.status === 'done' && thr !== null && thr !== undefined) {
+      const a = await flaggedShare(ctx, t, alexa, thr);
       row.alexaFpr = a.share;
       row.alexaRows = a.rows;
     }
@@ -511,7 +554,7 @@ async function urls(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<voi
     const te = await imp(l.test, { ...opts, encodeLike: tr }, `urls-loso-${l.name}-test`);
     const tt = await trainAll(ctx, tr, te, lm, URL_PARAMS, `urls-loso-${l.name}`, CAPS.urlsLoso);
     for (const t of tt) {
-      rows.push({ ...rowFrom('urls', `LOSO: ${l.name} left out (its ${n(l.testMalicious)} malicious + ${n(l.testBenign)} unseen benign)`, t, await runRow(ctx, t), await evaluationOf(ctx, t, te, `test file urls-loso-${l.name}-test.csv`)), extra: true });
+      rows.push({ ...(await withValidationPoint(ctx, rowFrom('urls', `LOSO: ${l.name} left out (its ${n(l.testMalicious)} malicious + ${n(l.testBenign)} unseen benign)`, t, await runRow(ctx, t), await evaluationOf(ctx, t, te, `test file urls-loso-${l.name}-test.csv`)), t, te)), extra: true });
     }
   }
 }
@@ -543,14 +586,15 @@ async function dga(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void
   const trained = [...singles, ...(await ensembleAll(ctx, singles, 'dga'))];
   for (const t of trained) {
     const run = await runRow(ctx, t);
-    const row = rowFrom('dga', 'dga-test (random 20 %, all families seen)', t, run, await evaluationOf(ctx, t, test, 'test file dga-full-test.csv'));
-    if (t.status === 'done' && row.thresholdAt1 !== null) {
-      const o = await flaggedShare(ctx, t, opendns, row.thresholdAt1);
+    const row = await withValidationPoint(ctx, rowFrom('dga', 'dga-test (random 20 %, all families seen)', t, run, await evaluationOf(ctx, t, test, 'test file dga-full-test.csv')), t, test);
+    const thr = row.valThresholdAt1 ?? row.thresholdAt1;
+    if (t.status === 'done' && thr !== null && thr !== undefined) {
+      const o = await flaggedShare(ctx, t, opendns, thr);
       row.alexaFpr = o.share;
       row.alexaRows = o.rows;
     }
     rows.push(row);
-    rows.push({ ...rowFrom('dga', 'andrewaeva feeds + held-out Alexa (another source)', t, run, await evalOn(ctx, t, feeds, 'andrewaeva feeds + held-out Alexa')), extra: true });
+    rows.push({ ...(await withValidationPoint(ctx, rowFrom('dga', 'andrewaeva feeds + held-out Alexa (another source)', t, run, await evalOn(ctx, t, feeds, 'andrewaeva feeds + held-out Alexa')), t, feeds)), extra: true });
   }
   const hm = losoModels;
   if (!hm.length) return;
@@ -562,7 +606,7 @@ async function dga(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void
   for (const t of halfTrained) {
     const run = await runRow(ctx, t);
     rows.push({ ...rowFrom('dga', `half the families: seen (random 20 % of ${half.families.length} families)`, t, run, await evaluationOf(ctx, t, hTest, 'test file dga-half-test.csv')), extra: true });
-    rows.push({ ...rowFrom('dga', `half the families: unseen (${half.unseenFamilies!.length} other families + held-out Alexa)`, t, run, await evalOn(ctx, t, hUnseen, 'unseen families + held-out Alexa')), extra: true });
+    rows.push({ ...(await withValidationPoint(ctx, rowFrom('dga', `half the families: unseen (${half.unseenFamilies!.length} other families + held-out Alexa)`, t, run, await evalOn(ctx, t, hUnseen, 'unseen families + held-out Alexa')), t, hUnseen)), extra: true });
   }
 }
 

@@ -67,10 +67,21 @@ export interface Progress {
   etaSeconds: number;
 }
 
+/** The state after a completed epoch, with the caller's model holding that epoch's weights. */
+export interface EpochEnd {
+  epoch: number;
+  history: EpochStats[];
+  bestEpoch: number | null;
+}
+
 export interface FitOptions {
   params: Hyperparams;
   onProgress?: (p: Progress) => void;
   shouldStop?: () => boolean;
+  /** After every completed epoch (a checkpoint's moment); the fit waits for it. */
+  onEpochEnd?: (e: EpochEnd) => Promise<void>;
+  /** Continue after these epochs (the model already holds the last one's weights) instead of from epoch 1. */
+  resume?: { history: EpochStats[] };
 }
 
 export interface FitReport {

@@ -39,9 +39,11 @@ export interface EpochSteps {
   validate(): Promise<Metrics | null>;
   /** The current weights are the best so far; the caller restores them once runEpochs returns. */
   keepBest(): void | Promise<void>;
+  /** Brings the caller's model up to the current weights before onEpochEnd sees it (replicas hold them). */
+  syncModel?(): Promise<void>;
 }
 
-export interface EpochRun extends Pick<FitOptions, 'onProgress' | 'shouldStop'> {
+export interface EpochRun extends Pick<FitOptions, 'onProgress' | 'shouldStop' | 'onEpochEnd' | 'resume'> {
   rows: number;
   /** Shuffled in place every epoch; the parallel fit shares this array with its replicas. */
   order: Int32Array;
@@ -65,7 +67,11 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
   const rand = mulberry32(seed ^ 0x5bd1e995);
   const batchesPerEpoch = Math.ceil(rows / batchSize);
 
-  const history: EpochStats[] = [];
+  // A resumed fit replays the earlier epochs' shuffles, so its batches are those the uninterrupted fit had.
+  // Early stopping restarts from the checkpoint: the best weights before it were not kept, only the last.
+  const history: EpochStats[] = [...(run.resume?.history ?? [])];
+  const firstEpoch = history.length + 1;
+  for (let e = 1; e < firstEpoch; e++) shuffleInPlace(order, rand);
   let best = Infinity;
   let bestEpoch: number | null = null;
   let sinceBest = 0;
@@ -74,7 +80,7 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
   let diverged = false;
   let lastVal: Metrics | null = null;
 
-  for (let epoch = 1; epoch <= epochs && !cancelled && !stoppedEarly && !diverged; epoch++) {
+  for (let epoch = firstEpoch; epoch <= epochs && !cancelled && !stoppedEarly && !diverged; epoch++) {
     const e0 = Date.now();
     shuffleInPlace(order, rand);
     let lossSum = 0;
@@ -134,7 +140,7 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
       if (patience > 0 && sinceBest >= patience) stoppedEarly = true;
     }
     const secs = Math.max((Date.now() - run.t0) / 1000, 1e-3);
-    const rate = (epoch * rows) / secs;
+    const rate = ((epoch - firstEpoch + 1) * rows) / secs;
     onProgress?.({
       phase: 'epoch',
       epoch,
@@ -148,6 +154,10 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
       samplesPerSec: rate,
       etaSeconds: stoppedEarly ? 0 : ((epochs - epoch) * rows) / rate,
     });
+    if (run.onEpochEnd) {
+      await steps.syncModel?.();
+      await run.onEpochEnd({ epoch, history: [...history], bestEpoch });
+    }
     if (shouldStop?.()) cancelled = true;
   }
   return { history, stoppedEarly, cancelled, diverged, bestEpoch };

@@ -88,7 +88,17 @@ export async function fitLayersModel(
   let outcome: EpochsOutcome;
   try {
     outcome = await runEpochs(
-      { rows: train.rows, order, settings, t0, cancelled: opts.shouldStop?.() ?? false, onProgress: opts.onProgress, shouldStop: opts.shouldStop },
+      {
+        rows: train.rows,
+        order,
+        settings,
+        t0,
+        cancelled: opts.shouldStop?.() ?? false,
+        onProgress: opts.onProgress,
+        shouldStop: opts.shouldStop,
+        onEpochEnd: opts.onEpochEnd,
+        resume: opts.resume,
+      },
       {
         batch: trainBatch,
         afterBatch: yieldToEventLoop,

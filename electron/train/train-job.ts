@@ -4,7 +4,7 @@ import type { Hyperparams } from '../../models/types';
 import { evaluateOnCache, readLabelledRows } from '../eval/run-eval';
 import type { EvalResult, EvalSplit } from '../../shared/eval';
 import { JobCancelledError, type JobHandler } from '../jobs/context';
-import { writeRunModel } from './run-files';
+import { readCheckpoint, readRunModel, writeCheckpoint } from './run-files';
 import os from 'node:os';
 import { trainParallel } from './parallel';
 import { ashaVerdict, type AshaTrialInput } from '../sweep/asha';
@@ -24,6 +24,8 @@ export interface TrainJobInput {
   datasetName?: string;
   /** A sweep trial: the rungs at which it is stopped when its validation metric falls below the cut. */
   asha?: AshaTrialInput;
+  /** Continue from the checkpoint in runDir (an interrupted run) up to params.epochs. */
+  resume?: boolean;
 }
 
 export interface TrainJobResult {
@@ -51,7 +53,12 @@ export const trainJob: JobHandler = async (raw, ctx) => {
   // A rung's verdict is taken at the epoch's end inside this worker: the cut is known when the trial starts
   // (trials run one after another), so no decision has to travel back from the main side mid-epoch.
   let ashaStoppedAt: number | null = null;
+  const checkpoint = input.resume ? readCheckpoint(input.runDir) : undefined;
+  if (input.resume && !checkpoint) throw new Error(`${input.runDir}: no checkpoint to resume from`);
   const result = await trainParallel({
+    ...(checkpoint ? { resume: { model: readRunModel(input.runDir), history: checkpoint.history.slice(0, checkpoint.epoch) } } : {}),
+    // Every epoch end leaves a loadable model on disk, so a killed process still has something to show.
+    onCheckpoint: async (e, model) => writeCheckpoint(input.runDir, await model.serialize(), e),
     replicas: replicasFor(input.params, ctx.runningJobs, ctx.backend?.name),
     modelId: input.modelId,
     x: data.x,
@@ -94,7 +101,10 @@ export const trainJob: JobHandler = async (raw, ctx) => {
     const cancelled = result.cancelled && ashaStoppedAt === null;
     // Cancelled before any epoch finished: there is no checkpoint worth keeping.
     if (cancelled && result.bestEpoch === null) throw new JobCancelledError();
-    writeRunModel(input.runDir, await result.model.serialize());
+    // The delivered model is the best epoch's; the checkpoint says so, in case the process dies before the
+    // main side records the run as finished.
+    const best = result.bestEpoch ?? result.history.length;
+    writeCheckpoint(input.runDir, await result.model.serialize(), { epoch: best, history: result.history.slice(0, best), bestEpoch: result.bestEpoch });
     if (!cancelled) ctx.progress({ fraction: 1, message: 'scoring the validation split' }, true);
     const validation = cancelled ? null : await validationSummary(result.model, data, result.params, input.classes, input.datasetName ?? 'the training file');
     const out: TrainJobResult = {

@@ -1,4 +1,18 @@
-import type { Classifier, Dataset, FitReport, Hyperparams, ModelDef, ModelSpec, Progress, TfModelDef } from '../../models/types';
+import type {
+  Classifier,
+  Dataset,
+  EpochEnd,
+  EpochStats,
+  FitOptions,
+  FitReport,
+  Hyperparams,
+  ModelDef,
+  ModelSpec,
+  Progress,
+  SerializedModel,
+  TfModelDef,
+} from '../../models/types';
+import { loadLayersModel } from './io';
 import { getModel } from '../../models/registry';
 import { optionalInt, optionalNum, resolveParams } from './params';
 import { splitDataset } from './split';
@@ -19,6 +33,10 @@ export interface TrainModelOptions {
   onProgress?: (p: Progress) => void;
   /** Polled after every batch; true → stop, keep the best checkpoint. */
   shouldStop?: () => boolean;
+  /** After every completed epoch, with the model holding that epoch's weights (tf.js models only). */
+  onCheckpoint?: (e: EpochEnd, model: Classifier) => Promise<void>;
+  /** Continue an interrupted fit from its last checkpoint (tf.js models only). */
+  resume?: { model: SerializedModel; history: EpochStats[] };
 }
 
 export interface TrainResult extends FitReport {
@@ -83,6 +101,26 @@ export function prepareTraining(o: TrainModelOptions, who: string): PreparedTrai
   return { def, params, spec, split };
 }
 
+/**
+ * The epoch hooks of a fit: checkpoints see the classifier, and a resumed fit starts from the checkpoint's
+ * weights (the optimiser's moments are not stored, so Adam restarts its running averages).
+ */
+export async function epochHooks(o: TrainModelOptions, model: TfClassifier): Promise<Pick<FitOptions, 'onEpochEnd' | 'resume'>> {
+  if (o.resume) {
+    const saved = await loadLayersModel(o.resume.model);
+    try {
+      model.net.setWeights(saved.getWeights());
+    } finally {
+      saved.dispose();
+    }
+  }
+  const onCheckpoint = o.onCheckpoint;
+  return {
+    ...(onCheckpoint ? { onEpochEnd: (e: EpochEnd) => onCheckpoint(e, model) } : {}),
+    ...(o.resume ? { resume: { history: o.resume.history } } : {}),
+  };
+}
+
 /** `def` separately from `prepared`: the caller has narrowed it to a tf.js model. */
 export function newTfClassifier(def: TfModelDef, prepared: PreparedTraining, numClasses: number): TfClassifier {
   const { spec, params } = prepared;
@@ -127,6 +165,13 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainResult> {
   const t0 = Date.now();
   const prepared = prepareTraining(o, 'trainModel');
   const { def, params, spec, split } = prepared;
-  const model: Classifier = def.engine === 'tfjs' ? newTfClassifier(def, prepared, o.numClasses) : def.build(spec);
-  return fitToResult(t0, model, prepared, () => model.fit(split, { params, onProgress: o.onProgress, shouldStop: o.shouldStop }));
+  if (def.engine !== 'tfjs') {
+    if (o.resume) throw new Error(`trainModel: '${def.id}' has no epochs to resume`);
+    const model = def.build(spec);
+    return fitToResult(t0, model, prepared, () => model.fit(split, { params, onProgress: o.onProgress, shouldStop: o.shouldStop }));
+  }
+  const model = newTfClassifier(def, prepared, o.numClasses);
+  return fitToResult(t0, model, prepared, async () =>
+    model.fit(split, { params, onProgress: o.onProgress, shouldStop: o.shouldStop, ...(await epochHooks(o, model)) }),
+  );
 }

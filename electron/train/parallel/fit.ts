@@ -118,7 +118,7 @@ export async function fitParallel(
   let outcome: EpochsOutcome;
   try {
     outcome = await runEpochs(
-      { rows: train.rows, order, settings, t0, cancelled, onProgress: opts.onProgress, shouldStop: opts.shouldStop },
+      { rows: train.rows, order, settings, t0, cancelled, onProgress: opts.onProgress, shouldStop: opts.shouldStop, onEpochEnd: opts.onEpochEnd, resume: opts.resume },
       {
         batch: (from, to) => pool.step(from, to),
         validate: async () => {
@@ -129,6 +129,10 @@ export async function fitParallel(
         keepBest: async () => {
           await pool.pull();
           best.weights = shared.weights.slice();
+        },
+        syncModel: async () => {
+          await pool.pull();
+          setFlatWeights(model, shared.weights);
         },
       },
     );

@@ -1,5 +1,5 @@
 import { getModel } from '../../../models/registry';
-import { fitToResult, newTfClassifier, prepareTraining, trainModel, type TrainModelOptions, type TrainResult } from '../train-model';
+import { epochHooks, fitToResult, newTfClassifier, prepareTraining, trainModel, type TrainModelOptions, type TrainResult } from '../train-model';
 import { defaultReplicas, fitParallel } from './fit';
 
 export interface TrainParallelOptions extends TrainModelOptions {
@@ -26,8 +26,9 @@ export async function trainParallel(o: TrainParallelOptions): Promise<TrainResul
   const prepared = prepareTraining(o, 'trainParallel');
   const { params, spec, split } = prepared;
   const model = newTfClassifier(def, prepared, o.numClasses);
-  return fitToResult(t0, model, prepared, () =>
+  return fitToResult(t0, model, prepared, async () =>
     fitParallel(model.net, o.numClasses, split, {
+      ...(await epochHooks(o, model)),
       params,
       onProgress: o.onProgress,
       shouldStop: o.shouldStop,

@@ -10,7 +10,7 @@ import { deleteDataset, getDataset, listDatasets, readSample } from './store/dat
 import { deleteRun, getRun, listRuns, updateRunNotes } from './store/runs';
 import { detectFile } from './eval/encode-like';
 import { getEvaluationResult, listEvalRecords, listEvaluations as listEvaluationInfos, startComparison, startEvaluation } from './eval/eval-service';
-import { startTraining } from './train/train-service';
+import { resumeTraining, startTraining } from './train/train-service';
 import { operatingCurve, resumeScan, startScan } from './scan/scan-service';
 import { inspectExplain, inspectQuery } from './explain/inspect-service';
 import { deleteEmbedding, getEmbedding, listEmbeddings, startEmbedding } from './embed/embed-service';
@@ -163,6 +163,7 @@ export function createEngine(opts: EngineOptions): Engine {
       events.emit('sweeps.changed', {});
       return { deleted: true };
     },
+    'runs.resume': async (req) => resumeTraining({ workspace, jobs, events }, req),
     'runs.update': async ({ runId, tags, note }) => {
       if (!updateRunNotes(workspace.db, runId, tags, note)) throw notFound('run', runId);
       events.emit('runs.changed', {});

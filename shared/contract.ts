@@ -304,6 +304,11 @@ export const operations = {
     request: z.object({ format: z.enum(['csv', 'json', 'stix']) }).strict(),
     response: z.object({ filename: z.string(), mime: z.string(), count: z.number().int(), content: z.string() }),
   },
+  /** Continues an interrupted run from its last epoch-end checkpoint, in the same run, up to `epochs`. */
+  'runs.resume': {
+    request: z.object({ runId: Id, epochs: z.number().int().min(1).max(100_000).optional(), testDatasetId: Id.optional() }).strict(),
+    response: z.object({ runId: z.string(), jobId: z.string() }),
+  },
   'runs.delete': {
     request: z.object({ runId: Id }).strict(),
     response: z.object({ deleted: z.boolean() }),

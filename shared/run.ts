@@ -53,7 +53,14 @@ export const ValidationSummarySchema = z.object({
 });
 export type ValidationSummary = z.infer<typeof ValidationSummarySchema>;
 
-export const RunStatusSchema = z.enum(['queued', 'running', 'done', 'cancelled', 'failed']);
+/** interrupted: the process training it died; the run holds its last epoch-end checkpoint and can resume. */
+export const RunStatusSchema = z.enum(['queued', 'running', 'done', 'cancelled', 'failed', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+/** A run in one of these states has a saved model: it can be evaluated, scanned, inspected and exported. */
+export function runHasModel(status: string): boolean {
+  return status === 'done' || status === 'cancelled' || status === 'interrupted';
+}
 
 export const RunDetailSchema = z.object({
   id: z.string(),

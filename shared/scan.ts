@@ -16,7 +16,8 @@ export const ScanStatsSchema = z.object({
 });
 export type ScanStats = z.infer<typeof ScanStatsSchema>;
 
-export const ScanStatusSchema = z.enum(['queued', 'running', 'done', 'cancelled', 'failed']);
+/** interrupted: the process scanning died; the results so far are kept and the scan resumes from its cursor. */
+export const ScanStatusSchema = z.enum(['queued', 'running', 'done', 'cancelled', 'failed', 'interrupted']);
 
 export const ScanInfoSchema = z.object({
   id: z.string(),

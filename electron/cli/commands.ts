@@ -1,4 +1,4 @@
-import type { CliCommand } from './command';
+import type { CliCommand, CommandContext } from './command';
 import { importCommand } from './import-command';
 import { trainCommand } from './train-command';
 import { compareCommand, evalCommand } from './eval-command';
@@ -9,6 +9,18 @@ import { ensembleCommand } from './ensemble-command';
 import { sweepCommand } from './sweep-command';
 import { table } from './table';
 import { indicatorsCommand, retrainCommand, rulesCommand, verdictsCommand } from './triage-commands';
+import { UsageError } from './usage-error';
+
+/** `runs delete ID…`, `datasets delete ID…`, `scans delete ID…`: the same operations the window's delete buttons call. */
+async function deleteEach(ctx: CommandContext, what: string, remove: (id: string) => Promise<unknown>): Promise<boolean> {
+  const [verb, ...ids] = ctx.positionals;
+  if (verb === undefined) return false;
+  if (verb !== 'delete' || ids.length === 0) throw new UsageError(`usage: deeptriage ${what} [delete ID…]`);
+  for (const id of ids) await remove(id);
+  if (ctx.json) ctx.io.out(JSON.stringify({ deleted: ids }));
+  else for (const id of ids) ctx.io.out(`deleted ${id}`);
+  return true;
+}
 
 export const COMMANDS: Record<string, CliCommand> = {
   backend: {
@@ -35,23 +47,39 @@ export const COMMANDS: Record<string, CliCommand> = {
     },
   },
   runs: {
-    summary: 'list training runs in the workspace',
+    summary: 'list training runs in the workspace (runs delete ID… removes them)',
     available: true,
     options: {},
-    async run({ call, json, io }) {
+    async run(ctx) {
+      const { call, json, io } = ctx;
+      if (await deleteEach(ctx, 'runs', (runId) => call('runs.delete', { runId }))) return;
       const runs = await call('runs.list', {});
       if (json) return io.out(JSON.stringify(runs));
       io.out(table(runs.map((r) => ({ ...r, created: new Date(r.createdAt).toISOString() })), ['id', 'modelId', 'status', 'created']));
     },
   },
   datasets: {
-    summary: 'list imported datasets',
+    summary: 'list imported datasets (datasets delete ID… removes them)',
     available: true,
     options: {},
-    async run({ call, json, io }) {
+    async run(ctx) {
+      const { call, json, io } = ctx;
+      if (await deleteEach(ctx, 'datasets', (datasetId) => call('datasets.delete', { datasetId }))) return;
       const ds = await call('datasets.list', {});
       if (json) return io.out(JSON.stringify(ds));
       io.out(table(ds, ['id', 'name', 'format', 'rows']));
+    },
+  },
+  scans: {
+    summary: 'list scans (scans delete ID… removes them)',
+    available: true,
+    options: {},
+    async run(ctx) {
+      const { call, json, io } = ctx;
+      if (await deleteEach(ctx, 'scans', (scanId) => call('scans.delete', { scanId }))) return;
+      const scans = await call('scans.list', {});
+      if (json) return io.out(JSON.stringify(scans));
+      io.out(table(scans.map((s) => ({ ...s, scanned: s.stats.scanned })), ['id', 'name', 'status', 'scanned']));
     },
   },
   import: importCommand,

@@ -71,6 +71,6 @@ export const scanCommand: CliCommand = {
     io.out(`scored ${scan.stats.scanned.toLocaleString('en-US')} distinct URLs at ${Math.round(scan.stats.urlsPerSecond)} URLs/s; flagged ${scan.flagged} at threshold ${scan.threshold}`);
     if (scan.stats.engine) io.out(`scored by ${scan.stats.engine}`);
     io.out(`duplicates ${scan.stats.duplicates}; skipped ${skipped} (empty ${scan.stats.skipped.empty}, not a URL ${scan.stats.skipped.notUrl}, too long ${scan.stats.skipped.tooLong}, binary ${scan.stats.skipped.binary})`);
-    if (scan.status === 'cancelled') io.out(`resume with: deeptriage scan --resume ${scanId}`);
+    if (scan.status === 'cancelled' || scan.status === 'interrupted') io.out(`resume with: deeptriage scan --resume ${scanId}`);
   },
 };

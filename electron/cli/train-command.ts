@@ -1,13 +1,14 @@
 import type { ImportOptionsInput } from '../../shared/dataset';
 import { LabelModeSchema } from '../../shared/dataset';
-import type { CliCommand } from './command';
+import type { CliCommand, CommandContext } from './command';
 import { datasetFor } from './dataset-ref';
 import { waitForJob } from './job-wait';
 import { UsageError } from './usage-error';
 
 const USAGE =
   'usage: deeptriage train --train FILE|DATASET_ID [--test FILE|DATASET_ID] --model ID[,ID...] [--epochs N] [--batch N] [--lr X] ' +
-  '[--label-mode 5class|binary|attack] [--seed N] [--class-weight balanced] [--balance oversample] [--loss focal [--focal-gamma G]] [--json]';
+  '[--label-mode 5class|binary|attack] [--seed N] [--class-weight balanced] [--balance oversample] [--loss focal [--focal-gamma G]] [--json]\n' +
+  '       deeptriage train --resume RUN_ID [--epochs N] [--test FILE|DATASET_ID] [--json]';
 
 function intFlag(values: Record<string, unknown>, name: string): number | undefined {
   const v = values[name];
@@ -35,9 +36,11 @@ export const trainCommand: CliCommand = {
     loss: { type: 'string' },
     'focal-gamma': { type: 'string' },
     tag: { type: 'string', multiple: true },
+    resume: { type: 'string' },
   },
   async run(ctx) {
-    const { values, json, call, engine, io } = ctx;
+    const { values, call } = ctx;
+    if (values.resume !== undefined) return resumeRun(ctx);
     if (!values.train || !values.model || ctx.positionals.length) throw new UsageError(USAGE);
     const labelMode = values['label-mode'];
     if (labelMode !== undefined && !LabelModeSchema.options.includes(labelMode as never)) {
@@ -84,43 +87,60 @@ export const trainCommand: CliCommand = {
       ...(testId ? { testDatasetId: testId } : {}),
       tags: (values.tag as string[] | undefined) ?? [],
     });
-    const results = [];
-    for (const r of runs) {
-      const job = await waitForJob(engine, r.jobId, io);
-      if (job.status === 'failed') throw new Error(`run ${r.runId}: ${job.error ?? 'failed'}`);
-      const run = await call('runs.get', { runId: r.runId });
-      const evaluation = testId ? engine.evaluations(r.runId)[0] : undefined;
-      results.push({ run, evaluation, status: job.status });
-    }
-    if (json) {
-      const out = results.map(({ run, evaluation, status }) => ({
-        runId: run.id,
-        model: run.modelId,
-        status,
-        datasetId: trainId,
-        testDatasetId: testId ?? null,
-        epochs: run.history.length,
-        bestEpoch: run.bestEpoch,
-        wallMs: run.wallMs,
-        backend: run.backend,
-        split: evaluation ? evaluation.split : null,
-        accuracy: evaluation?.accuracy ?? null,
-        perClass: evaluation?.perClass ?? null,
-        macro: evaluation?.macro ?? null,
-        detectionRate: evaluation?.detectionRate ?? null,
-        falseAlarmRate: evaluation?.falseAlarmRate ?? null,
-      }));
-      io.out(JSON.stringify(out.length === 1 ? out[0] : out));
-      return;
-    }
-    for (const { run, evaluation, status } of results) {
-      io.out(`run ${run.id}  ${run.modelId}  ${status}  best epoch ${run.bestEpoch ?? '-'} of ${run.history.length}  ${((run.wallMs ?? 0) / 1000).toFixed(1)} s on ${run.backend}`);
-      if (evaluation) {
-        io.out(`  ${evaluation.split.description}: accuracy ${(evaluation.accuracy * 100).toFixed(2)}%`);
-        for (const c of evaluation.perClass) {
-          io.out(`    ${c.label.padEnd(12)} precision ${c.precision.toFixed(3)}  recall ${c.recall.toFixed(3)}  f1 ${c.f1.toFixed(3)}  support ${c.support}`);
-        }
-      }
-    }
+    await report(ctx, runs, trainId, testId);
   },
 };
+
+/** `train --resume RUN`: the interrupted run continues from its checkpoint, in place. */
+async function resumeRun(ctx: CommandContext): Promise<void> {
+  const { values, call } = ctx;
+  if (values.train || values.model || ctx.positionals.length) throw new UsageError(USAGE);
+  const runId = String(values.resume);
+  const epochs = intFlag(values, 'epochs');
+  const before = await call('runs.get', { runId });
+  const testId = values.test && before.datasetId ? await datasetFor(ctx, String(values.test), { encodeLike: before.datasetId }) : undefined;
+  const started = await call('runs.resume', { runId, ...(epochs !== undefined ? { epochs } : {}), ...(testId ? { testDatasetId: testId } : {}) });
+  await report(ctx, [started], before.datasetId ?? '', testId);
+}
+
+async function report(ctx: CommandContext, runs: { runId: string; jobId: string }[], trainId: string, testId: string | undefined): Promise<void> {
+  const { json, call, engine, io } = ctx;
+  const results = [];
+  for (const r of runs) {
+    const job = await waitForJob(engine, r.jobId, io);
+    if (job.status === 'failed') throw new Error(`run ${r.runId}: ${job.error ?? 'failed'}`);
+    const run = await call('runs.get', { runId: r.runId });
+    const evaluation = testId ? engine.evaluations(r.runId)[0] : undefined;
+    results.push({ run, evaluation, status: job.status });
+  }
+  if (json) {
+    const out = results.map(({ run, evaluation, status }) => ({
+      runId: run.id,
+      model: run.modelId,
+      status,
+      datasetId: trainId,
+      testDatasetId: testId ?? null,
+      epochs: run.history.length,
+      bestEpoch: run.bestEpoch,
+      wallMs: run.wallMs,
+      backend: run.backend,
+      split: evaluation ? evaluation.split : null,
+      accuracy: evaluation?.accuracy ?? null,
+      perClass: evaluation?.perClass ?? null,
+      macro: evaluation?.macro ?? null,
+      detectionRate: evaluation?.detectionRate ?? null,
+      falseAlarmRate: evaluation?.falseAlarmRate ?? null,
+    }));
+    io.out(JSON.stringify(out.length === 1 ? out[0] : out));
+    return;
+  }
+  for (const { run, evaluation, status } of results) {
+    io.out(`run ${run.id}  ${run.modelId}  ${status}  best epoch ${run.bestEpoch ?? '-'} of ${run.history.length}  ${((run.wallMs ?? 0) / 1000).toFixed(1)} s on ${run.backend}`);
+    if (evaluation) {
+      io.out(`  ${evaluation.split.description}: accuracy ${(evaluation.accuracy * 100).toFixed(2)}%`);
+      for (const c of evaluation.perClass) {
+        io.out(`    ${c.label.padEnd(12)} precision ${c.precision.toFixed(3)}  recall ${c.recall.toFixed(3)}  f1 ${c.f1.toFixed(3)}  support ${c.support}`);
+      }
+    }
+  }
+}

@@ -9,6 +9,7 @@ import type { JobManager } from '../jobs/manager';
 import { getEncoding, insertDataset } from '../store/datasets';
 import type { Db } from '../store/db';
 import type { Workspace } from '../store/workspace';
+import { IMPORT_OWNER_FILE } from '../store/recover';
 import type { ImportJobInput, ImportJobResult } from './import-job';
 
 export interface ImportServiceDeps {
@@ -43,12 +44,16 @@ export function startImport(deps: ImportServiceDeps, req: OpParsedRequest<'datas
   }
   const id = newId('ds');
   const outDir = path.join(workspace.dir, 'datasets', id);
+  // Marks the folder as this process's work in progress: if the process dies, opening the workspace removes it.
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, IMPORT_OWNER_FILE), String(process.pid));
   const input: ImportJobInput = { path: abs, outDir, options, ...(inputs?.length ? { inputs } : {}), ...(encodeLike ? { encodeLike } : {}) };
   const display = inputs && inputs.length > 1 ? `${path.basename(inputs[0].path)} + ${inputs.length - 1} more` : path.basename(abs);
   const job = jobs.start('import', `import ${display}`, input, {
     onResult: (raw) => {
       const r = raw as ImportJobResult;
       const summary = storeImportedDataset(workspace.db, { id, name: name ?? display, sourcePath: abs, options, result: r });
+      fs.rmSync(path.join(outDir, IMPORT_OWNER_FILE), { force: true });
       events.emit('datasets.changed', {});
       return { datasetId: id, rows: r.rows, malformed: summary.malformed.count };
     },

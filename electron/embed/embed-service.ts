@@ -1,3 +1,4 @@
+import { runHasModel } from '../../shared/run';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OpParsedRequest } from '../../shared/contract';
@@ -34,7 +35,7 @@ export function startEmbedding(deps: EmbedDeps, req: OpParsedRequest<'embed.star
   const db = workspace.db;
   const run = getRun(db, req.runId);
   if (!run) throw new ContractError('NOT_FOUND', `run '${req.runId}' does not exist`);
-  if (run.status !== 'done' && run.status !== 'cancelled') throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no model to map yet`);
+  if (!runHasModel(run.status)) throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no model to map yet`);
   const enc = getRunEncoding(db, run.id) as { featurizer?: { kind?: string } } | undefined;
   let source: EmbedJobInput['source'];
   if (req.source.kind === 'chars') {

@@ -1,3 +1,4 @@
+import { runHasModel } from '../../shared/run';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OpParsedRequest } from '../../shared/contract';
@@ -36,7 +37,7 @@ export function startEvaluation(deps: EvalServiceDeps, req: OpParsedRequest<'eva
   const db = workspace.db;
   const run = getRun(db, req.runId);
   if (!run) throw new ContractError('NOT_FOUND', `run '${req.runId}' does not exist`);
-  if (run.status !== 'done' && run.status !== 'cancelled') throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no model to evaluate yet`);
+  if (!runHasModel(run.status)) throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no model to evaluate yet`);
   const resolved = resolveEncodedLike(db, workspace.dir, req.datasetId, run.datasetId);
   const ds = resolved.kind === 'ready' ? resolved.dataset : resolved.source;
   if (resolved.kind === 'ready' && JSON.stringify(ds.classes) !== JSON.stringify(run.classes)) {

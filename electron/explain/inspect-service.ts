@@ -1,3 +1,4 @@
+import { runHasModel } from '../../shared/run';
 import path from 'node:path';
 import type { OpParsedRequest } from '../../shared/contract';
 import { ContractError } from '../../shared/errors';
@@ -95,7 +96,7 @@ export async function inspectExplain(deps: InspectDeps, q: OpParsedRequest<'insp
   const runs = q.runIds.map((id) => {
     const r = getRun(db, id);
     if (!r) throw new ContractError('NOT_FOUND', `run '${id}' does not exist`);
-    if (r.status !== 'done' && r.status !== 'cancelled') throw new ContractError('BAD_INPUT', `run '${id}' has no model yet (${r.status})`);
+    if (!runHasModel(r.status)) throw new ContractError('BAD_INPUT', `run '${id}' has no model yet (${r.status})`);
     return r;
   });
   const enc = getRunEncoding(db, runs[0].id) as { featurizer: TabularFeaturizerJSON | CharSeqJSON };

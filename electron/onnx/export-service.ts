@@ -1,3 +1,4 @@
+import { runHasModel } from '../../shared/run';
 import path from 'node:path';
 import type { OpParsedRequest, OpResponse } from '../../shared/contract';
 import { ContractError } from '../../shared/errors';
@@ -11,7 +12,7 @@ export function startOnnxExport(deps: { workspace: Workspace; jobs: JobManager }
   const { workspace, jobs } = deps;
   const run = getRun(workspace.db, req.runId);
   if (!run) throw new ContractError('NOT_FOUND', `run '${req.runId}' does not exist`);
-  if (run.status !== 'done' && run.status !== 'cancelled') throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no saved model to export`);
+  if (!runHasModel(run.status)) throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no saved model to export`);
   const enc = getRunEncoding(workspace.db, run.id) as { featurizer?: unknown } | undefined;
   const outPath = path.join(workspace.dir, 'exports', `${run.modelId}-${run.id}.onnx`);
   const input: ExportJobInput = {

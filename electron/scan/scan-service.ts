@@ -1,3 +1,4 @@
+import { runHasModel } from '../../shared/run';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OpParsedRequest } from '../../shared/contract';
@@ -104,7 +105,7 @@ export async function startScan(deps: ScanServiceDeps, req: OpParsedRequest<'sca
   const run = getRun(db, req.runId);
   if (!run) throw new ContractError('NOT_FOUND', `run '${req.runId}' does not exist`);
   if (run.family !== 'sequences') throw new ContractError('BAD_INPUT', `run '${run.id}' (${run.modelId}) reads records; a URL scan needs a character model`);
-  if (run.status !== 'done' && run.status !== 'cancelled') throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no model yet`);
+  if (!runHasModel(run.status)) throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no model yet`);
   const enc = getRunEncoding(db, run.id) as { featurizer?: { kind?: string } } | undefined;
   if (enc?.featurizer?.kind !== 'charseq') throw new ContractError('BAD_INPUT', `run '${run.id}' has no character encoding`);
   const files = req.paths.map((p) => path.resolve(p));

@@ -31,12 +31,20 @@ interface ScanDbRow {
 
 export function insertScan(db: Db, s: { id: string; name: string; runId: string; files: string[]; threshold: number }): void {
   db.prepare(
-    `INSERT INTO scans (id, name, run_id, status, created_at, files_json, stats_json, cursor_json) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)`,
-  ).run(s.id, s.name, s.runId, Date.now(), JSON.stringify(s.files), JSON.stringify({ ...EMPTY_STATS, threshold: s.threshold }), JSON.stringify({ file: 0, line: 0 }));
+    `INSERT INTO scans (id, name, run_id, status, created_at, files_json, stats_json, cursor_json, owner_pid) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+  ).run(s.id, s.name, s.runId, Date.now(), JSON.stringify(s.files), JSON.stringify({ ...EMPTY_STATS, threshold: s.threshold }), JSON.stringify({ file: 0, line: 0 }), process.pid);
 }
 
 export function setScanState(db: Db, id: string, status: string, fields: { jobId?: string; error?: string | null } = {}): void {
-  db.prepare('UPDATE scans SET status = ?, job_id = COALESCE(?, job_id), error = ? WHERE id = ?').run(status, fields.jobId ?? null, fields.error ?? null, id);
+  // Whoever moves a scan to queued / running (a resume from another front door) owns it from then on.
+  const owner = status === 'queued' || status === 'running' ? process.pid : null;
+  db.prepare('UPDATE scans SET status = ?, job_id = COALESCE(?, job_id), error = ?, owner_pid = COALESCE(?, owner_pid) WHERE id = ?').run(
+    status,
+    fields.jobId ?? null,
+    fields.error ?? null,
+    owner,
+    id,
+  );
 }
 
 export function setScanThreshold(db: Db, id: string, threshold: number): void {

@@ -151,4 +151,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE scan_results ADD COLUMN suppressed_by TEXT;
   CREATE INDEX scan_results_by_rule ON scan_results(scan_id, suppressed_by);
   `,
+  // 7: which process drives a queued / running run or scan, so opening the workspace can tell work whose
+  // process is gone (marked interrupted) from work another live front door is doing right now.
+  `
+  ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+  ALTER TABLE scans ADD COLUMN owner_pid INTEGER;
+  `,
 ];

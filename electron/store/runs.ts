@@ -47,13 +47,23 @@ export interface NewRun {
 
 export function insertRun(db: Db, r: NewRun): void {
   db.prepare(
-    `INSERT INTO runs (id, dataset_id, model_id, family, status, created_at, params_json, featurizer_json, classes_json, job_id, tags)
-     VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
-  ).run(r.id, r.datasetId, r.modelId, r.family, Date.now(), JSON.stringify(r.params), JSON.stringify(r.encoding), JSON.stringify(r.classes), r.jobId, r.tags.join(','));
+    `INSERT INTO runs (id, dataset_id, model_id, family, status, created_at, params_json, featurizer_json, classes_json, job_id, tags, owner_pid)
+     VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(r.id, r.datasetId, r.modelId, r.family, Date.now(), JSON.stringify(r.params), JSON.stringify(r.encoding), JSON.stringify(r.classes), r.jobId, r.tags.join(','), process.pid);
 }
 
 export function setRunStatus(db: Db, id: string, status: string, error?: string): void {
   db.prepare('UPDATE runs SET status = ?, error = ? WHERE id = ?').run(status, error ?? null, id);
+}
+
+/** A resumed run is queued again, by this process, under a new job. */
+export function requeueRun(db: Db, id: string, jobId: string, params: Record<string, unknown>): void {
+  db.prepare(`UPDATE runs SET status = 'queued', error = NULL, job_id = ?, params_json = ?, owner_pid = ? WHERE id = ?`).run(
+    jobId,
+    JSON.stringify(params),
+    process.pid,
+    id,
+  );
 }
 
 /** Appends one epoch as it finishes, so a reloaded page (or a crash) still has the curve so far. */
@@ -67,7 +77,7 @@ export function appendEpoch(db: Db, id: string, e: EpochStats): void {
 }
 
 export interface RunOutcome {
-  status: 'done' | 'cancelled';
+  status: 'done' | 'cancelled' | 'interrupted';
   params: Record<string, unknown>;
   history: EpochStats[];
   bestEpoch: number | null;

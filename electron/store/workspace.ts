@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { WorkspaceInfo } from '../../shared/domain';
 import { removeStaleTempFiles } from './atomic';
 import { openDatabase, schemaVersion, type Db } from './db';
+import { recoverInterrupted, type Recovered } from './recover';
 
 export const APP_DIR_NAME = 'DeepTriage';
 
@@ -31,6 +32,8 @@ export interface Workspace {
   /** Folder for one entity's files (e.g. a run's weights); created on demand. */
   entityDir(kind: WorkspaceSubdir, id: string): string;
   info(): WorkspaceInfo;
+  /** Work a dead process left queued or running, marked interrupted when this workspace was opened. */
+  recovered: Recovered;
   close(): void;
 }
 
@@ -39,10 +42,12 @@ export function openWorkspace(dir: string): Workspace {
   for (const sub of WORKSPACE_SUBDIRS) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   const dbPath = path.join(dir, 'workspace.sqlite');
   const db = openDatabase(dbPath);
+  const recovered = recoverInterrupted(dir, db);
   return {
     dir,
     db,
     dbPath,
+    recovered,
     entityDir(kind, id) {
       if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new Error(`invalid ${kind} id '${id}'`);
       const d = path.join(dir, kind, id);

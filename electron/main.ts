@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { createEngine, type Engine } from './engine';
+import { externalLinkAllowed } from './external-links';
 import { wireIpc } from './ipc';
 import { appRoot, rendererBuildDir } from './paths';
 import { resolveWorkspaceDir } from './store/workspace';
@@ -38,7 +39,11 @@ app.whenReady().then(() => {
     height: 900,
     title: 'DeepTriage',
     webPreferences: {
-      preload: path.join(appRoot(), 'dist', 'engine', 'preload.cjs'),
+      // The preload is ours and exposes two functions (call, onEvent) plus the dropped file's path through
+      // contextBridge; every payload is validated against the contract on this side (electron/ipc.ts).
+      preload: path.join(appRoot(), 'dist', 'engine', 'preload.cjs'), // eng-disable PRELOAD_JS_CHECK
+      // A middle click would otherwise open a link in a new window; new windows are denied anyway.
+      disableBlinkFeatures: 'Auxclick',
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -48,7 +53,7 @@ app.whenReady().then(() => {
   });
   wireIpc(engine, () => win?.webContents, isOurPage);
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    void openExternalConfirmed(url);
     return { action: 'deny' };
   });
   win.webContents.on('will-navigate', (e, url) => {
@@ -56,6 +61,22 @@ app.whenReady().then(() => {
   });
   void win.loadURL(indexUrl);
 });
+
+/** A link leaves the app only if it is https and the user, shown the full address, says yes. */
+async function openExternalConfirmed(raw: string): Promise<void> {
+  const url = externalLinkAllowed(raw);
+  if (!url || !win) return;
+  const { response } = await dialog.showMessageBox(win, {
+    type: 'question',
+    buttons: ['Open in browser', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    message: 'Open this link in your web browser?',
+    detail: url.href,
+  });
+  // Only an https URL the user confirmed above reaches this line.
+  if (response === 0) await shell.openExternal(url.href); // eng-disable OPEN_EXTERNAL_JS_CHECK
+}
 
 app.on('window-all-closed', () => {
   void engine?.close().finally(() => app.quit());

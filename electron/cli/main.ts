@@ -11,14 +11,14 @@ import { UsageError } from './usage-error';
 
 export { UsageError };
 
-const USAGE = `usage: deeptriage <command> [options]
+const USAGE = `usage: deeptriage [--workspace DIR] [--json] <command> [options]
 
 commands:
 ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
   .join('\n')}
 
-global options:
+global options (before or after the command):
   --workspace DIR   workspace folder (default: DEEPTRIAGE_WORKSPACE or the platform's app-data folder)
   --json            machine-readable output
   --help            this text`;
@@ -33,8 +33,25 @@ export function cliCaller(engine: Engine): CliCall {
   };
 }
 
+/**
+ * Global options may come before the command, as git, docker and npm accept them; they are moved behind it,
+ * where each command's parser already knows them.
+ */
+export function hoistGlobalOptions(argv: string[]): string[] {
+  const globals: string[] = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json' || a.startsWith('--workspace=')) globals.push(a);
+    else if (a === '--workspace' && i + 1 < argv.length) globals.push(a, argv[++i]);
+    else break;
+  }
+  if (i >= argv.length) return [];
+  return [argv[i], ...globals, ...argv.slice(i + 1)];
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = hoistGlobalOptions(argv);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
     return name ? 0 : 2;

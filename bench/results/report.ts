@@ -56,6 +56,7 @@ const num = (v: number | null | undefined, d = 4) => (v === null || v === undefi
 const secs = (ms: number | null) => (ms === null ? '–' : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(0)} s`);
 
 function epochsCell(r: ResultRow): string {
+  if (r.kind === 'ensemble') return 'n/a (members as above; combiner fitted on their validation split)';
   if (r.modelId === 'random-forest') return `n/a (${r.params.nEstimators ?? '?'} trees on ≤ ${r.params.maxTrainRows ?? '?'} rows${r.capped ? ', time cap: fewer trees' : ''})`;
   const best = r.bestEpoch !== null && r.bestEpoch !== r.epochsRun ? ` (best ${r.bestEpoch})` : '';
   return `${r.epochsRun}/${r.params.epochs ?? '?'}${best}${r.stoppedEarly ? ', early stop' : ''}${r.capped ? ', time cap' : ''}`;

@@ -1,3 +1,4 @@
+import { runHasModel } from '../../shared/run';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OpParsedRequest, OpResponse } from '../../shared/contract';
@@ -22,7 +23,7 @@ export function startBundleExport(deps: { workspace: Workspace; jobs: JobManager
   const { workspace, jobs } = deps;
   const run = getRun(workspace.db, req.runId);
   if (!run) throw new ContractError('NOT_FOUND', `run '${req.runId}' does not exist`);
-  if (run.status !== 'done' && run.status !== 'cancelled') throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no saved model to export`);
+  if (!runHasModel(run.status)) throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no saved model to export`);
   const enc = getRunEncoding(workspace.db, run.id) as { featurizer?: FeaturizerJSON; options?: Record<string, unknown> } | undefined;
   if (!enc?.featurizer) throw new ContractError('BAD_INPUT', `run '${run.id}' has no stored encoding`);
   const dir = path.resolve(req.dir ?? path.join(workspace.dir, 'exports', `${run.modelId}-${run.id}-bundle`));

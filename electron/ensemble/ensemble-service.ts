@@ -1,3 +1,4 @@
+import { runHasModel } from '../../shared/run';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OpParsedRequest, OpResponse } from '../../shared/contract';
@@ -45,7 +46,7 @@ export function startEnsemble(deps: EnsembleServiceDeps, req: OpParsedRequest<'e
   const runs = ids.map((id) => {
     const r = getRun(db, id);
     if (!r) throw new ContractError('NOT_FOUND', `run '${id}' does not exist`);
-    if (r.status !== 'done' && r.status !== 'cancelled') throw new ContractError('BAD_INPUT', `${label(r)} is ${r.status}: it has no saved model yet`);
+    if (!runHasModel(r.status)) throw new ContractError('BAD_INPUT', `${label(r)} is ${r.status}: it has no saved model yet`);
     if (r.modelId === ENSEMBLE_MODEL_ID) throw new ContractError('BAD_INPUT', `run '${r.id}' is itself an ensemble: pick its members directly`);
     return r;
   });

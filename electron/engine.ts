@@ -11,10 +11,10 @@ import { deleteRun, getRun, listRuns, updateRunNotes } from './store/runs';
 import { detectFile } from './eval/encode-like';
 import { getEvaluationResult, listEvalRecords, listEvaluations as listEvaluationInfos, startComparison, startEvaluation } from './eval/eval-service';
 import { resumeTraining, startTraining } from './train/train-service';
-import { operatingCurve, resumeScan, startScan } from './scan/scan-service';
+import { operatingCurve, resumeScan, scanModels, startScan } from './scan/scan-service';
 import { inspectExplain, inspectQuery } from './explain/inspect-service';
 import { deleteEmbedding, getEmbedding, listEmbeddings, startEmbedding } from './embed/embed-service';
-import { getScan, listScans, readResults, setScanThreshold } from './scan/scan-store';
+import { getScan, listScans, readResults, resultDetail, setScanThreshold } from './scan/scan-store';
 import { listEvaluations } from './store/evaluations';
 import type { EvalResult } from '../shared/eval';
 import { listModelInfos } from '../models/catalog';
@@ -100,6 +100,14 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     'scan.start': async (req) => startScan({ workspace, jobs, events }, req),
     'scan.resume': async ({ scanId }) => resumeScan({ workspace, jobs, events }, scanId),
+    'scan.models': async ({ paths }) => scanModels({ workspace, jobs, events }, paths),
+    'scans.detail': async ({ scanId, item }) => {
+      const scan = getScan(workspace.db, scanId);
+      if (!scan) throw new ContractError('NOT_FOUND', `scan '${scanId}' does not exist`);
+      const d = resultDetail(workspace.db, scanId, item);
+      if (!d) throw new ContractError('NOT_FOUND', `scan '${scanId}' has no result '${item.slice(0, 80)}'`);
+      return { item, file: scan.files[d.fileIndex] ?? '', line: d.line, record: d.detail };
+    },
     'scans.list': async () => listScans(workspace.db),
     'scans.get': async ({ scanId }) => {
       const scan = getScan(workspace.db, scanId);

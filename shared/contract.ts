@@ -12,7 +12,7 @@ import {
 import { DatasetDetailSchema, ImportInputSchema, ImportOptionsSchema, SampleRowSchema } from './dataset';
 import { EvalRecordsPageSchema, EvaluationInfoSchema, RunDetailSchema, TrainRequestSchema } from './run';
 import { EvalResultSchema } from './eval';
-import { OperatingCurveSchema, ScanInfoSchema, ScanResultRowSchema } from './scan';
+import { OperatingCurveSchema, ScanInfoSchema, ScanModelFitSchema, ScanResultDetailSchema, ScanResultRowSchema } from './scan';
 import { ExplainResultSchema, InspectQuerySchema, InspectRowSchema } from './inspect';
 import { EmbeddingMapSchema, EmbeddingSummarySchema, EmbedRequestSchema } from './embed';
 import { SweepDetailSchema, SweepInfoSchema, SweepRequestSchema } from './sweep';
@@ -61,6 +61,19 @@ export const operations = {
     response: z.object({ scanId: z.string(), jobId: z.string() }),
   },
   'scan.resume': { request: z.object({ scanId: Id }).strict(), response: JobStarted },
+  /**
+   * Which runs can scan these files (URL / domain models for URL-ish logs, behaviour models for a conn.log,
+   * records models whose columns the file has), and for the others why not.
+   */
+  'scan.models': {
+    request: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(100) }).strict(),
+    response: z.array(ScanModelFitSchema),
+  },
+  /** What a result keeps beside its score: for a conn 4-tuple, its behaviour record (the flows behind each letter). */
+  'scans.detail': {
+    request: z.object({ scanId: Id, item: z.string().min(1).max(100_000) }).strict(),
+    response: ScanResultDetailSchema,
+  },
   'scans.list': { request: Empty, response: z.array(ScanInfoSchema) },
   'scans.get': {
     request: z.object({ scanId: Id }).strict(),

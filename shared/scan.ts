@@ -60,3 +60,16 @@ export const ScanResultRowSchema = z.object({
   suppressedBy: z.string().nullable(),
 });
 export type ScanResultRow = z.infer<typeof ScanResultRowSchema>;
+
+/** Whether a run's model reads the chosen files, and why not (the Scan view's model picker). */
+export const ScanModelFitSchema = z.object({ runId: z.string(), fits: z.boolean(), reason: z.string().nullable() });
+export type ScanModelFit = z.infer<typeof ScanModelFitSchema>;
+
+export const ScanResultDetailSchema = z.object({
+  item: z.string(),
+  file: z.string(),
+  line: z.number().int(),
+  /** A conn 4-tuple's behaviour record, as the zeek-behaviour importer writes a raw line (shared/behaviour-flows.ts); null otherwise. */
+  record: z.string().nullable(),
+});
+export type ScanResultDetail = z.infer<typeof ScanResultDetailSchema>;

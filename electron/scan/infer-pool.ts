@@ -87,7 +87,7 @@ export class InferencePool {
   }
 
   /** Scores `rows` encoded rows; `x` is transferred (unusable afterwards). */
-  predict(x: Int32Array, rows: number): Promise<Float32Array> {
+  predict(x: Int32Array | Float32Array, rows: number): Promise<Float32Array> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.ids++;
     const worker = this.workers[this.next];

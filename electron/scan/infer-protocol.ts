@@ -9,7 +9,7 @@ export interface InferInit {
   onnx?: PreparedOnnx;
 }
 
-export type ToInfer = { type: 'predict'; id: number; x: Int32Array; rows: number } | { type: 'close' };
+export type ToInfer = { type: 'predict'; id: number; x: Int32Array | Float32Array; rows: number } | { type: 'close' };
 
 export type FromInfer =
   | { type: 'ready'; engine: string }

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ScanStats } from '../../shared/scan';
 import { CharSeqEncoder, type CharSeqJSON } from '../data/featurize/charseq';
+import type { TabularFeaturizerJSON } from '../data/featurize/tabular';
 import { normalIndexOf } from '../eval/run-eval';
 import { JobCancelledError, type JobContext, type JobHandler } from '../jobs/context';
 import { openDatabase } from '../store/db';
@@ -12,8 +13,7 @@ import { InferencePool } from './infer-pool';
 import { ScanWriter, type Cursor } from './scan-store';
 import { compileRules } from '../triage/rules';
 import { listRules } from '../triage/rule-store';
-import { scanItems, type ScanInputKind } from './item-lines';
-import type { TextTarget } from '../data/readers/zeek-text';
+import { scanItems, type ScanInputKind, type ScanItemOptions, type ScanTarget } from './item-lines';
 
 export interface ScanJobInput {
   scanId: string;
@@ -22,9 +22,12 @@ export interface ScanJobInput {
   files: string[];
   /** How each file reads (list, squid, zeek dns/http), detected when the scan starts or resumes. */
   inputs: ScanInputKind[];
-  /** Whole URLs, or the domain names a DGA / domain model reads. */
-  target: TextTarget;
-  featurizer: CharSeqJSON;
+  /** Whole URLs, the domain names a DGA / domain model reads, conn.log behaviour strings, or records. */
+  target: ScanTarget;
+  /** A character encoder (text and behaviour models) or the records model's fitted featurizer. */
+  featurizer: CharSeqJSON | TabularFeaturizerJSON;
+  /** conn.log: flows kept per 4-tuple; records: the training set's format. */
+  items: ScanItemOptions;
   classes: string[];
   threshold: number;
   cursor: Cursor;
@@ -37,12 +40,21 @@ const COMMIT_EVERY_MS = 1000;
 const IN_FLIGHT_PER_WORKER = 2;
 const MAX_WORKERS = 4;
 
-type Predict = (x: Int32Array, rows: number) => Promise<Float32Array>;
+type Predict = (x: Int32Array | Float32Array, rows: number) => Promise<Float32Array>;
+
+/** Where an item was first seen, what the model reads of it, and what is stored beside its score. */
+interface Pending {
+  file: number;
+  line: number;
+  text?: string;
+  features?: Float32Array;
+  detail?: string;
+}
 
 /** A closed batch: the URLs it scores and everything its commit records (repeats, counts, where it got to). */
 interface Batch {
   urls: string[];
-  at: { file: number; line: number }[];
+  at: Pending[];
   repeats: string[];
   cursor: Cursor;
   counts: Pick<ScanStats, 'lines' | 'duplicates' | 'skipped'>;
@@ -74,7 +86,8 @@ export const scanJob: JobHandler = async (raw, ctx) => {
   const writer = new ScanWriter(db, input.scanId);
   // Rules as they stand when this session starts: a rule added mid-scan reaches earlier results through rules.apply.
   const suppress = compileRules(listRules(db));
-  const encoder = new CharSeqEncoder(input.featurizer);
+  const encoder = input.featurizer.kind === 'charseq' ? new CharSeqEncoder(input.featurizer) : null;
+  const dim = input.featurizer.kind === 'charseq' ? encoder!.dim : input.featurizer.outputDim;
   const k = input.classes.length;
   const normal = normalIndexOf(input.classes);
   const stats: ScanStats = structuredClone(input.stats);
@@ -104,7 +117,7 @@ export const scanJob: JobHandler = async (raw, ctx) => {
   }
   const maxInFlight = Math.max(1, workers) * IN_FLIGHT_PER_WORKER;
 
-  let pending = new Map<string, { file: number; line: number }>();
+  let pending = new Map<string, Pending>();
   let repeats: string[] = [];
   let cursor: Cursor = { ...input.cursor };
   let openedAt = Date.now();
@@ -122,6 +135,7 @@ export const scanJob: JobHandler = async (raw, ctx) => {
       score: normal === null ? proba![i * k + 1] : 1 - proba![i * k + normal],
       file: b.at[i].file,
       line: b.at[i].line,
+      detail: b.at[i].detail ?? null,
       suppressedBy: suppress(url),
     }));
     committed += scored.length;
@@ -145,8 +159,16 @@ export const scanJob: JobHandler = async (raw, ctx) => {
     const urls = [...pending.keys()];
     let proba: Promise<Float32Array | null> = Promise.resolve(null);
     if (urls.length) {
-      const x = new Int32Array(urls.length * encoder.dim);
-      urls.forEach((u, i) => encoder.encodeInto(u, x, i * encoder.dim));
+      let x: Int32Array | Float32Array;
+      if (encoder) {
+        const ids = new Int32Array(urls.length * dim);
+        urls.forEach((u, i) => encoder.encodeInto(pending.get(u)!.text ?? u, ids, i * dim));
+        x = ids;
+      } else {
+        const rows = new Float32Array(urls.length * dim);
+        urls.forEach((u, i) => rows.set(pending.get(u)!.features!, i * dim));
+        x = rows;
+      }
       proba = predict(x, urls.length);
       for (const u of urls) inFlightUrls.add(u);
     }
@@ -178,7 +200,8 @@ export const scanJob: JobHandler = async (raw, ctx) => {
     for (let f = input.cursor.file; f < input.files.length; f++) {
       const file = input.files[f];
       const after = f === input.cursor.file ? input.cursor.line : 0;
-      for await (const lines of scanItems(file, input.inputs[f], input.target, after, controller.signal, (p) => {
+      const target = input.target === 'url' || input.target === 'domain' ? input.target : 'url';
+      for await (const lines of scanItems(file, input.inputs[f], target, after, controller.signal, (p) => {
         const fraction = (f + (p.totalBytes ? p.bytesRead / p.totalBytes : 1)) / input.files.length;
         const sessionSecs = (Date.now() - startedAt) / 1000;
         const rate = sessionSecs > 0 ? (committed - scannedBefore) / sessionSecs : 0;
@@ -188,16 +211,16 @@ export const scanJob: JobHandler = async (raw, ctx) => {
           metrics: { lines: stats.lines, scanned: committed, duplicates: stats.duplicates, urlsPerSecond: rate },
           ...(fraction > 0.01 && sessionSecs > 1 ? { etaSeconds: (sessionSecs / fraction) * (1 - fraction) } : {}),
         });
-      })) {
+      }, input.items)) {
         for (const l of lines) {
-          stats.lines++;
-          if (l.kind === 'skip') stats.skipped[l.reason]++;
+          stats.lines += l.kind === 'header' ? 1 : (l.lines ?? 1);
+          if (l.kind === 'skip') stats.skipped[l.reason] += l.lines ?? 1;
           else if (l.kind === 'url') {
             if (pending.has(l.url) || inFlightUrls.has(l.url) || writer.seen(l.url)) {
               stats.duplicates++;
               repeats.push(l.url);
             } else {
-              pending.set(l.url, { file: f, line: l.line });
+              pending.set(l.url, { file: f, line: l.line, ...(l.text !== undefined ? { text: l.text } : {}), ...(l.features ? { features: l.features } : {}), ...(l.detail !== undefined ? { detail: l.detail } : {}) });
             }
           }
           cursor = { file: f, line: l.line };

@@ -12,12 +12,15 @@ import type { JobManager } from '../jobs/manager';
 import { DataError } from '../data/errors';
 import { getDataset } from '../store/datasets';
 import { listEvaluations } from '../store/evaluations';
-import { getRun, getRunEncoding } from '../store/runs';
+import { getRun, getRunEncoding, listRuns } from '../store/runs';
 import type { Workspace } from '../store/workspace';
 import type { ScanJobInput } from './scan-job';
-import { detectScanInput, type ScanInputKind } from './item-lines';
+import { detectScanInput, inputFits, INPUT_NAMES, type ScanInputKind, type ScanItemOptions, type ScanTarget } from './item-lines';
+import { openRecordsLike } from './record-items';
+import type { TabularFeaturizerJSON } from '../data/featurize/tabular';
+import type { BehaviourThresholds } from '../data/types';
+import type { RunDetail } from '../../shared/run';
 import { getScan, insertScan, setScanState } from './scan-store';
-import type { TextTarget } from '../data/readers/zeek-text';
 
 export interface ScanServiceDeps {
   workspace: Workspace;
@@ -31,28 +34,113 @@ function requireScan(deps: ScanServiceDeps, scanId: string): ScanInfo {
   return s;
 }
 
-/**
- * What the run's model reads: domain names (a DGA / domain model: imported from a domain list, or encoded
- * like one) or whole URLs. Behaviour-string models read conn.log flows, not text lines.
- */
-function scanTarget(deps: ScanServiceDeps, runId: string, datasetId: string | null, enc: CharSeqJSON): TextTarget {
-  const format = datasetId ? getDataset(deps.workspace.db, datasetId)?.format : undefined;
-  if (format === 'zeek-behaviour') throw new ContractError('BAD_INPUT', `run '${runId}' reads behaviour strings; a scan needs a URL or domain model`);
-  return format === 'domains' || enc.stripPublicSuffix || (format === undefined && enc.truncate === 'left') ? 'domain' : 'url';
+/** What a run's model reads, with what a scan needs to feed it. */
+interface ModelInput {
+  target: ScanTarget;
+  featurizer: CharSeqJSON | TabularFeaturizerJSON;
+  items: ScanItemOptions;
 }
 
-/** How each file reads; a file no URL or domain model reads (a zeek conn.log, …) is refused up front. */
-async function detectInputs(files: string[]): Promise<ScanInputKind[]> {
+/**
+ * What the run's model reads: domain names (a DGA / domain model: imported from a domain list, or encoded
+ * like one), whole URLs, conn.log behaviour strings, or records of its training set's columns. Throws the
+ * reason when the run cannot scan at all.
+ */
+function modelInput(deps: ScanServiceDeps, run: Pick<RunDetail, 'id' | 'modelId' | 'datasetId'> & { status: string }): ModelInput {
+  const db = deps.workspace.db;
+  if (!runHasModel(run.status)) throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no model yet`);
+  const enc = getRunEncoding(db, run.id) as { featurizer?: CharSeqJSON | TabularFeaturizerJSON } | undefined;
+  const featurizer = enc?.featurizer;
+  const dataset = run.datasetId ? getDataset(db, run.datasetId) : undefined;
+  if (featurizer?.kind === 'tabular') {
+    return { target: 'records', featurizer, items: { maxFlows: 0, records: { format: dataset?.format ?? 'csv', featurizer } } };
+  }
+  if (featurizer?.kind !== 'charseq') throw new ContractError('BAD_INPUT', `run '${run.id}' (${run.modelId}) has no encoding a scan can use`);
+  const format = dataset?.format;
+  if (format === 'zeek-behaviour') {
+    const options = (dataset?.options ?? {}) as { behaviourThresholds?: Partial<BehaviourThresholds> };
+    return { target: 'behaviour', featurizer, items: { maxFlows: featurizer.maxLength, ...(options.behaviourThresholds ? { thresholds: options.behaviourThresholds } : {}) } };
+  }
+  const target = format === 'domains' || featurizer.stripPublicSuffix || (format === undefined && featurizer.truncate === 'left') ? 'domain' : 'url';
+  return { target, featurizer, items: { maxFlows: 0 } };
+}
+
+const TARGET_NAMES: Record<ScanTarget, string> = {
+  url: 'a URL model',
+  domain: 'a domain model',
+  behaviour: 'a behaviour-string model (Zeek conn.log)',
+  records: 'a records model',
+};
+
+/** Why a file cannot be scanned by a model of this input, or null when it can (records: its columns are checked). */
+async function fileProblem(file: string, m: ModelInput): Promise<{ kind: ScanInputKind } | { why: string }> {
+  try {
+    if (m.target === 'records') {
+      await openRecordsLike(file, m.items.records!);
+      return { kind: 'records' };
+    }
+    const kind = await detectScanInput(file);
+    if (!inputFits(kind, m.target)) {
+      const fits = kind === 'zeek-conn' ? 'a behaviour-string model' : 'a URL or domain model';
+      return { why: `${path.basename(file)} is ${INPUT_NAMES[kind]}: ${TARGET_NAMES[m.target]} does not read it (${fits} does)` };
+    }
+    return { kind };
+  } catch (e) {
+    if (e instanceof DataError) return { why: `${path.basename(file)}${e.line ? `:${e.line}` : ''}: ${e.reason}` };
+    throw e;
+  }
+}
+
+/** How each file reads; a file the model does not read (a conn.log for a URL model, records missing columns, …) is refused up front. */
+async function detectInputs(files: string[], m: ModelInput): Promise<ScanInputKind[]> {
   const kinds: ScanInputKind[] = [];
   for (const f of files) {
-    try {
-      kinds.push(await detectScanInput(f));
-    } catch (e) {
-      if (e instanceof DataError) throw new ContractError('BAD_INPUT', `${f}${e.line ? `:${e.line}` : ''}: ${e.reason}`);
-      throw e;
-    }
+    const r = await fileProblem(f, m);
+    if ('why' in r) throw new ContractError('BAD_INPUT', r.why);
+    kinds.push(r.kind);
   }
   return kinds;
+}
+
+/**
+ * For the Scan view's picker: each run with a model, whether it reads the chosen files, and why not. Files are
+ * probed once per kind of model input (a URL model and a domain model read the same files).
+ */
+export async function scanModels(deps: ScanServiceDeps, paths: string[]): Promise<{ runId: string; fits: boolean; reason: string | null }[]> {
+  const files = paths.map((p) => path.resolve(p));
+  const out: { runId: string; fits: boolean; reason: string | null }[] = [];
+  const cache = new Map<string, string | null>();
+  for (const run of listRuns(deps.workspace.db)) {
+    let m: ModelInput;
+    try {
+      m = modelInput(deps, run);
+    } catch (e) {
+      if (e instanceof ContractError) {
+        out.push({ runId: run.id, fits: false, reason: e.message });
+        continue;
+      }
+      throw e;
+    }
+    const key = m.target === 'records' ? JSON.stringify(m.items.records) : m.target === 'behaviour' ? 'behaviour' : 'text';
+    if (!cache.has(key)) {
+      let reason: string | null = null;
+      for (const f of files) {
+        if (!fs.statSync(f, { throwIfNoEntry: false })?.isFile()) {
+          reason = `${f}: no such file`;
+          break;
+        }
+        const r = await fileProblem(f, m);
+        if ('why' in r) {
+          reason = r.why;
+          break;
+        }
+      }
+      cache.set(key, reason);
+    }
+    const reason = cache.get(key)!;
+    out.push({ runId: run.id, fits: reason === null, reason });
+  }
+  return out;
 }
 
 async function launch(deps: ScanServiceDeps, scan: ScanInfo): Promise<string> {
@@ -60,17 +148,17 @@ async function launch(deps: ScanServiceDeps, scan: ScanInfo): Promise<string> {
   const db = workspace.db;
   const run = getRun(db, scan.runId ?? '');
   if (!run) throw new ContractError('NOT_FOUND', `the model run of scan '${scan.id}' was deleted`);
-  const enc = getRunEncoding(db, run.id) as { featurizer: CharSeqJSON };
-  const target = scanTarget(deps, run.id, run.datasetId, enc.featurizer);
-  const inputs = await detectInputs(scan.files.slice(scan.cursor.file));
+  const m = modelInput(deps, run);
+  const inputs = await detectInputs(scan.files.slice(scan.cursor.file), m);
   const input: ScanJobInput = {
     scanId: scan.id,
     dbPath: workspace.dbPath,
     runDir: path.join(workspace.dir, 'runs', run.id),
     files: scan.files,
     inputs: [...scan.files.slice(0, scan.cursor.file).map((): ScanInputKind => 'list'), ...inputs],
-    target,
-    featurizer: enc.featurizer,
+    target: m.target,
+    featurizer: m.featurizer,
+    items: m.items,
     classes: run.classes,
     threshold: scan.threshold,
     cursor: scan.cursor,
@@ -104,18 +192,14 @@ export async function startScan(deps: ScanServiceDeps, req: OpParsedRequest<'sca
   const db = deps.workspace.db;
   const run = getRun(db, req.runId);
   if (!run) throw new ContractError('NOT_FOUND', `run '${req.runId}' does not exist`);
-  if (run.family !== 'sequences') throw new ContractError('BAD_INPUT', `run '${run.id}' (${run.modelId}) reads records; a URL scan needs a character model`);
-  if (!runHasModel(run.status)) throw new ContractError('BAD_INPUT', `run '${run.id}' is ${run.status}: it has no model yet`);
-  const enc = getRunEncoding(db, run.id) as { featurizer?: { kind?: string } } | undefined;
-  if (enc?.featurizer?.kind !== 'charseq') throw new ContractError('BAD_INPUT', `run '${run.id}' has no character encoding`);
+  const m = modelInput(deps, run);
   const files = req.paths.map((p) => path.resolve(p));
   for (const f of files) {
     const st = fs.statSync(f, { throwIfNoEntry: false });
     if (!st) throw new ContractError('BAD_INPUT', `${f}: no such file`);
     if (!st.isFile()) throw new ContractError('BAD_INPUT', `${f}: not a regular file`);
   }
-  scanTarget(deps, run.id, run.datasetId, (enc as unknown as { featurizer: CharSeqJSON }).featurizer);
-  await detectInputs(files);
+  await detectInputs(files, m);
   const id = newId('scan');
   const name = req.name ?? files.map((f) => path.basename(f)).join(', ').slice(0, 120);
   insertScan(db, { id, name, runId: run.id, files, threshold: req.threshold });

@@ -117,7 +117,7 @@ export class ScanWriter {
 
   constructor(private readonly db: Db, private readonly scanId: string) {
     this.exists = db.prepare('SELECT 1 FROM scan_results WHERE scan_id = ? AND url = ?').pluck();
-    this.insert = db.prepare('INSERT INTO scan_results (scan_id, url, score, file_index, line, suppressed_by) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insert = db.prepare('INSERT INTO scan_results (scan_id, url, score, file_index, line, suppressed_by, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.bump = db.prepare('UPDATE scan_results SET count = count + 1 WHERE scan_id = ? AND url = ?');
     this.progress = db.prepare('UPDATE scans SET stats_json = ?, cursor_json = ? WHERE id = ?');
   }
@@ -126,11 +126,17 @@ export class ScanWriter {
     return this.exists.get(this.scanId, url) !== undefined;
   }
 
-  commit(scored: { url: string; score: number; file: number; line: number; suppressedBy?: string | null }[], repeats: string[], stats: ScanStats & { threshold: number }, cursor: Cursor): void {
+  commit(scored: { url: string; score: number; file: number; line: number; suppressedBy?: string | null; detail?: string | null }[], repeats: string[], stats: ScanStats & { threshold: number }, cursor: Cursor): void {
     this.db.transaction(() => {
-      for (const s of scored) this.insert.run(this.scanId, s.url, s.score, s.file, s.line, s.suppressedBy ?? null);
+      for (const s of scored) this.insert.run(this.scanId, s.url, s.score, s.file, s.line, s.suppressedBy ?? null, s.detail ?? null);
       for (const u of repeats) this.bump.run(this.scanId, u);
       this.progress.run(JSON.stringify(stats), JSON.stringify(cursor), this.scanId);
     })();
   }
+}
+
+/** What a result keeps beside its score (a conn 4-tuple: its behaviour record with the flows behind each letter). */
+export function resultDetail(db: Db, scanId: string, item: string): { line: number; fileIndex: number; detail: string | null } | undefined {
+  const r = db.prepare('SELECT line, file_index, detail FROM scan_results WHERE scan_id = ? AND url = ?').get(scanId, item) as { line: number; file_index: number; detail: string | null } | undefined;
+  return r ? { line: r.line, fileIndex: r.file_index, detail: r.detail } : undefined;
 }

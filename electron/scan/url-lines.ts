@@ -7,9 +7,14 @@ export const MAX_URL_CHARS = 4096;
 
 export type SkipReason = 'empty' | 'notUrl' | 'tooLong' | 'binary';
 
+/**
+ * url: an item to score (a URL, a domain, a conn 4-tuple, a record), with what the model reads when that is
+ * not the item itself (a behaviour string: text; a record: its encoded features), what to keep beside the score
+ * (detail: the flows behind a behaviour string), and how many input lines it stands for (default 1).
+ */
 export type ScanLine =
-  | { kind: 'url'; line: number; url: string }
-  | { kind: 'skip'; line: number; reason: SkipReason }
+  | { kind: 'url'; line: number; url: string; text?: string; features?: Float32Array; detail?: string; lines?: number }
+  | { kind: 'skip'; line: number; reason: SkipReason; lines?: number }
   | { kind: 'header'; line: number };
 
 const URL_COLUMNS = ['url', 'urls', 'uri', 'link', 'domain'];

@@ -157,4 +157,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
   ALTER TABLE scans ADD COLUMN owner_pid INTEGER;
   `,
+  // 8: what a result keeps beside its score: for a conn.log 4-tuple, its behaviour string and the flows (file
+  // lines) behind each letter, so Scan shows them as Inspect does for behaviour datasets.
+  `
+  ALTER TABLE scan_results ADD COLUMN detail TEXT;
+  `,
 ];

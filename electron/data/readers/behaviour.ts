@@ -7,6 +7,7 @@ import type { Layout } from './layout';
 import type { MalformedLog } from './malformed-lines';
 import type { BatchOptions, DatasetReader, FormatReader } from './reader';
 import { readZeekHeader } from './zeek-header';
+import { connColumns, TupleTable, type Flow } from './conn-flows';
 
 /**
  * 'zeek-behaviour': a Zeek conn.log read as Stratosphere behaviour strings, one record per
@@ -16,25 +17,6 @@ import { readZeekHeader } from './zeek-header';
  * id is `${file}:${line}`); raw = one compact JSON line with the tuple, its string and the flows
  * behind each token (uid, line, ts, token, label), for the Inspect view.
  */
-
-interface Flow {
-  ts: number;
-  duration: number;
-  bytes: number;
-  uid: string;
-  line: number;
-  label: string | undefined;
-  detailed: string | undefined;
-}
-
-interface Tuple {
-  src: string;
-  dst: string;
-  dport: string;
-  proto: string;
-  line: number;
-  flows: Flow[];
-}
 
 /** Behaviour strings are an explicit choice (options.format): the same conn.log imports per flow by default. */
 export const behaviourReader: FormatReader = {
@@ -64,39 +46,8 @@ export function openBehaviour(
   estimatedRows: number,
 ): DatasetReader {
   const file = source.file;
-  const names = layout.names;
-  const sep = layout.separator ?? '\t';
-  const lower = names.map((n) => n.toLowerCase());
-  const col = (...alts: string[]) => {
-    for (const a of alts) {
-      const i = lower.indexOf(a);
-      if (i >= 0) return i;
-    }
-    return -1;
-  };
-  const need = (n: string) => {
-    const i = col(n);
-    if (i < 0) throw new DataError(file, undefined, `zeek-behaviour needs a "${n}" column (columns: ${names.join(', ')})`);
-    return i;
-  };
-  const tsI = need('ts');
-  const srcI = need('id.orig_h');
-  const dstI = need('id.resp_h');
-  const dportI = need('id.resp_p');
-  const protoI = need('proto');
-  const uidI = col('uid');
-  const durI = col('duration');
-  // IP-level bytes when Zeek logged them: closest to Argus' TotBytes, on which the size thresholds were set.
-  const ip = col('orig_ip_bytes') >= 0 && col('resp_ip_bytes') >= 0;
-  const ob = ip ? col('orig_ip_bytes') : col('orig_bytes');
-  const rb = ip ? col('resp_ip_bytes') : col('resp_bytes');
-  let labelI = col('label');
-  if (options.columns?.label === null) labelI = -1;
-  else if (options.columns?.label !== undefined) {
-    labelI = col(options.columns.label.toLowerCase());
-    if (labelI < 0) throw new DataError(file, undefined, `no column named "${options.columns.label}" (columns: ${names.join(', ')})`);
-  }
-  const detI = col('detailedlabel');
+  const cols = connColumns(file, layout, options);
+  const { names, sep, labelI, detI } = cols;
   const fixed = labelI < 0 ? options.fixedLabel : undefined;
   const labelSource = labelI >= 0 ? names[labelI] : fixed !== undefined ? 'fixed' : undefined;
   const th = thresholds(options.behaviour?.thresholds);
@@ -114,8 +65,6 @@ export function openBehaviour(
     taxonomy: 'generic',
     metaColumns: ['flows', 'proto', 'dport', ...(detI >= 0 ? ['detailedlabel'] : [])],
   };
-  const missing = (s: string) => s === '-' || s === '' || s === '(empty)';
-  const num = (f: string[], i: number): number => (i < 0 || missing(f[i]) ? 0 : +f[i]);
 
   async function* batches(o: BatchOptions = {}): AsyncGenerator<DataRecord[]> {
     const report = o.report ?? true;
@@ -123,7 +72,7 @@ export function openBehaviour(
     if (report) reader.malformed = log;
     reader.state = { bytesRead: 0, lines: 0 };
     const phase = o.phase ?? 'read';
-    const tuples = new Map<string, Tuple>();
+    const tuples = new TupleTable();
     for await (const items of readLines(source, reader.state, { signal: ctx.signal })) {
       for (const it of items) {
         if (it.error !== undefined) {
@@ -132,36 +81,12 @@ export function openBehaviour(
         }
         const t = it.text;
         if (t.length === 0 || t.charCodeAt(0) === 35 /* '#' */) continue;
-        const f = t.split(sep);
-        if (f.length !== names.length) {
-          log.add(it.n, `expected ${names.length} ${sep === '\t' ? 'tab' : JSON.stringify(sep)}-separated fields, got ${f.length}`, t);
+        const p = cols.parse(t.split(sep), it.n);
+        if (typeof p === 'string') {
+          log.add(it.n, p, t);
           continue;
         }
-        const ts = +f[tsI];
-        if (missing(f[tsI]) || !Number.isFinite(ts)) {
-          log.add(it.n, `field ${tsI + 1} (ts): "${f[tsI].slice(0, 40)}" is not a number`, t);
-          continue;
-        }
-        const duration = num(f, durI);
-        const bytes = num(f, ob) + num(f, rb);
-        if (!(duration >= 0) || !(bytes >= 0)) {
-          const bad = !(duration >= 0) ? durI : !(num(f, ob) >= 0) ? ob : rb;
-          log.add(it.n, `field ${bad + 1} (${names[bad]}): "${f[bad].slice(0, 40)}" is not a non-negative number`, t);
-          continue;
-        }
-        let label = fixed;
-        if (labelI >= 0) {
-          label = f[labelI].trim();
-          if (missing(label)) {
-            log.add(it.n, `field ${labelI + 1} (${names[labelI]}) is empty`, t);
-            continue;
-          }
-        }
-        const key = `${f[srcI]}\t${f[dstI]}\t${f[dportI]}\t${f[protoI]}`;
-        let tup = tuples.get(key);
-        if (!tup) tuples.set(key, (tup = { src: f[srcI], dst: f[dstI], dport: f[dportI], proto: f[protoI], line: it.n, flows: [] }));
-        const det = detI >= 0 && !missing(f[detI]) ? f[detI] : undefined;
-        tup.flows.push({ ts, duration, bytes, uid: uidI >= 0 ? f[uidI] : '', line: it.n, label, detailed: det });
+        tuples.add(p);
       }
       ctx.onProgress?.({ phase, bytesRead: reader.state.bytesRead, totalBytes: source.totalBytes, lines: reader.state.lines, rows: tuples.size });
     }
@@ -180,8 +105,8 @@ export function openBehaviour(
       out = [];
       return b;
     };
-    for (const tup of tuples.values()) {
-      const flows = tup.flows.sort((a, b) => a.ts - b.ts || a.line - b.line);
+    for (const tup of tuples.sorted()) {
+      const flows = tup.flows;
       const tokens = behaviourTokens(flows, th);
       const text = tokens.join('');
       const label = labelSource !== undefined ? (fixed ?? tupleLabel(flows)) : undefined;

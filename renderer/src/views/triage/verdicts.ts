@@ -2,8 +2,13 @@ import type { ItemKind, Verdict } from '../../../../shared/triage';
 
 export const VERDICT_KEYS: Record<string, Verdict> = { m: 'malicious', b: 'benign', u: 'unsure' };
 
-/** A scanned item as a verdict stores it: text with a path or scheme is a URL, a bare name a domain. */
+/**
+ * A scanned item as a verdict stores it: a conn 4-tuple (`src dst dport proto`), a record (its feature text,
+ * comma- or tab-separated), text with a path or scheme a URL, a bare name a domain.
+ */
 export function itemKind(item: string): ItemKind {
+  if (/^\S+ \S+ \d+ [a-z]+$/i.test(item)) return 'conn';
+  if (/[,\t]/.test(item) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(item)) return 'record';
   return /[/:?#]/.test(item) ? 'url' : 'domain';
 }
 
@@ -14,7 +19,12 @@ export function typingInField(e: KeyboardEvent): boolean {
 }
 
 /** Suggested suppression patterns for one item, per rule kind. */
-export function suggestPattern(item: string, kind: 'exact' | 'registered' | 'prefix' | 'regex'): string {
+export function suggestPattern(item: string, kind: 'exact' | 'registered' | 'prefix' | 'regex' | 'conn'): string {
+  // A conn rule: the same destination and service from any source.
+  if (kind === 'conn') {
+    const f = item.split(' ');
+    return f.length === 4 ? `* ${f[1]} ${f[2]} ${f[3]}` : item;
+  }
   const bare = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
   const host = bare.replace(/[/?#].*$/, '').replace(/:\d+$/, '');
   if (kind === 'registered') {

@@ -25,10 +25,13 @@ export async function openRecordsLike(file: string, spec: RecordsSpec, signal?: 
     throw new DataError(file, undefined, `the file reads as ${format}, but the model was trained on ${spec.format} records`);
   }
   const want = spec.featurizer.columns;
-  const have = new Set((probe.layout?.names ?? probe.schema.columns.map((c) => c.name)).map((n) => n.toLowerCase()));
+  // Fixed layouts (KDD) name no columns in the file: their format is their columns.
+  const names = probe.layout?.names.length ? probe.layout.names : probe.schema.columns.map((c) => c.name);
+  const have = new Set(names.map((n) => n.toLowerCase()));
   const missing = want.filter((c) => !have.has(c.name.toLowerCase())).map((c) => c.name);
   if (missing.length) {
-    throw new DataError(file, undefined, `the model's records need ${missing.length} column${missing.length > 1 ? 's' : ''} this file lacks: ${missing.join(', ')}`);
+    const list = missing.length > 12 ? `${missing.slice(0, 12).join(', ')} and ${missing.length - 12} more` : missing.join(', ');
+    throw new DataError(file, undefined, `the model's records need ${missing.length} column${missing.length > 1 ? 's' : ''} this file lacks: ${list}`);
   }
   const columns = KDD_FORMATS.has(format)
     ? undefined

@@ -72,6 +72,17 @@ export const ShortcutSchema = z.object({
   sampled: z.number(),
 });
 
+/** How an import read its file: format, header, the text and label columns, lines left out by reason. */
+export const ReadReportSchema = z.object({
+  format: FormatNameSchema,
+  header: z.boolean(),
+  columns: z.number().int(),
+  text: z.string().nullable(),
+  label: z.string().nullable(),
+  skipped: z.record(z.string(), z.number()),
+});
+export type ReadReport = z.infer<typeof ReadReportSchema>;
+
 /** Mirrors the data layer's summary; loose so a newer engine can add fields without breaking an older view. */
 export const DatasetSummarySchema = z.looseObject({
   source: z.string(),
@@ -100,6 +111,8 @@ export const DatasetSummarySchema = z.looseObject({
   malformed: z.object({ count: z.number(), examples: z.array(MalformedLineSchema) }),
   shortcuts: z.array(ShortcutSchema),
   warnings: z.array(z.string()),
+  /** How the file was read (absent in datasets imported before it existed). */
+  read: ReadReportSchema.optional(),
 });
 export type DatasetSummary = z.infer<typeof DatasetSummarySchema>;
 

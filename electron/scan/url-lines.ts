@@ -1,6 +1,6 @@
 import { splitCsv } from '../data/readers/csv-fields';
 import { openSource, readLines, type ReadState } from '../data/files/line-source';
-import { isDomainLike, isUrlLike } from '../data/readers/layout';
+import { isUrlLike, isUrlOrHost, urlLabelPair } from '../data/readers/layout';
 
 /** URLs longer than this are not scored: no model here was trained on them and they are usually junk. */
 export const MAX_URL_CHARS = 4096;
@@ -38,6 +38,8 @@ export class UrlLineParser {
       } else if (URL_COLUMNS.includes(t.toLowerCase())) {
         return { kind: 'header', line };
       }
+      // A headerless url,label feed ("host/path,bad"): the URL is the first column on every line, never ",bad".
+      if (urlLabelPair(t)) this.column = 0;
     }
     if (t === '') return { kind: 'skip', line, reason: 'empty' };
     let url = t;
@@ -50,7 +52,9 @@ export class UrlLineParser {
       url = t.slice(0, t.indexOf(',')).trim();
     }
     if (url.length > MAX_URL_CHARS) return { kind: 'skip', line, reason: 'tooLong' };
-    if (/\s/.test(url) || !(isUrlLike(url) || isDomainLike(url.replace(/\/.*$/, '')))) return { kind: 'skip', line, reason: 'notUrl' };
+    // Junk is never scored: whitespace or control characters, or a lone word with no dot ("W", "g" from a binary file).
+    // eslint-disable-next-line no-control-regex
+    if (/[\s\x00-\x1f\x7f]/.test(url) || !isUrlOrHost(url)) return { kind: 'skip', line, reason: 'notUrl' };
     return { kind: 'url', line, url };
   }
 }

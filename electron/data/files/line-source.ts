@@ -67,23 +67,62 @@ export async function openSource(filePath: string): Promise<SourceInfo> {
 
 /** First bytes of the decompressed content, for format sniffing. */
 export async function readHead(src: SourceInfo, maxBytes = 64 * 1024): Promise<Buffer> {
+  return (await readHeadOf(src, maxBytes)).head;
+}
+
+/** The head and whether it is the whole content (its last line is then complete even without a final newline). */
+export async function readHeadOf(src: SourceInfo, maxBytes = 64 * 1024): Promise<{ head: Buffer; complete: boolean }> {
+  if (src.totalBytes === 0) return { head: Buffer.alloc(0), complete: true };
   const fh = await fs.promises.open(src.path, 'r');
   try {
     const want = src.gzip ? Math.min(src.totalBytes, 32 * 1024) : Math.min(src.totalBytes, maxBytes);
     const buf = Buffer.alloc(want);
     const { bytesRead } = await fh.read(buf, 0, want, 0);
     const raw = buf.subarray(0, bytesRead);
-    if (!src.gzip) return raw;
+    if (!src.gzip) return { head: raw, complete: bytesRead >= src.totalBytes };
     try {
-      // SYNC_FLUSH lets a truncated prefix decompress as far as it goes.
-      const out = zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-      return out.subarray(0, maxBytes);
+      const out = await gunzipPrefix(raw, maxBytes + 1);
+      return { head: out.subarray(0, maxBytes), complete: want >= src.totalBytes && out.length <= maxBytes };
     } catch (e) {
       throw new DataError(src.file, undefined, `corrupt gzip data: ${(e as Error).message}`);
     }
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Inflates a gzip prefix up to `limit` output bytes: a truncated prefix gives what it holds (SYNC_FLUSH), and a
+ * small prefix of one huge compressible line stops at the limit instead of filling memory.
+ */
+function gunzipPrefix(raw: Buffer, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const z = zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    const parts: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(parts, size));
+    };
+    z.on('data', (c: Buffer) => {
+      parts.push(c);
+      size += c.length;
+      if (size >= limit) {
+        finish();
+        z.destroy();
+      }
+    });
+    z.on('end', finish);
+    z.on('error', (e) => {
+      if (!settled) {
+        settled = true;
+        reject(e);
+      }
+    });
+    z.end(raw);
+  });
 }
 
 function badLinePreview(b: Buffer): string {

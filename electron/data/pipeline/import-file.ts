@@ -7,7 +7,7 @@ import type { DatasetReader } from '../readers/reader';
 import { SummaryBuilder } from '../summary/dataset-summary';
 import type { ImportOptions, RunContext } from '../types';
 import { cacheFiles, cacheSections, finishCacheImport, withRawFile, writeCacheFile } from './cache-output';
-import { encodedResult, estimateRows, makeFeaturizer, summarize } from './import-steps';
+import { encodedResult, estimateRows, makeFeaturizer, summarize, whyNoRows } from './import-steps';
 import type { CacheImportResult, ImportResult } from './import-result';
 import { KddCodedRows } from './kdd-coded-rows';
 import { RecordRows } from './record-rows';
@@ -61,6 +61,7 @@ export async function importFile(filePath: string, options: ImportOptions & { ra
     form.endPass(p);
   });
   const rows = lines.length;
+  if (rows === 0) throw new DataError(r.source.file, undefined, whyNoRows(r, summary));
   ctx.onProgress?.({ phase: 'encode', bytesRead: r.source.totalBytes, totalBytes: r.source.totalBytes, lines: r.state.lines, rows });
   const { f, features } = fitter ? form.encodeKept(fitter, rows) : { f: given!, features: out!.view() };
   return encodedResult(r, summary, labels, options, f, { features, lines, offsets });
@@ -99,6 +100,7 @@ export async function importToCache(filePath: string, outDir: string, options: I
         }
       }
       form.endPass(p);
+      if (lines.length === 0) throw new DataError(r.source.file, undefined, whyNoRows(r, summary));
       featurizer = form.finishFit(fitter);
     }
     const f = featurizer;
@@ -127,6 +129,7 @@ export async function importToCache(filePath: string, outDir: string, options: I
         }
       }
       form.endPass(p);
+      if (firstPass && lines.length === 0) throw new DataError(r.source.file, undefined, whyNoRows(r, summary));
       if (out.rows !== lines.length) throw new DataError(r.source.file, undefined, `file changed between passes (${lines.length} rows, then ${out.rows})`);
       lab = labels.finish();
       return cacheSections(r.sourceName, f, lab, lines, offsets);

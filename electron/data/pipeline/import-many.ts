@@ -8,7 +8,7 @@ import { Grow } from '../primitives/growable-array';
 import type { CacheImportResult } from './import-result';
 import { LabelState } from '../labels/label-state';
 import { cacheFiles, cacheSections, finishCacheImport, writeCacheFile } from './cache-output';
-import { makeFeaturizer } from './import-steps';
+import { makeFeaturizer, readReport, whyNoRows } from './import-steps';
 import type { MalformedLine } from '../readers/malformed-lines';
 import { openDataset } from '../readers/open-dataset';
 import type { DatasetReader } from '../readers/reader';
@@ -202,6 +202,12 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
     kept++;
   };
 
+  // No file gave a row: the reason of each, in one error naming the files.
+  const noRowsCheck = () => {
+    if (lines.length > 0) return;
+    if (parts.length === 1) throw new DataError(first.source.file, undefined, whyNoRows(first, summary));
+    throw new DataError(parts.map((p) => p.r.source.file).join(', '), undefined, `no usable rows in any file: ${parts.map((p) => `${p.r.source.file}: ${whyNoRows(p.r, summary)}`).join('; ')}`);
+  };
   let lab: ReturnType<LabelState['finish']> | undefined;
   try {
     if (needFit) {
@@ -211,6 +217,7 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
         keepRow(b, i, k, p);
         b.fit(i);
       });
+      noRowsCheck();
       featurizer = fitter.finish();
     }
     const f = featurizer!;
@@ -228,6 +235,7 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
         b.encode(i, out.buf, out.at);
         await out.next();
       });
+      if (!needFit) noRowsCheck();
       if (out.rows !== lines.length) throw new DataError(first.source.file, undefined, `files changed between passes (${lines.length} rows, then ${out.rows})`);
       lab = labels.finish();
       const sections = cacheSections(options.sourceName ?? names[0], f, lab, lines, offsets);
@@ -270,6 +278,7 @@ function summarizeMany(parts: Part[], s: SummaryBuilder, labels: LabelState, opt
     parts.flatMap((p) => p.r.warnings),
     opts.shortcutThreshold ?? 0.9,
   );
+  out.read = readReport(parts.map((p) => p.r), opts);
   return out;
 }
 

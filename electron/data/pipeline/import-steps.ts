@@ -3,7 +3,7 @@ import { CharSeqEncoder, TabularFeaturizer, charSeqSpec, featurizerFromJSON, typ
 import type { LabelState } from '../labels/label-state';
 import type { Grow } from '../primitives/growable-array';
 import type { DatasetReader } from '../readers/reader';
-import type { DatasetSummary, SummaryBuilder } from '../summary/dataset-summary';
+import type { DatasetSummary, ReadReport, SummaryBuilder } from '../summary/dataset-summary';
 import type { ImportOptions } from '../types';
 import type { ImportResult } from './import-result';
 
@@ -31,9 +31,58 @@ export function estimateRows(r: DatasetReader): number {
   return Math.ceil(r.estimatedRows * 1.05) + 1024;
 }
 
+/**
+ * Why a file gave no usable row, from what its pass left out: blank lines, a header, comments, malformed
+ * lines (by kind, with the first example) and rows dropped by their label.
+ */
+export function whyNoRows(r: DatasetReader, summary: SummaryBuilder | undefined): string {
+  const m = r.malformed;
+  const q = m.quiet;
+  const lines = r.state.lines;
+  const data = lines - q.blank - q.header - q.comment;
+  if (lines === 0) return 'file is empty (0 bytes)';
+  if (data <= 0) {
+    const left = [q.header ? 'a header line' : '', q.blank ? `${q.blank} blank line${q.blank > 1 ? 's' : ''}` : '', q.comment ? `${q.comment} comment line${q.comment > 1 ? 's' : ''}` : ''].filter(Boolean);
+    return `no data rows: only ${left.join(' and ')}`;
+  }
+  const dropped = summary ? [...summary.dropped.values()].reduce((a, b) => a + b, 0) : 0;
+  const kinds = Object.entries(m.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
+  const first = m.examples[0] ? `; first: line ${m.examples[0].line}: ${m.examples[0].reason}` : '';
+  const lines_ = `${data} data line${data === 1 ? '' : 's'}`;
+  if (!dropped && m.count >= data) return `no usable rows: all ${lines_} are malformed (${kinds})${first}`;
+  const parts: string[] = [];
+  if (m.count) parts.push(`${m.count} malformed (${kinds})`);
+  if (dropped) parts.push(`${dropped} dropped by label (${[...summary!.dropped.keys()].join(', ')})`);
+  return `no usable rows among ${lines_}: ${parts.join(', ') || 'none kept'}${first}`;
+}
+
+/** How one file was read, for the summary (several files: their skip counts added up). */
+export function readReport(readers: DatasetReader[], opts: ImportOptions): ReadReport {
+  const r = readers[0];
+  const layout = r.layout;
+  const names = layout?.names ?? [];
+  const col = (i: number) => `column ${i + 1}${names[i] && names[i] !== String(i + 1) ? ` (${names[i]})` : ''}`;
+  const src = r.schema.labelSource;
+  const labelAt = src !== undefined && src !== 'fixed' ? names.indexOf(src) : -1;
+  const skipped: Record<string, number> = {};
+  const add = (k: string, n: number) => n && (skipped[k] = (skipped[k] ?? 0) + n);
+  for (const x of readers) {
+    for (const [k, n] of Object.entries(x.malformed.quiet)) add(k, n);
+    for (const [k, n] of Object.entries(x.malformed.byKind)) add(k, n);
+  }
+  return {
+    format: r.schema.format,
+    header: layout?.hasHeader ?? false,
+    columns: Math.max(1, names.length),
+    text: r.schema.kind === 'text' ? (!layout || layout.textColumn < 0 ? 'whole line' : col(layout.textColumn)) : null,
+    label: src === undefined ? null : src === 'fixed' ? `fixed: ${opts.fixedLabel ?? ''}` : labelAt >= 0 ? col(labelAt) : src,
+    skipped,
+  };
+}
+
 /** The dataset summary of one file. */
 export function summarize(r: DatasetReader, s: SummaryBuilder, labels: LabelState, opts: ImportOptions): DatasetSummary {
-  return s.finish(
+  return withRead(s.finish(
     {
       source: r.sourceName,
       file: r.source.file,
@@ -45,7 +94,12 @@ export function summarize(r: DatasetReader, s: SummaryBuilder, labels: LabelStat
     labels.labelled ? labels.mode : undefined,
     r.warnings,
     opts.shortcutThreshold ?? 0.9,
-  );
+  ), readReport([r], opts));
+}
+
+function withRead(s: DatasetSummary, read: ReadReport): DatasetSummary {
+  s.read = read;
+  return s;
 }
 
 /** The in-memory import's result; finishes the labels. */

@@ -283,7 +283,10 @@ export class KddScanner implements LineSink {
       this.log.add(n, it.error, it.text);
       return false;
     }
-    if (this.parser.skip(it.text, n)) return false;
+    if (this.parser.skip(it.text, n)) {
+      this.log.skip(it.text.trim() === '' ? 'blank' : 'comment');
+      return false;
+    }
     const p = this.parser.parse(it.text, this.tmp, 0);
     if (typeof p === 'string') {
       this.log.add(n, p, it.text);

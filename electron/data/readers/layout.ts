@@ -30,6 +30,26 @@ export function isDomainLike(s: string): boolean {
   return s.length > 0 && s.length <= 253 && /^[a-z0-9_\u0080-\uffff](?:[a-z0-9_\u0080-\uffff-]*[a-z0-9_\u0080-\uffff])?(?:\.[a-z0-9_\u0080-\uffff](?:[a-z0-9_\u0080-\uffff-]*[a-z0-9_\u0080-\uffff])?)*\.?$/i.test(s);
 }
 
+/** A URL, or a host name with a dot and maybe a path ("evil.example/login.php"): what a scan scores. */
+export function isUrlOrHost(s: string): boolean {
+  const host = s.replace(/\/.*$/, '');
+  return isUrlLike(s) || (host.includes('.') && isDomainLike(host));
+}
+
+/** The label cell of a headerless `url,label` feed: one short word or number (bad, malicious, 0/1), never a host or path. */
+export function isLabelToken(s: string): boolean {
+  return /^[A-Za-z0-9_-]{1,32}$/.test(s);
+}
+
+/** The two trimmed cells of a `url,label` line (as public feeds ship them, no header), else undefined. */
+export function urlLabelPair(line: string): [string, string] | undefined {
+  const f = splitCsv(line);
+  if (!Array.isArray(f) || f.length !== 2) return undefined;
+  const url = f[0].trim();
+  const label = f[1].trim();
+  return isUrlOrHost(url) && isLabelToken(label) ? [url, label] : undefined;
+}
+
 /** A head line as trimmed CSV fields (the whole line when it does not split). */
 export function fieldsOf(line: string): string[] {
   const f = splitCsv(line);

@@ -111,7 +111,10 @@ async function* batches(
         }
         continue;
       }
-      if (parser.skip(it.text, it.n)) continue;
+      if (parser.skip(it.text, it.n)) {
+        log.skip(it.text.trim() === '' ? 'blank' : it.n === 1 && req.layout.hasHeader ? 'header' : 'comment');
+        continue;
+      }
       if (parser.incomplete && parser.incomplete(it.text)) {
         pending = { n: it.n, off: it.off, text: it.text };
         continue;

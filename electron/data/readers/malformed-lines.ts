@@ -7,10 +7,29 @@ export interface MalformedLine {
   text: string;
 }
 
-/** Bad lines: counted, the first few kept as examples; in strict mode the first one throws. */
+/** Lines a pass leaves out that are not bad: blank lines, the header row, comment lines. */
+export type QuietSkip = 'blank' | 'header' | 'comment';
+
+/** A bad line's reason as a kind to count by (line numbers, columns and values left out). */
+export function reasonKind(reason: string): string {
+  if (reason.includes('NUL byte')) return 'NUL byte (binary data)';
+  if (reason.includes('invalid UTF-8')) return 'invalid UTF-8';
+  if (reason.includes('control character')) return 'control character';
+  if (reason.includes('longer than')) return 'line too long';
+  if (/comma-separated fields|fields, got/.test(reason)) return 'wrong number of fields';
+  if (reason.includes('is not a number')) return 'not a number';
+  if (reason.startsWith('unknown label')) return 'unknown label';
+  if (/quot/i.test(reason)) return 'CSV quoting';
+  return reason.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N');
+}
+
+/** Bad lines: counted (in all and by kind), the first few kept as examples; in strict mode the first one throws. */
 export class MalformedLog {
   count = 0;
   readonly examples: MalformedLine[] = [];
+  readonly byKind: Record<string, number> = {};
+  /** Lines left out that are not bad, by kind. */
+  readonly quiet: Record<QuietSkip, number> = { blank: 0, header: 0, comment: 0 };
   constructor(
     private readonly file: string,
     private readonly mode: ErrorMode,
@@ -19,6 +38,11 @@ export class MalformedLog {
   add(line: number, reason: string, text: string): void {
     if (this.mode === 'strict') throw new DataError(this.file, line, reason);
     this.count++;
+    const kind = reasonKind(reason);
+    this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
     if (this.examples.length < this.max) this.examples.push({ line, reason, text: preview(text) });
+  }
+  skip(kind: QuietSkip): void {
+    this.quiet[kind]++;
   }
 }

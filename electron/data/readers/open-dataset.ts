@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { DataError } from '../errors';
-import { openSource, readHead } from '../files/line-source';
-import type { DataRecord, DatasetSchema, FormatName, ImportOptions, RunContext } from '../types';
+import { DataError, preview } from '../errors';
+import { openSource, readHeadOf } from '../files/line-source';
+import type { DataRecord, FormatName, ImportOptions, RunContext } from '../types';
 import { detectLayout } from './detect-format';
-import { assertText, headLines } from './head-lines';
+import { assertText, noLinesReason, scanHead, type HeadScan } from './head-lines';
+import { fieldsOf, isHeaderOfNames } from './layout';
 import { MalformedLog } from './malformed-lines';
 import type { DatasetReader } from './reader';
 
@@ -12,23 +13,15 @@ export async function openDataset(filePath: string, options: ImportOptions = {},
   const source = await openSource(filePath);
   const errors = options.errors ?? 'lenient';
   const sourceName = options.sourceName ?? path.basename(filePath);
-  const head = source.totalBytes ? await readHead(source) : Buffer.alloc(0);
-  const lines = headLines(head, head.length >= source.contentBytes && !source.gzip);
+  const { head, complete } = await readHeadOf(source);
+  const scan = scanHead(head, complete);
   const maxEx = options.maxMalformedExamples ?? 20;
   const warnings: string[] = [];
-  if (lines.length === 0) {
-    if (errors === 'strict') throw new DataError(source.file, undefined, 'file is empty');
-    warnings.push(`${source.file}: file is empty`);
-    const schema: DatasetSchema = { format: options.format ?? 'csv', kind: 'tabular', columns: [], taxonomy: 'generic', metaColumns: [] };
-    return {
-      source, sourceName, layout: undefined, schema, errors, warnings,
-      malformed: new MalformedLog(source.file, errors, maxEx),
-      state: { bytesRead: 0, lines: 0 },
-      estimatedRows: 0,
-      async *batches() {},
-    };
-  }
-  assertText(source.file, head);
+  // No rows is an error in either mode: an empty dataset stored as a success would be a lie.
+  const none = noLinesReason(head, scan, complete) ?? headerOnly(scan, complete);
+  if (none) throw new DataError(source.file, undefined, none);
+  assertText(source.file, head, scan);
+  const lines = scan.lines;
   const { reader, layout } = detectLayout(source.file, lines, options.format);
   const headText = head.toString('latin1');
   const nl = headText.split('\n').length - 1;
@@ -38,6 +31,13 @@ export async function openDataset(filePath: string, options: ImportOptions = {},
     estimatedRows: Math.ceil(source.contentBytes / Math.max(1, meanLine)),
     newLog: (mode) => new MalformedLog(source.file, mode, maxEx),
   });
+}
+
+/** A whole file of one line that names columns: a header with no data under it. */
+function headerOnly(scan: HeadScan, complete: boolean): string | undefined {
+  if (!complete || scan.lines.length !== 1 || scan.unreadable > 0) return undefined;
+  const line = scan.lines[0];
+  return isHeaderOfNames(fieldsOf(line).map((h) => h.toLowerCase())) && fieldsOf(line).length > 1 ? `no data rows: only a header line ("${preview(line, 80)}")` : undefined;
 }
 
 /** Record-by-record reading with bad-line policy applied; malformed lines are skipped (lenient) or thrown (strict). */

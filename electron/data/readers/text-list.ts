@@ -3,7 +3,7 @@ import { normalizeDomain } from '../domains/normalize-domain';
 import { stripPublicSuffix } from '../domains/public-suffix';
 import type { ImportOptions } from '../types';
 import { isNumberToken, quoteOpen, splitCsv } from './csv-fields';
-import { LABEL_HEADERS, describeLine, fieldsOf, isDomainLike, isHeaderOfNames, isUrlLike, type Layout } from './layout';
+import { LABEL_HEADERS, describeLine, fieldsOf, isDomainLike, isHeaderOfNames, isUrlLike, urlLabelPair, type Layout } from './layout';
 import type { ParsedRow, RowParser } from './row-parser';
 
 /**
@@ -11,6 +11,9 @@ import type { ParsedRow, RowParser } from './row-parser';
  * else a headerless list judged line by line; the order decides files that could be either) and one
  * parser. Each reader keeps the layouts of its own format.
  */
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
 const URL_HEADERS = new Set(['url', 'urls', 'uri']);
 const DOMAIN_HEADERS = new Set(['domain', 'domains', 'hostname', 'host', 'qname', 'query']);
@@ -44,6 +47,14 @@ export function detectTextList(file: string, lines: string[], forced?: 'urls' | 
     const ranked = trimmed.map(fieldsOf);
     if (ranked.every((f) => f.length === 2 && isNumberToken(f[0]) && isDomainLike(f[1]) && f[1].includes('.'))) {
       return { format: 'urls', names: ['rank', 'url'], hasHeader: false, textColumn: 1, labelColumn: -1, sample: ranked };
+    }
+  }
+  // A headerless url,label feed ("host/path,bad" as public feeds ship): the label is the second field, never part
+  // of the URL. Bare hosts with a word ("evil.example,banjori") stay the domain reader's domain,family lists.
+  if (forced !== 'domains' && !firstIsHeader && listLines.length) {
+    const pairs = listLines.map(urlLabelPair);
+    if (pairs.filter(Boolean).length >= 0.9 * listLines.length && pairs.some((p) => p?.[0].includes('/'))) {
+      return { format: 'urls', names: ['url', 'label'], hasHeader: false, textColumn: 0, labelColumn: 1, sample: listLines.map(fieldsOf) };
     }
   }
   if (forced === 'urls' || (!forced && frac(isUrlLike, listLines) >= 0.5 && frac((s) => !s.includes(',') || s.startsWith('"'), listLines) >= 0.5)) {
@@ -88,7 +99,7 @@ export function textListParser(file: string, layout: Layout, opts: ImportOptions
   const given = opts.featurizer?.kind === 'charseq' ? opts.featurizer : undefined;
   const cutSuffix = domains && (given ? given.stripPublicSuffix === true : opts.text?.stripPublicSuffix === true);
   const finish = (value: string, row: ParsedRow): ParsedRow | string => {
-    if (!domains) return value.length === 0 ? 'empty URL' : row;
+    if (!domains) return value.length === 0 ? 'empty URL' : CONTROL.test(value) ? 'control character in the URL' : row;
     const d = normalizeDomain(value);
     if (typeof d !== 'string') return d.error;
     row.text = d;

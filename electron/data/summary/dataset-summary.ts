@@ -44,8 +44,24 @@ export interface DatasetSummary {
   malformed: { count: number; examples: MalformedLine[] };
   shortcuts: ShortcutResult[];
   warnings: string[];
+  /** How the file was read: the format detected, header or not, which column is the text / label, lines left out by reason. */
+  read?: ReadReport;
   /** Multi-file datasets (importManyToCache): rows per input file. */
   files?: Array<{ source: string; file: string; lines: number; rows: number; eligible: number; malformed: number }>;
+}
+
+export interface ReadReport {
+  format: FormatName;
+  /** The first line was a header row of column names. */
+  header: boolean;
+  /** Columns per line (from the header, a Zeek #fields line, or the format's fixed layout); 1 = the whole line. */
+  columns: number;
+  /** URL / domain lists: where the text is ("whole line", or "column 1 (url)"); null for tabular data. */
+  text: string | null;
+  /** Where labels come from ("column 2 (label)", a named column, "fixed: X"); null = unlabelled. */
+  label: string | null;
+  /** Lines left out, by reason: blank, header, comment, and each kind of malformed line. */
+  skipped: Record<string, number>;
 }
 
 const CARDINALITY_CAP = 100_000;

@@ -72,6 +72,8 @@ const ROWS: Array<Array<number | string>> = [
 ];
 
 const URL_LINES = ['url,label', 'http://a.example/x,phishing', '"http://b.example/y,z",benign', 'plain.example.com', 'not a url', '', 'x'.repeat(5000), '  http://c.example/  '];
+/** A headerless url,label feed, then junk a binary file leaves: lone characters, control characters. */
+const FEED_LINES = ['evil.example/login.php,bad', 'http://good.example/a,good', 'plain.example.com/p', 'W', 'g', 'a\u0001b.example/x', 'localhost'];
 
 test('charseq ids, domains, Number(), tabular features, behaviour strings and scan lines match the engine', async () => {
   const minmax: TabularFeaturizerJSON = { ...TABULAR, scaling: 'minmax', columns: TABULAR.columns.map((c) => (c.type === 'numeric' ? { ...c, fill: 0.25 } : c)) };
@@ -85,6 +87,7 @@ test('charseq ids, domains, Number(), tabular features, behaviour strings and sc
     tabular: { spec: TABULAR, rows: ROWS.map((r) => r.map((v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) },
     behaviour: { path: conn, thresholds: DEFAULT_THRESHOLDS },
     urlLines: URL_LINES,
+    feedLines: FEED_LINES,
     minmax,
   };
   const r = spawnSync(python, [path.join(import.meta.dirname, 'encoders_check.py')], { input: JSON.stringify(req), encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -97,6 +100,7 @@ test('charseq ids, domains, Number(), tabular features, behaviour strings and sc
     minmax: string[][];
     behaviour: Array<[number, string]>;
     urlLines: Array<[string, string | null]>;
+    feedLines: Array<[string, string | null]>;
   };
 
   SPECS.forEach((spec, k) => {
@@ -126,6 +130,14 @@ test('charseq ids, domains, Number(), tabular features, behaviour strings and sc
     const e = p.parse(i + 1, t);
     assert.deepEqual(py.urlLines[i], e.kind === 'url' ? ['url', e.url] : e.kind === 'skip' ? ['skip', e.reason] : ['header', null], JSON.stringify(t));
   });
+  const feed = new UrlLineParser();
+  const fromFeed = FEED_LINES.map((t, i) => {
+    const e = feed.parse(i + 1, t);
+    return e.kind === 'url' ? ['url', e.url] : e.kind === 'skip' ? ['skip', e.reason] : ['header', null];
+  });
+  assert.deepEqual(fromFeed.slice(0, 3), [['url', 'evil.example/login.php'], ['url', 'http://good.example/a'], ['url', 'plain.example.com/p']]);
+  assert.deepEqual(fromFeed.slice(3).map((r) => r[1]), ['notUrl', 'notUrl', 'notUrl', 'notUrl']);
+  assert.deepEqual(py.feedLines, fromFeed);
 });
 
 /** A double as Python's float.hex() writes it (normal numbers, zeros, specials). */

@@ -37,4 +37,6 @@ names, sep = zeek_header([text for _, text in numbered[:20]])
 out["behaviour"] = [[n, s] for n, _k, s in behaviour_strings(numbered, names, sep, b["thresholds"])]
 p = UrlLineParser()
 out["urlLines"] = [list(p.parse(t)) for t in req["urlLines"]]
+feed = UrlLineParser()
+out["feedLines"] = [list(feed.parse(t)) for t in req["feedLines"]]
 print(json.dumps(out))

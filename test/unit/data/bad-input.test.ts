@@ -49,11 +49,11 @@ test('text in a numeric column (KDD and header CSV)', async () => {
   await both(write('text.csv', ['a,b,label', ...rows].join('\n') + '\n'), 4, /field 2 \(b\): "oops" is not a number/, { format: 'csv' });
 });
 
-test('empty file', async () => {
-  const r = await both(write('empty.txt', ''), undefined, /file is empty/);
-  assert.equal(r.summary.rows, 0);
-  assert.ok(r.summary.warnings.some((w) => w.includes('file is empty')));
-  await both(write('blank.txt', '\n\n  \n'), undefined, /file is empty/);
+test('an empty file is an error in both modes, saying why', async () => {
+  for (const errors of ['strict', 'lenient'] as const) {
+    await assert.rejects(importFile(write('empty.txt', ''), { errors }), /^DataError: empty\.txt: file is empty \(0 bytes\)$/);
+    await assert.rejects(importFile(write('blank.txt', '\n\n  \n'), { errors }), /blank\.txt: no data rows: the file's 3 lines are all blank/);
+  }
 });
 
 test('binary file is refused in both modes with what was seen', async () => {

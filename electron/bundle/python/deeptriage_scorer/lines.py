@@ -35,6 +35,25 @@ def is_domain_like(s):
     return 0 < n <= 253 and _DOMAIN_LIKE.match(s) is not None
 
 
+def is_url_or_host(s):
+    """A URL, or a host name with a dot and maybe a path: what a scan scores (layout.ts isUrlOrHost)."""
+    host = s.split("/", 1)[0]
+    return is_url_like(s) or ("." in host and is_domain_like(host))
+
+
+_LABEL_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}\Z", re.A)
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def url_label_pair(line):
+    """The two trimmed cells of a headerless `url,label` line (layout.ts urlLabelPair), else None."""
+    f = split_csv(line)
+    if not isinstance(f, list) or len(f) != 2:
+        return None
+    url, label = js_trim(f[0]), js_trim(f[1])
+    return (url, label) if is_url_or_host(url) and _LABEL_TOKEN.match(label) else None
+
+
 def decode_line(b):
     """(text, None) or (None, reason) for one physical line without its '\\n'."""
     if b.endswith(b"\r"):
@@ -108,6 +127,9 @@ class UrlLineParser:
                     return "header", None
             elif t.lower() in URL_COLUMNS:
                 return "header", None
+            # A headerless url,label feed: the URL is the first column on every line, never ",bad".
+            if url_label_pair(t):
+                self.column = 0
         if t == "":
             return "skip", "empty"
         url = t
@@ -120,6 +142,6 @@ class UrlLineParser:
             url = js_trim(t[: t.index(",")])
         if utf16_len(url) > MAX_URL_CHARS:
             return "skip", "tooLong"
-        if has_js_space(url) or not (is_url_like(url) or is_domain_like(url.split("/", 1)[0])):
+        if has_js_space(url) or _CONTROL.search(url) or not is_url_or_host(url):
             return "skip", "notUrl"
         return "url", url

@@ -1,0 +1,144 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { DataError, importFile } from '../../../electron/data';
+import { scanItems } from '../../../electron/scan/item-lines';
+import type { ScanLine } from '../../../electron/scan/url-lines';
+import { testEngine } from '../../helpers/engine';
+import { REPO_ROOT, tempDir } from '../../helpers/temp';
+
+/**
+ * Imports tell the truth (#13): no rows is an error naming file and reason, with nothing stored; an over-long
+ * first line says so; junk lines are skipped and counted wherever good lines remain, in import and in scan;
+ * a headerless url,label feed is read as one; the summary says how the file was read.
+ */
+const dir = tempDir();
+const ws = tempDir();
+const { engine, call } = testEngine(ws);
+
+const write = (name: string, content: string | Buffer) => {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, content);
+  return p;
+};
+const urls = (n: number) => Array.from({ length: n }, (_, i) => `http://site${i}.example/path/${i}?q=${i}`);
+/** A junk line as a binary blob leaves one: NUL and control bytes. */
+const junk = (i: number) => Buffer.concat([Buffer.from([0, 1, 2, 3, 0, 0xff]), Buffer.from(`bin${i}`), Buffer.alloc(24, 0)]);
+
+/** Runs an import through the contract; the job's outcome. */
+async function importOf(file: string, errors: 'strict' | 'lenient' = 'lenient') {
+  const { jobId } = await call('datasets.import', { path: file, options: { errors } });
+  return engine.jobs.wait(jobId);
+}
+
+/** The import through the contract (a worker job) fails naming the file, with the reason. */
+async function refusedByJob(file: string, reason: RegExp, errors: 'strict' | 'lenient' = 'lenient') {
+  const job = await importOf(file, errors);
+  assert.equal(job.status, 'failed', `${path.basename(file)} was imported`);
+  assert.ok(job.error?.startsWith(`${path.basename(file)}:`), job.error);
+  assert.match(job.error!, reason);
+}
+
+/** The same pipeline in this thread (a worker per case would cost seconds each). */
+async function refused(file: string, reason: RegExp, errors: 'strict' | 'lenient' = 'lenient') {
+  await assert.rejects(importFile(file, { errors }), (e: unknown) => {
+    assert.ok(e instanceof DataError, String(e));
+    assert.equal(e.file, path.basename(file));
+    assert.match(e.message, reason);
+    return true;
+  });
+}
+
+async function scanned(file: string): Promise<ScanLine[]> {
+  const out: ScanLine[] = [];
+  for await (const chunk of scanItems(file, 'list', 'url', 0, new AbortController().signal, () => {})) out.push(...chunk);
+  return out;
+}
+
+test('a: no usable rows is an error with the reason, in both modes, and nothing is stored', async () => {
+  for (const errors of ['lenient', 'strict'] as const) {
+    await refused(write('empty.txt', ''), /: file is empty \(0 bytes\)$/, errors);
+    await refused(write('newlines.txt', '\n\n\r\n\n'), /: no data rows: the file's 4 lines are all blank$/, errors);
+    await refused(write('header.csv', 'src_bytes,dst_bytes,label\n'), /: no data rows: only a header line \("src_bytes,dst_bytes,label"\)$/, errors);
+    await refused(write('url-header.csv', 'url,label\n\n'), /: no data rows: only a header line/, errors);
+  }
+  await refused(write('url-only.txt', 'url\n\n  \n'), /: no data rows: only a header line and 2 blank lines$/);
+  const bad = write('allbad.csv', ['url,label', ...urls(5).map((u) => `${u},bad,extra`)].join('\n') + '\n');
+  await refused(bad, /: no usable rows: all 5 data lines are malformed \(5 wrong number of fields\); first: line 2: expected 2 comma-separated fields, got 3$/);
+  await refused(bad, /^allbad\.csv:2: expected 2 comma-separated fields, got 3$/, 'strict');
+  // Through the contract: the job fails with the reason, and the workspace holds nothing.
+  await refusedByJob(bad, /^allbad\.csv: no usable rows: all 5 data lines are malformed \(5 wrong number of fields\); first: line 2: expected 2 comma-separated fields, got 3$/);
+  assert.deepEqual(await call('datasets.list', {}), []);
+  assert.deepEqual(fs.readdirSync(path.join(ws, 'datasets')), [], 'no dataset folder is left behind');
+});
+
+test('b: a first line longer than the read-ahead says so, plain, gzip and a wide CSV header', async () => {
+  await refused(write('long.txt', `http://a.example/${'a'.repeat(3 << 20)}\n${urls(3).join('\n')}\n`), /: line 1 is longer than 65536 bytes/);
+  await refused(write('long.gz', zlib.gzipSync(Buffer.alloc(20 << 20, 'a'))), /: line 1 is longer than 65536 bytes/);
+  const header = Array.from({ length: 100_000 }, (_, i) => `feature_${i}`).join(',');
+  assert.ok(header.length > 800_000);
+  await refused(write('wide.csv', `${header}\n${header.replace(/feature_\d+/g, '1')}\n`), /: line 1 is longer than 65536 bytes/);
+});
+
+test('c+f: a URL list with a few binary lines keeps its clean URLs and says how it was read', async () => {
+  const good = urls(50).map((u) => Buffer.from(`${u}\n`));
+  const file = write('mostly-urls.txt', Buffer.concat([...good.slice(0, 20), junk(1), Buffer.from('\n'), ...good.slice(20), junk(2), Buffer.from('\n\n')]));
+  const binaryShare = (junk(1).length * 2) / fs.statSync(file).size;
+  assert.ok(binaryShare > 0.02, `${(binaryShare * 100).toFixed(1)}% binary: more than the old whole-file refusal threshold`);
+  const job = await importOf(file);
+  assert.equal(job.status, 'done', job.error);
+  const { datasetId, rows, malformed } = job.result as { datasetId: string; rows: number; malformed: number };
+  assert.deepEqual([rows, malformed], [50, 2]);
+  const d = await call('datasets.get', { datasetId });
+  assert.deepEqual(d.summary.read, { format: 'urls', header: false, columns: 1, text: 'whole line', label: null, skipped: { blank: 1, 'NUL byte (binary data)': 2 } });
+  assert.deepEqual(d.summary.malformed.examples.map((e) => e.line), [21, 52]);
+  await refused(file, /^mostly-urls\.txt:21: NUL byte at column 1/, 'strict');
+  assert.equal((await importFile(file)).summary.rows, 50);
+});
+
+test('d: a scan skips a binary file and junk lines as not-URL, scoring none of them', async () => {
+  const blob = Buffer.alloc(64 * 1024);
+  let x = 7;
+  for (let i = 0; i < blob.length; i++) blob[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+  const bin = await scanned(write('blob.bin', blob));
+  assert.ok(bin.length > 100);
+  assert.deepEqual(bin.filter((l) => l.kind === 'url'), [], 'nothing of a binary file is scored');
+  const lines = await scanned(write('junk.txt', ['http://a.example/x', 'W', 'g', 'ab\u0001c.example', 'not a url', 'b.example/login.php', '%'].join('\n')));
+  assert.deepEqual(
+    lines.map((l) => (l.kind === 'url' ? l.url : l.kind === 'skip' ? l.reason : l.kind)),
+    ['http://a.example/x', 'notUrl', 'notUrl', 'notUrl', 'notUrl', 'b.example/login.php', 'notUrl'],
+  );
+});
+
+test('e+f: a headerless url,label feed is read as one in import and in scan', async () => {
+  const labels = ['bad', 'good', 'malicious', 'benign'];
+  const feed = write('feed.csv', Array.from({ length: 40 }, (_, i) => `evil${i}.example.com/login/${i}.php,${labels[i % 4]}`).join('\n') + '\n');
+  const job = await importOf(feed);
+  assert.equal(job.status, 'done', job.error);
+  const d = await call('datasets.get', { datasetId: (job.result as { datasetId: string }).datasetId });
+  assert.equal(d.summary.rows, 40);
+  assert.deepEqual(d.summary.labels?.raw, { bad: 10, good: 10, malicious: 10, benign: 10 });
+  assert.deepEqual(d.summary.read, { format: 'urls', header: false, columns: 2, text: 'column 1 (url)', label: 'column 2 (label)', skipped: {} });
+  const binary = write('feed01.csv', 'evil.example.com/a.php,1\nhttp://ok.example/b,0\n');
+  const r01 = await importFile(binary);
+  assert.deepEqual(r01.summary.labels?.raw, { 1: 1, 0: 1 });
+  assert.equal(r01.summary.read?.label, 'column 2 (label)');
+
+  const scan = await scanned(feed);
+  assert.equal(scan.length, 40);
+  assert.deepEqual(scan.slice(0, 2), [{ kind: 'url', line: 1, url: 'evil0.example.com/login/0.php' }, { kind: 'url', line: 2, url: 'evil1.example.com/login/1.php' }]);
+  assert.ok(scan.every((l) => l.kind === 'url' && !l.url.includes(',')));
+});
+
+test('the real CLI exits non-zero with the reason and stores nothing', () => {
+  const cliWs = tempDir();
+  const file = write('only-newlines.txt', '\n\n\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'electron', 'cli', 'index.ts'), '--workspace', cliWs, 'import', file], { encoding: 'utf8', cwd: REPO_ROOT });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr.trim(), "deeptriage import: only-newlines.txt: no data rows: the file's 3 lines are all blank");
+  assert.equal(r.stdout, '');
+  assert.deepEqual(fs.readdirSync(path.join(cliWs, 'datasets')), []);
+});

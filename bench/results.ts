@@ -279,6 +279,55 @@ async function ensembleAll(ctx: Ctx, members: Trained[], tag: string): Promise<T
   return out;
 }
 
+// --sweep-trials N (default 4; 0 skips): per task, a seeded random sweep over learning rate and dropout for
+// the task's first architecture (--sweep-model task:model picks another), ASHA on the validation accuracy,
+// the trials choosing on the training set's validation split only. It gets --sweep-share of the task's cap
+// (default 0.5) on top of the task's own runs; the best trial is scored on the same splits as the singles.
+const SWEEP_TRIALS = Number(arg('sweep-trials', quick ? '2' : '4'));
+const SWEEP_SHARE = Number(arg('sweep-share', '0.5'));
+const sweepModelFor = (task: string, models: string[]): string | undefined =>
+  arg('sweep-model', '')
+    .split(',')
+    .map((e) => e.split(':'))
+    .find((p) => p.length === 2 && p[0] === task)?.[1] ?? models.find((m) => m !== 'random-forest');
+
+async function sweepBest(ctx: Ctx, datasetId: string, testDatasetId: string, models: string[], base: Hyperparams, tag: string, capMin: number): Promise<Trained[]> {
+  const modelId = sweepModelFor(tag, models);
+  if (!SWEEP_TRIALS || !modelId) return [];
+  const name = `${tag} sweep (${modelId})`;
+  const label = `sweep best of ${SWEEP_TRIALS} (${modelId})`;
+  const found = (id: string | null): Trained[] => (id ? [{ runId: id, modelId: label, status: 'done', kind: 'sweep' }] : [{ runId: '', modelId: label, status: 'no finished trial', kind: 'sweep' }]);
+  if (resume) {
+    const earlier = (await ctx.call('sweeps.list', {})).find((x) => x.name === name && x.bestRunId && x.status !== 'running');
+    if (earlier) {
+      log(`${name}: resumed, best trial ${earlier.bestRunId}`);
+      return found(earlier.bestRunId);
+    }
+  }
+  const lr = Number(base.learningRate ?? 0.001);
+  const space = { learningRate: { min: lr / 4, max: lr * 4, scale: 'log' as const, integer: false }, dropout: { values: [0, 0.2, 0.4] } };
+  let started: { sweepId: string; jobId: string };
+  try {
+    started = await ctx.call('sweep.start', { datasetId, testDatasetId, modelIds: [modelId], space, params: base, search: 'random', trials: SWEEP_TRIALS, seed: SEED, metric: 'valAcc', name });
+  } catch (e) {
+    log(`${name}: refused — ${(e as Error).message}`);
+    return [{ runId: '', modelId: label, status: 'refused', error: (e as Error).message, kind: 'sweep' }];
+  }
+  const minutes = capMin * SWEEP_SHARE;
+  const timer = setTimeout(() => {
+    log(`${name}: ${minutes.toFixed(1)}-minute cap reached, stopping it`);
+    ctx.engine.jobs.cancel(started.jobId);
+  }, minutes * 60_000);
+  try {
+    const job = await ctx.engine.jobs.wait(started.jobId);
+    const sweep = await ctx.call('sweeps.get', { sweepId: started.sweepId });
+    log(`${name}: ${job.status}, ${sweep.trials.filter((t) => t.state === 'done').length} trials done, ${sweep.trials.filter((t) => t.state === 'stopped').length} stopped by ASHA, best ${sweep.info.bestRunId ?? 'none'}`);
+    return found(sweep.info.bestRunId);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The engine's stored evaluation, or (for a run stopped by the cap) the saved checkpoint scored here. */
 async function evaluationOf(ctx: Ctx, t: Trained, testDatasetId: string, split: string): Promise<EvalResult | undefined> {
   if (t.status !== 'done') return undefined;
@@ -356,7 +405,7 @@ async function nsl(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void
     const testPlus = await importDs(ctx, path.join(dir, 'KDDTest+.txt'), { labelMode: mode, encodeLike: train }, 'KDDTest+.txt');
     const test21 = await importDs(ctx, path.join(dir, 'KDDTest-21.txt'), { labelMode: mode, encodeLike: train }, 'KDDTest-21.txt');
     const singles = await trainAll(ctx, train, testPlus, models, RECORDS_PARAMS, preset, mode === '5class' ? CAPS.nsl5 : CAPS.nslBin);
-    const trained = [...singles, ...(await ensembleAll(ctx, singles, preset))];
+    const trained = [...singles, ...(await sweepBest(ctx, train, testPlus, models, RECORDS_PARAMS, preset, mode === '5class' ? CAPS.nsl5 : CAPS.nslBin)), ...(await ensembleAll(ctx, singles, preset))];
     const cache21 = getDatasetFiles(ctx.engine.workspace.db, test21)!.cache;
     for (const t of trained) {
       const run = await runRow(ctx, t);
@@ -388,7 +437,7 @@ async function kdd99(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<vo
   const train = await importDs(ctx, d.file, { labelMode: '5class' }, 'kddcup.data_10_percent (dedup)');
   const test = await importDs(ctx, path.join(dataDir, 'kddcup99', 'corrected.gz'), { labelMode: '5class', encodeLike: train }, 'corrected.gz');
   const singles = await trainAll(ctx, train, test, models, RECORDS_PARAMS, 'kdd99', CAPS.kdd99);
-  const trained = [...singles, ...(await ensembleAll(ctx, singles, 'kdd99'))];
+  const trained = [...singles, ...(await sweepBest(ctx, train, test, models, RECORDS_PARAMS, 'kdd99', CAPS.kdd99)), ...(await ensembleAll(ctx, singles, 'kdd99'))];
   for (const t of trained) {
     rows.push(rowFrom('kdd99', 'corrected (official)', t, await runRow(ctx, t), await evaluationOf(ctx, t, test, 'official test file corrected.gz')));
   }
@@ -445,7 +494,7 @@ async function behaviour(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promis
     anchor: 'none known for these captures or this split. (Stratosphere\'s Slips ships an LSTM C&C detector on the same letters, trained on other CTU captures; no figure of it on these files is known to us.)',
   });
   const singles = await trainAll(ctx, train, test, models, BEHAVIOUR_PARAMS, 'behaviour', CAPS.behaviour);
-  const trained = [...singles, ...(await ensembleAll(ctx, singles, 'behaviour'))];
+  const trained = [...singles, ...(await sweepBest(ctx, train, test, models, BEHAVIOUR_PARAMS, 'behaviour', CAPS.behaviour)), ...(await ensembleAll(ctx, singles, 'behaviour'))];
   for (const t of trained) {
     rows.push(rowFrom('behaviour', `held-out capture ${BEHAVIOUR_TEST_FILE.slice(0, 3)}`, t, await runRow(ctx, t), await evaluationOf(ctx, t, test, `test file ${BEHAVIOUR_TEST_FILE}`)));
   }
@@ -536,7 +585,7 @@ async function urls(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<voi
   const test = await imp(f.test, { ...opts, encodeLike: train }, 'urls-full-test');
   const alexa = await imp(f.alexaOnly, { ...opts, encodeLike: train }, 'urls-alexa-heldout');
   const singles = await trainAll(ctx, train, test, models, URL_PARAMS, 'urls', CAPS.urls);
-  const trained = [...singles, ...(await ensembleAll(ctx, singles, 'urls'))];
+  const trained = [...singles, ...(await sweepBest(ctx, train, test, models, URL_PARAMS, 'urls', CAPS.urls)), ...(await ensembleAll(ctx, singles, 'urls'))];
   for (const t of trained) {
     const row = await withValidationPoint(ctx, rowFrom('urls', 'urls-test (random 20 % + held-out Alexa)', t, await runRow(ctx, t), await evaluationOf(ctx, t, test, 'test file urls-full-test.csv')), t, test);
     const thr = row.valThresholdAt1 ?? row.thresholdAt1;
@@ -583,7 +632,7 @@ async function dga(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void
   const feeds = await importDs(ctx, full.feedsTest, like, 'dga-andrewaeva-feeds');
   const opendns = await importDs(ctx, full.opendns, like, 'dga-opendns-top');
   const singles = await trainAll(ctx, train, test, models, CHAR_PARAMS, 'dga', CAPS.dga);
-  const trained = [...singles, ...(await ensembleAll(ctx, singles, 'dga'))];
+  const trained = [...singles, ...(await sweepBest(ctx, train, test, models, CHAR_PARAMS, 'dga', CAPS.dga)), ...(await ensembleAll(ctx, singles, 'dga'))];
   for (const t of trained) {
     const run = await runRow(ctx, t);
     const row = await withValidationPoint(ctx, rowFrom('dga', 'dga-test (random 20 %, all families seen)', t, run, await evaluationOf(ctx, t, test, 'test file dga-full-test.csv')), t, test);

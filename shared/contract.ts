@@ -300,7 +300,14 @@ export const operations = {
    * like the run's), a new run with the old settings, and both runs evaluated on the verdict set afterwards.
    */
   'retrain.start': {
-    request: z.object({ runId: Id, epochs: z.number().int().min(1).max(1000).optional() }).strict(),
+    request: z
+      .object({
+        runId: Id,
+        epochs: z.number().int().min(1).max(1000).optional(),
+        /** Initialise the new run from the old run's saved weights (same architecture and encoding) instead of from scratch. */
+        fromWeights: z.boolean().optional(),
+      })
+      .strict(),
     response: z.object({
       runId: z.string(),
       jobId: z.string(),

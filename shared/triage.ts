@@ -43,14 +43,21 @@ export const TriageItemSchema = z.object({
   verdict: VerdictSchema.nullable(),
   note: z.string(),
   suppressedBy: z.string().nullable(),
+  /** With order 'disagree': the second model's score for the same item (its scan of the same files). */
+  otherScore: z.number().nullable().optional(),
 });
 export type TriageItem = z.infer<typeof TriageItemSchema>;
 
 export const TriageQuerySchema = z
   .object({
     scanId: z.string().min(1).max(200),
-    /** 'score': highest first; 'uncertain': nearest the scan's threshold first (the verdicts that teach most). */
-    order: z.enum(['score', 'uncertain']).default('score'),
+    /**
+     * 'score': highest first; 'uncertain': nearest the scan's threshold first (the verdicts that teach most);
+     * 'disagree': where two models differ most first (|p1 − p2|, needs otherScanId: a scan of the same files
+     * by another run; items scored by both only).
+     */
+    order: z.enum(['score', 'uncertain', 'disagree']).default('score'),
+    otherScanId: z.string().min(1).max(200).optional(),
     /** 'open': no verdict yet (the work queue); 'any': everything. */
     verdict: z.enum(['any', 'open', 'malicious', 'benign', 'unsure']).default('any'),
     suppressed: z.enum(['hide', 'show', 'only']).default('hide'),
@@ -63,7 +70,10 @@ export const TriageQuerySchema = z
 export const TriagePageSchema = z.object({
   total: z.number().int(),
   rows: z.array(TriageItemSchema),
-  /** Flagged (at the scan's threshold), not suppressed, and without a verdict: what is left to triage. */
+  /**
+   * Flagged (at the scan's threshold), not suppressed, and without a verdict: what is left to triage. With
+   * order 'disagree': items both models scored, flagged by either at its scan's threshold, not suppressed, undecided.
+   */
   remaining: z.number().int(),
   /** Results each rule suppressed in this scan, by rule id. */
   suppressedByRule: z.record(z.string(), z.number().int()),

@@ -26,6 +26,8 @@ export interface TrainJobInput {
   asha?: AshaTrialInput;
   /** Continue from the checkpoint in runDir (an interrupted run) up to params.epochs. */
   resume?: boolean;
+  /** Start from the saved model of another run (its folder): same architecture, encoding and classes. */
+  initFromRunDir?: string;
 }
 
 export interface TrainJobResult {
@@ -57,6 +59,7 @@ export const trainJob: JobHandler = async (raw, ctx) => {
   if (input.resume && !checkpoint) throw new Error(`${input.runDir}: no checkpoint to resume from`);
   const result = await trainParallel({
     ...(checkpoint ? { resume: { model: readRunModel(input.runDir), history: checkpoint.history.slice(0, checkpoint.epoch) } } : {}),
+    ...(input.initFromRunDir && !checkpoint ? { initialWeights: readRunModel(input.initFromRunDir) } : {}),
     // Every epoch end leaves a loadable model on disk, so a killed process still has something to show.
     onCheckpoint: async (e, model) => writeCheckpoint(input.runDir, await model.serialize(), e),
     replicas: replicasFor(input.params, ctx.runningJobs, ctx.backend?.name),

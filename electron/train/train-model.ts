@@ -37,6 +37,11 @@ export interface TrainModelOptions {
   onCheckpoint?: (e: EpochEnd, model: Classifier) => Promise<void>;
   /** Continue an interrupted fit from its last checkpoint (tf.js models only). */
   resume?: { model: SerializedModel; history: EpochStats[] };
+  /**
+   * Start from another run's weights instead of a fresh initialisation (same architecture, encoding and
+   * classes; tf.js models only), as a new fit from epoch 1: retraining with verdicts "from its weights".
+   */
+  initialWeights?: SerializedModel;
 }
 
 export interface TrainResult extends FitReport {
@@ -106,10 +111,19 @@ export function prepareTraining(o: TrainModelOptions, who: string): PreparedTrai
  * weights (the optimiser's moments are not stored, so Adam restarts its running averages).
  */
 export async function epochHooks(o: TrainModelOptions, model: TfClassifier): Promise<Pick<FitOptions, 'onEpochEnd' | 'resume'>> {
-  if (o.resume) {
-    const saved = await loadLayersModel(o.resume.model);
+  const start = o.resume?.model ?? o.initialWeights;
+  if (start) {
+    const saved = await loadLayersModel(start);
     try {
-      model.net.setWeights(saved.getWeights());
+      const from = saved.getWeights();
+      const to = model.net.getWeights();
+      // A different architecture or encoding would load silently wrong or throw deep in tf.js: say which.
+      const bad = from.length !== to.length ? -1 : from.findIndex((w, i) => w.shape.join('x') !== to[i].shape.join('x'));
+      if (from.length !== to.length || bad >= 0) {
+        const what = bad < 0 ? `${from.length} weight tensors, the new model ${to.length}` : `weight ${bad} is [${from[bad].shape}], the new model's [${to[bad].shape}]`;
+        throw new Error(`the saved weights do not fit this model (${what}): same architecture, encoding and classes needed`);
+      }
+      model.net.setWeights(from);
     } finally {
       saved.dispose();
     }
@@ -167,6 +181,7 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainResult> {
   const { def, params, spec, split } = prepared;
   if (def.engine !== 'tfjs') {
     if (o.resume) throw new Error(`trainModel: '${def.id}' has no epochs to resume`);
+    if (o.initialWeights) throw new Error(`trainModel: '${def.id}' is not a tf.js model: it cannot start from saved weights`);
     const model = def.build(spec);
     return fitToResult(t0, model, prepared, () => model.fit(split, { params, onProgress: o.onProgress, shouldStop: o.shouldStop }));
   }

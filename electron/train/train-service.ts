@@ -40,7 +40,7 @@ function requireModel(id: string): ModelDef {
 export function startTraining(
   deps: TrainServiceDeps,
   req: OpParsedRequest<'train.start'>,
-  extra: { asha?: AshaTrialInput } = {},
+  extra: { asha?: AshaTrialInput; initFromRunId?: string } = {},
 ): { runId: string; jobId: string }[] {
   const { workspace, events } = deps;
   const db = workspace.db;
@@ -83,6 +83,7 @@ export function startTraining(
       title: `${def.id} on ${dataset.name}`,
       datasetName: dataset.name,
       ...(extra.asha ? { asha: extra.asha } : {}),
+      ...(extra.initFromRunId ? { initFromRunDir: path.join(workspace.dir, 'runs', extra.initFromRunId) } : {}),
     });
     insertRun(db, {
       id: runId,
@@ -177,6 +178,7 @@ interface RunJobSpec {
   datasetName: string;
   asha?: AshaTrialInput;
   resume?: boolean;
+  initFromRunDir?: string;
 }
 
 /** One run's training job: epochs into the run row as they end, the outcome (and test evaluation) stored at the end. */
@@ -198,6 +200,7 @@ function startRunJob(deps: TrainServiceDeps, spec: RunJobSpec) {
     ...(featurizer.kind === 'charseq' && featurizer.vocabSize ? { vocabSize: featurizer.vocabSize } : {}),
     ...(test ? { test: { cachePath: test.cache, split: test.split, evalId } } : {}),
     ...(spec.resume ? { resume: true } : {}),
+    ...(spec.initFromRunDir ? { initFromRunDir: spec.initFromRunDir } : {}),
   };
   let marked = false;
   return jobs.start('train', spec.title, input, {

@@ -14,6 +14,7 @@ import { listEvaluations } from '../store/evaluations';
 import { getRun } from '../store/runs';
 import type { Workspace } from '../store/workspace';
 import { startTraining } from '../train/train-service';
+import { getModel } from '../../models/registry';
 import type { RetrainBuildInput, RetrainBuildResult, RetrainFile } from './retrain-job';
 
 export interface RetrainDeps {
@@ -45,7 +46,7 @@ async function finished(jobs: JobManager, jobId: string): Promise<unknown> {
  * imported with the run's encoding, a new run of the same architecture with the same settings, and both
  * runs evaluated on the verdict set (the new one also on the original test file) for Compare.
  */
-export async function startRetrain(deps: RetrainDeps, req: { runId: string; epochs?: number | undefined }): Promise<RetrainStarted> {
+export async function startRetrain(deps: RetrainDeps, req: { runId: string; epochs?: number | undefined; fromWeights?: boolean | undefined }): Promise<RetrainStarted> {
   const { workspace, jobs } = deps;
   const db = workspace.db;
   const run = getRun(db, req.runId);
@@ -59,6 +60,7 @@ export async function startRetrain(deps: RetrainDeps, req: { runId: string; epoc
   if (featurizer.kind !== 'charseq' || dataset.format === 'zeek-behaviour') throw new ContractError('BAD_INPUT', `run '${run.id}' (${run.modelId}) is not a URL or domain model: retraining with verdicts needs one`);
   // The stored rows are already cut to their public-suffix-free form; encoding them again would cut twice.
   if (featurizer.stripPublicSuffix) throw new ContractError('BAD_INPUT', `run '${run.id}' strips public suffixes; retraining such a run with verdicts is not supported yet`);
+  if (req.fromWeights && getModel(run.modelId).engine !== 'tfjs') throw new ContractError('BAD_INPUT', `run '${run.id}' (${run.modelId}) has no weights to start from: only neural models do`);
   const normalIndex = normalIndexOf(run.classes);
   if (run.classes.length !== 2 || normalIndex === null) throw new ContractError('BAD_INPUT', `run '${run.id}' has classes [${run.classes}]: retraining with verdicts needs a benign/malicious model`);
   const labels = enc.labelEncoder as LabelEncoderJSON;
@@ -81,13 +83,17 @@ export async function startRetrain(deps: RetrainDeps, req: { runId: string; epoc
   // The original test file: the newest evaluation of the old run on a file of its own (not a random split).
   const testEval = listEvaluations(db, run.id).find((e) => e.splitKind !== 'random-split' && e.datasetId && e.datasetId !== dataset.id);
   const testDatasetId = testEval?.datasetId ?? null;
+  // Starting from the old weights needs the same classes in the same order (the output layer's meaning).
+  if (req.fromWeights && JSON.stringify(getDataset(db, datasetId)?.classes) !== JSON.stringify(run.classes)) {
+    throw new ContractError('BAD_INPUT', `the retraining set has classes [${getDataset(db, datasetId)?.classes}] but run '${run.id}' has [${run.classes}]: it cannot start from its weights`);
+  }
   const [started] = startTraining(deps, {
     datasetId,
     modelIds: [run.modelId],
     params: { ...run.params, ...(req.epochs ? { epochs: req.epochs } : {}) },
     ...(testDatasetId ? { testDatasetId } : {}),
-    tags: ['verdicts', `retrain-of:${run.id}`.slice(0, 40)],
-  });
+    tags: ['verdicts', `retrain-of:${run.id}`.slice(0, 40), ...(req.fromWeights ? ['from-weights'] : [])],
+  }, req.fromWeights ? { initFromRunId: run.id } : {});
   // Both runs on the verdict set once the new one is trained; a failure here leaves the new run as it is.
   void jobs.wait(started.jobId).then((j) => {
     if (j.status !== 'done') return;

@@ -33,7 +33,18 @@ export function triageHandlers({ workspace, events, jobs }: TriageDeps): TriageH
     events.emit('scans.changed', {});
   };
   return {
-    'triage.items': async (q) => triageItems(db, requireScan(q.scanId), q),
+    'triage.items': async (q) => {
+      const scan = requireScan(q.scanId);
+      if (q.order !== 'disagree') return triageItems(db, scan, q);
+      if (!q.otherScanId) throw new ContractError('BAD_INPUT', 'ordering by disagreement needs a second scan of the same files by another model (otherScanId)');
+      const other = requireScan(q.otherScanId);
+      if (other.id === scan.id) throw new ContractError('BAD_INPUT', 'ordering by disagreement needs a scan by another model, not the same scan');
+      if (other.runId === scan.runId) throw new ContractError('BAD_INPUT', `scan '${other.name}' was scored by the same model: pick a scan by another run`);
+      if (JSON.stringify(other.files) !== JSON.stringify(scan.files)) {
+        throw new ContractError('BAD_INPUT', `scan '${other.name}' read other files than '${scan.name}': models disagree only on the same items`);
+      }
+      return triageItems(db, scan, q, other);
+    },
     'verdicts.set': async ({ items, verdict, note, scanId, runId }) => {
       const count = setVerdicts(
         db,
@@ -68,7 +79,7 @@ export function triageHandlers({ workspace, events, jobs }: TriageDeps): TriageH
       rulesChanged();
       return { changed };
     },
-    'retrain.start': async ({ runId, epochs }) => startRetrain({ workspace, jobs, events }, { runId, epochs }),
+    'retrain.start': async ({ runId, epochs, fromWeights }) => startRetrain({ workspace, jobs, events }, { runId, epochs, fromWeights }),
     'indicators.export': async ({ format }) => {
       const rows = [...eachVerdict(db, 'malicious')];
       const stamp = new Date().toISOString().slice(0, 10);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { testEngine } from '../../helpers/engine';
 import { tempDir } from '../../helpers/temp';
 import { nslKddFile, nslKddLine } from '../../helpers/kdd';
+import { flowCsv } from '../../helpers/flows';
 
 // One thread scores: a few dozen records do not need inference workers.
 process.env.DEEPTRIAGE_SCAN_WORKERS = '0';
@@ -13,17 +14,6 @@ const { call, route, done } = testEngine(path.join(dir, 'ws'));
 
 let kddRun = '';
 let csvRun = '';
-
-/** A small CSV of flow records: bytes and packets numeric, proto categorical; attacks are large and UDP. */
-function flowCsv(rows: number, columns = ['bytes', 'packets', 'proto', 'label']): string {
-  const lines = [columns.join(',')];
-  for (let i = 0; i < rows; i++) {
-    const attack = i % 2 === 1;
-    const cell: Record<string, string | number> = { bytes: attack ? 90_000 + i : 300 + i, packets: attack ? 900 : 4, proto: attack ? 'udp' : 'tcp', label: attack ? 'attack' : 'normal' };
-    lines.push(columns.map((c) => cell[c]).join(','));
-  }
-  return lines.join('\n') + '\n';
-}
 
 async function train(file: string, modelId: string): Promise<string> {
   const { jobId } = await call('datasets.import', { path: file, options: {} });
@@ -35,10 +25,10 @@ async function train(file: string, modelId: string): Promise<string> {
 
 before(async () => {
   const kdd = path.join(dir, 'KDDTrain+.txt');
-  fs.writeFileSync(kdd, nslKddFile(300));
+  fs.writeFileSync(kdd, nslKddFile(150));
   kddRun = await train(kdd, 'dnn1');
   const csv = path.join(dir, 'flows.csv');
-  fs.writeFileSync(csv, flowCsv(200));
+  fs.writeFileSync(csv, flowCsv(100));
   csvRun = await train(csv, 'dnn1');
 });
 

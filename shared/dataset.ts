@@ -83,6 +83,14 @@ export const ReadReportSchema = z.object({
 });
 export type ReadReport = z.infer<typeof ReadReportSchema>;
 
+/** One line on how a file was read: "read as urls, no header, 2 columns: URL column 1 (url), label column 2 (label); skipped 2 blank". */
+export function describeRead(r: ReadReport): string {
+  const what = r.format === 'domains' ? 'domain' : r.format === 'urls' ? 'URL' : 'text';
+  const cols = [r.text ? `${what} ${r.text}` : '', r.label ? `label ${r.label}` : 'unlabelled'].filter(Boolean).join(', ');
+  const skipped = Object.entries(r.skipped).map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`);
+  return `read as ${r.format}, ${r.header ? 'header row' : 'no header'}, ${r.columns} column${r.columns === 1 ? '' : 's'}: ${cols}; skipped ${skipped.length ? skipped.join(', ') : 'nothing'}`;
+}
+
 /** Mirrors the data layer's summary; loose so a newer engine can add fields without breaking an older view. */
 export const DatasetSummarySchema = z.looseObject({
   source: z.string(),

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { DatasetDetail, ImportOptionsInput, ReadReport } from '../../shared/dataset';
-import { FormatNameSchema, LabelModeSchema } from '../../shared/dataset';
+import type { DatasetDetail, ImportOptionsInput } from '../../shared/dataset';
+import { FormatNameSchema, LabelModeSchema, describeRead } from '../../shared/dataset';
 import type { CliCommand } from './command';
 import { waitForJob } from './job-wait';
 import { UsageError } from './usage-error';
@@ -28,14 +28,6 @@ function printSummary(d: DatasetDetail, out: (l: string) => void): void {
   if (s.read) out(describeRead(s.read));
   for (const m of s.malformed.examples.slice(0, 5)) out(`  line ${m.line}: ${m.reason}`);
   for (const w of s.warnings) out(`warning: ${w}`);
-}
-
-/** One line on how the file was read: "read as urls, no header, 2 columns: URL column 1 (url), label column 2 (label); skipped 2 blank". */
-export function describeRead(r: ReadReport): string {
-  const what = r.format === 'domains' ? 'domain' : r.format === 'urls' ? 'URL' : 'text';
-  const cols = [r.text ? `${what} ${r.text}` : '', r.label ? `label ${r.label}` : 'unlabelled'].filter(Boolean).join(', ');
-  const skipped = Object.entries(r.skipped).map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`);
-  return `read as ${r.format}, ${r.header ? 'header row' : 'no header'}, ${r.columns} column${r.columns === 1 ? '' : 's'}: ${cols}; skipped ${skipped.length ? skipped.join(', ') : 'nothing'}`;
 }
 
 export const importCommand: CliCommand = {

@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import { DataError, importFile } from '../../../electron/data';
 import { scanItems } from '../../../electron/scan/item-lines';
 import type { ScanLine } from '../../../electron/scan/url-lines';
+import { describeRead } from '../../../shared/dataset';
 import { testEngine } from '../../helpers/engine';
 import { REPO_ROOT, tempDir } from '../../helpers/temp';
 
@@ -95,6 +96,7 @@ test('c+f: a URL list with a few binary lines keeps its clean URLs and says how 
   const d = await call('datasets.get', { datasetId });
   assert.deepEqual(d.summary.read, { format: 'urls', header: false, columns: 1, text: 'whole line', label: null, skipped: { blank: 1, 'NUL byte (binary data)': 2 } });
   assert.deepEqual(d.summary.malformed.examples.map((e) => e.line), [21, 52]);
+  assert.equal(describeRead(d.summary.read!), 'read as urls, no header, 1 column: URL whole line, unlabelled; skipped 1 blank, 2 NUL byte (binary data)');
   await refused(file, /^mostly-urls\.txt:21: NUL byte at column 1/, 'strict');
   assert.equal((await importFile(file)).summary.rows, 50);
 });
@@ -122,6 +124,7 @@ test('e+f: a headerless url,label feed is read as one in import and in scan', as
   assert.equal(d.summary.rows, 40);
   assert.deepEqual(d.summary.labels?.raw, { bad: 10, good: 10, malicious: 10, benign: 10 });
   assert.deepEqual(d.summary.read, { format: 'urls', header: false, columns: 2, text: 'column 1 (url)', label: 'column 2 (label)', skipped: {} });
+  assert.equal(describeRead(d.summary.read!), 'read as urls, no header, 2 columns: URL column 1 (url), label column 2 (label); skipped nothing');
   const binary = write('feed01.csv', 'evil.example.com/a.php,1\nhttp://ok.example/b,0\n');
   const r01 = await importFile(binary);
   assert.deepEqual(r01.summary.labels?.raw, { 1: 1, 0: 1 });

@@ -64,3 +64,21 @@ test('scanning a file fills the results table, shows the expected FPR at the thr
   await shot(page, 'scan');
   assert.deepEqual(errors, []);
 });
+
+test('the model picker offers only models that read the chosen file, and says why the others are not offered', async () => {
+  const { wb, page, errors } = s;
+  const conn = path.join(dir, 'conn.log');
+  fs.writeFileSync(conn, ['#separator \\x09', '#path\tconn', '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tduration\torig_bytes\tresp_bytes', '1600000000.0\tC1\t10.0.0.1\t40000\t203.0.113.7\t443\ttcp\t0.1\t60\t40', ''].join('\n'));
+  await page.goto(`${wb.url}#/scan`);
+  await page.getByLabel('files to scan').fill(conn);
+  const why = page.getByTestId('scan-not-offered');
+  await why.waitFor();
+  // Only a URL model is trained here: it does not read a conn.log, and the form says which model would.
+  assert.match(await why.innerText(), /conn\.log is a Zeek conn\.log: a URL model does not read it \(a behaviour-string model does\)/);
+  await page.getByTestId('scan-no-model').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Scan', exact: true }).isDisabled(), true);
+  await shot(page, 'scan-picker');
+  await page.getByLabel('files to scan').fill(scanFile);
+  await page.waitForFunction(() => !document.querySelector('[data-testid="scan-not-offered"]') && document.querySelectorAll('[data-testid="scan-model"] option').length === 1);
+  assert.deepEqual(errors, []);
+});

@@ -9,7 +9,7 @@ function csvCell(s: string): string {
 }
 
 export const scanCommand: CliCommand = {
-  summary: 'batch-scan URL files (.txt, .csv, .gz) with a trained character model',
+  summary: 'batch-scan files with a trained model that reads them: URL / domain lists, Zeek dns / http / conn logs, KDD / CSV records (.gz too)',
   available: true,
   options: { run: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' } },
   async run({ values, positionals, json, call, engine, io }) {

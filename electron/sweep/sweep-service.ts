@@ -1,38 +1,19 @@
 import { getModel } from '../../models/registry';
-import type { ModelDef } from '../../models/types';
 import { ContractError } from '../../shared/errors';
 import type { SweepDetail, SweepInfo, SweepSpec, TrialState } from '../../shared/sweep';
-import type { EventHub } from '../events';
 import { newId } from '../ids';
-import type { HostedJobContext, JobManager } from '../jobs/manager';
+import type { HostedJobContext } from '../jobs/manager';
 import { getDataset } from '../store/datasets';
 import { getRun } from '../store/runs';
 import { finishSweep, getSweepRow, insertSweep, listSweepIds, listTrials, setSweepJob, sweepInfo, updateTrial } from '../store/sweeps';
-import type { Workspace } from '../store/workspace';
 import { checkTrainParams, resolveParams } from '../train/params';
-import { startTraining } from '../train/train-service';
+import { requireModel, startTraining, type TrainServiceDeps } from '../train/train-service';
 import { AshaRungs, rungEpochs } from './asha';
 import { planTrials, type PlannedTrial } from './space';
 
-export interface SweepServiceDeps {
-  workspace: Workspace;
-  jobs: JobManager;
-  events: EventHub;
-}
+/** A sweep needs what a training needs: it starts ordinary training runs. */
+export type SweepServiceDeps = TrainServiceDeps;
 
-function requireModel(id: string): ModelDef {
-  try {
-    return getModel(id);
-  } catch (e) {
-    throw new ContractError('BAD_INPUT', (e as Error).message);
-  }
-}
-
-/**
- * Plans the trials, stores the sweep, and runs it as a hosted job that starts each trial as an ordinary
- * training run (a worker job) one after another: one trial at a time leaves the machine's cores to that
- * trial's data-parallel replicas, and lets each trial meet ASHA cuts that every earlier trial has set.
- */
 export function startSweep(deps: SweepServiceDeps, spec: SweepSpec): { sweepId: string; jobId: string } {
   const { workspace, jobs, events } = deps;
   const db = workspace.db;

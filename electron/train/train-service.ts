@@ -28,7 +28,8 @@ export interface TrainServiceDeps {
   events: EventHub;
 }
 
-function requireModel(id: string): ModelDef {
+/** The architecture, or a BAD_INPUT the caller shows as it is (an unknown id is the user's input). */
+export function requireModel(id: string): ModelDef {
   try {
     return getModel(id);
   } catch (e) {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ImportInput, ImportOptionsParsed, SampleRow } from '../../shared/dataset';
+import { formatCount } from '../../shared/format';
 import type { JobHandler } from '../jobs/context';
 import { writeFileAtomic } from '../store/atomic';
 import { readCache, readRawLine, rowId } from './cache/cache-file';
@@ -87,10 +88,14 @@ export const importJob: JobHandler = async (raw, ctx) => {
       // The multi-file importer already counts every pass in bytesRead / totalBytes.
       const fraction = many ? Math.min(1, p.bytesRead / Math.max(1, p.totalBytes)) : fractionOf(p, twoPass);
       const secs = (Date.now() - started) / 1000;
+      // Bytes of the pass under way (a two-pass import reads the file twice: fit, then encode); the
+      // multi-file importer counts all its passes in one total, so it is one "pass" here.
+      const pass = !many && twoPass && p.phase === 'encode' ? 2 : 1;
+      const passes = !many && twoPass ? 2 : 1;
       ctx.progress({
         fraction,
-        message: `${p.phase === 'fit' ? 'fitting' : p.phase === 'encode' ? 'encoding' : 'reading'}: ${p.rows.toLocaleString('en-US')} rows`,
-        metrics: { rows: p.rows, lines: p.lines, rowsPerSec: secs > 0 ? p.rows / secs : 0 },
+        message: `${p.phase === 'fit' ? 'fitting' : p.phase === 'encode' ? 'encoding' : 'reading'}: ${formatCount(p.rows)} rows`,
+        metrics: { rows: p.rows, lines: p.lines, rowsPerSec: secs > 0 ? p.rows / secs : 0, bytesRead: p.bytesRead, totalBytes: p.totalBytes, pass, passes },
         ...(fraction > 0.02 ? { etaSeconds: (secs / fraction) * (1 - fraction) } : {}),
       });
     };

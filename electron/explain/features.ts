@@ -1,4 +1,5 @@
 import type { TabularFeaturizerJSON } from '../data/featurize/tabular';
+import { formatCount, formatNumber } from '../../shared/format';
 
 /** One original column of a record and the encoded slots it became (a one-hot column spans several). */
 export interface ColumnGroup {
@@ -29,6 +30,8 @@ export function decodeColumn(f: TabularFeaturizerJSON, columnIndex: number, enco
   }
   const v = encoded[group.slots[0]];
   const raw = f.scaling === 'minmax' ? v * (c.max - c.min) + c.min : unlog(v * (c.std > 0 ? c.std : 1) + c.mean);
-  const round = (n: number) => (Math.abs(n - Math.round(n)) < 1e-6 ? String(Math.round(n)) : n.toPrecision(4));
+  // One number format with the rest of the workbench: counts with separators, others with fixed decimals
+  // (never "0.02000 … 2.430e+4"). Float32 decoding leaves 254.99998 for 255: near-integers are integers.
+  const round = (n: number) => (Math.abs(n - Math.round(n)) < 1e-6 * Math.max(1, Math.abs(n)) ? formatCount(n) : formatNumber(n, 3));
   return { value: round(raw), range: `${round(c.min)} … ${round(c.max)}` };
 }

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type { Download } from 'playwright-core';
 import { REPO_ROOT, SHARED_DATA, tempDir } from '../helpers/temp';
 import { mulberry32 } from '../../models/lib/random';
-import { shot, trainWithCli, workbenchPage } from './harness';
+import { assertAccessible, shot, trainWithCli, workbenchPage } from './harness';
 
 const KDD = path.join(SHARED_DATA, 'nsl-kdd');
 const downloads = tempDir('dt-e2e-downloads-');
@@ -113,6 +113,30 @@ test('two runs side by side: metrics with the best highlighted, curves, confusio
   assert.ok((html.match(/<img /g) ?? []).length >= 4, 'ROC, PR and both learning-curve charts are in the report');
   assert.doesNotMatch(html, /<script|<link|src="http|href="http|url\(http/i);
   assert.match(html, /McNemar/);
+  // The report is a white page and its charts are drawn light for it: white background, dark ink.
+  const images = [...html.matchAll(/<img src="(data:image\/png;base64,[^"]+)"/g)].map((m) => m[1]);
+  const tones = await page.evaluate(async (srcs) => {
+    const tone = async (src: string) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let sum = 0;
+      for (let i = 0; i < d.length; i += 4) sum += (d[i] + d[i + 1] + d[i + 2]) / 3;
+      return { corner: [d[0], d[1], d[2]], mean: sum / (d.length / 4) };
+    };
+    return Promise.all(srcs.map(tone));
+  }, images);
+  for (const t of tones) {
+    assert.deepEqual(t.corner, [255, 255, 255]);
+    assert.ok(t.mean > 200, `a report chart's mean brightness is ${t.mean.toFixed(0)} of 255`);
+  }
+  await assertAccessible(page, 'Compare');
   assert.match(html, /official test file KDDTest\+\.txt/);
 
   const csv = (await download('export-csv')).trim().split(/\r\n/);

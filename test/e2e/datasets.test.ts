@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SHARED_DATA, tempDir } from '../helpers/temp';
-import { workbenchPage } from './harness';
+import { assertAccessible, workbenchPage } from './harness';
 
 const s = workbenchPage({ viewport: { width: 1400, height: 1000 }, open: '#/datasets' });
 
@@ -23,6 +23,11 @@ test('importing a file by path shows its summary: rows, class chart, sample rows
   await summary.getByTestId('summary-rows').waitFor({ timeout: 60_000 });
   assert.equal(await summary.getByTestId('summary-rows').innerText(), '11,850');
   await summary.getByTestId('class-chart').locator('canvas').waitFor();
+  // Log-scale class bars: u2r's 200 rows beside dos's 4,342 stand as a bar, and every bar names its count.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="class-chart"]')?.getAttribute('data-shortest-bar')) > 0);
+  const shortest = Number(await summary.getByTestId('class-chart').getAttribute('data-shortest-bar'));
+  assert.ok(shortest >= 20, `the smallest class bar is ${shortest} px tall`);
+  assert.match((await summary.getByTestId('class-chart').getAttribute('aria-label')) ?? '', /rows \(log scale\)\): .*u2r 200/);
   const classTable = await summary.getByTestId('class-table').innerText();
   for (const cls of ['normal', 'dos', 'probe', 'r2l', 'u2r']) assert.match(classTable, new RegExp(`\\b${cls}\\b`));
   assert.match(classTable, /normal\s+2,152/);
@@ -98,5 +103,47 @@ test('several files become one dataset, each with its own label and sample size 
   const classTable = await summary.getByTestId('class-table').innerText();
   assert.match(classTable, /benign\s+120/);
   assert.match(classTable, /phishing\s+40/);
+  assert.deepEqual(errors, []);
+});
+
+test('import progress streams rows read, bytes of the total and time left; an encode-like import names its training set', async () => {
+  const { page, errors } = s;
+  // Every state the progress line goes through, recorded in the page: the import may finish between two polls.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+    new MutationObserver(() => {
+      const t = document.querySelector('[data-testid="import-progress"]')?.textContent?.replace(/\s+/g, ' ').trim();
+      if (t && seen[seen.length - 1] !== t) seen.push(t);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await page.getByPlaceholder(/path\/to/).fill(path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest+.txt'));
+  await page.getByLabel('Encode like').selectOption({ label: 'KDDTest-21.txt' });
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const summary = page.getByTestId('dataset-summary');
+  await summary.getByText('KDDTest+.txt', { exact: true }).waitFor({ timeout: 20_000 }).catch(async () => { await page.screenshot({ path: '/tmp/vb/fail.png', fullPage: true }); throw new Error(await page.getByTestId('import-panel').innerText()); });
+  const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+  assert.ok(seen.length > 0, 'the progress line was shown');
+  // 3,441,513 bytes: "3.4 MB" is the total the worker streams beside the rows it has read.
+  for (const t of seen) assert.match(t, /^[\d,]+ rows read · [\d.,]+ (B|KB|MB) of 3\.4 MB( · [\d,]+ rows\/s)? · (estimating time left…|(\d+ s|\d+ min \d\d s) left)$/, t);
+  const rows = seen.map((t) => Number(/^([\d,]+)/.exec(t)![1].replace(/,/g, '')));
+  assert.ok(rows.every((n, i) => i === 0 || n >= rows[i - 1]), `rows read only grow: ${rows.join(' ')}`);
+  // The dataset it was encoded like is named, not given by its internal id.
+  assert.equal(await summary.getByTestId('encoded-like').innerText(), '· encoded like KDDTest-21.txt');
+
+  // Keyboard: ↓ moves through the datasets table, Enter opens the focused one; the view passes axe with data.
+  const table = page.getByTestId('datasets-table');
+  await table.locator('tbody tr').first().getByRole('button').focus();
+  await page.keyboard.press('End');
+  const last = table.locator('tbody tr').last();
+  assert.equal(await last.getByRole('button').evaluate((b) => b === document.activeElement), true);
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  const second = table.locator('tbody tr').nth(1);
+  const secondName = await second.getByRole('button').innerText();
+  assert.equal(await second.getByRole('button').evaluate((b) => b === document.activeElement && getComputedStyle(b).outlineStyle !== 'none'), true);
+  await page.keyboard.press('Enter');
+  await summary.locator('h2', { hasText: secondName }).waitFor();
+  await assertAccessible(page, 'Datasets');
   assert.deepEqual(errors, []);
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { EmbeddingMap } from '../../shared/embed';
 import { frameOf, inRect, toPx, type Frame } from '../../renderer/src/views/embedding/plot';
 import { tempDir } from '../helpers/temp';
-import { shot, trainUrlModel, workbenchPage } from './harness';
+import { assertAccessible, shot, trainUrlModel, workbenchPage } from './harness';
 
 const dir = tempDir();
 const s = workbenchPage({
@@ -61,6 +61,7 @@ test('computing a map draws its points; hover names the record; a dragged rectan
   assert.equal(await mapEl.getAttribute('data-selected'), String(expected));
   assert.equal(await list.locator('tbody tr').count(), Math.min(expected, 300));
   assert.match(await list.locator('tbody tr').first().innerText(), /secure-login|articles/);
+  await assertAccessible(page, 'Embedding with a selection listed');
   await shot(page, 'embedding');
 
   const csvDownload = page.waitForEvent('download');

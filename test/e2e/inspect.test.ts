@@ -84,6 +84,28 @@ test('misclassified records: open one, read probabilities and attributions, move
   const labels = await charts.first().getByTestId('attribution-bar').locator('.label').allInnerTexts();
   assert.ok(labels.every((l) => /^\S+\s*= \S+/.test(l)), labels.join(' | '));
   assert.ok(labels.some((l) => /\[\S+ … \S+\]/.test(l)), 'a numeric feature shows its training range');
+  // One number format: no exponent notation, no "-0", counts with separators.
+  for (const l of labels) assert.doesNotMatch(l, /\de[+-]?\d|(^|[\s[])-0(?![.\d])|(?<![.\d,])\d{4,}/, l);
+  // One diverging scale: warm towards an attack, cool towards normal, whichever class each model predicts.
+  const scales = await panel.getByTestId('model-why').evaluateAll((whys) =>
+    whys.map((w) => ({
+      predicted: w.querySelector('.pred')?.textContent ?? '',
+      key: w.querySelector('[data-testid="diverging-key"]')?.textContent?.replace(/\s+/g, ' ').trim() ?? '',
+      bars: [...w.querySelectorAll('[data-testid="attribution-bar"]')].map((b) => ({
+        value: Number(b.querySelector('.num')!.textContent!.replace(/,/g, '')),
+        side: b.getAttribute('data-side'),
+        colour: getComputedStyle(b.querySelector('.fill')!).backgroundColor,
+      })),
+    })),
+  );
+  for (const m of scales) {
+    assert.match(m.key, /towards attack towards normal/);
+    for (const b of m.bars.filter((x) => x.value !== 0)) {
+      const towardsAttack = (b.value > 0) !== (m.predicted === 'normal');
+      assert.equal(b.side, towardsAttack ? 'attack' : 'normal', `${m.predicted}: ${b.value}`);
+      assert.equal(b.colour, towardsAttack ? 'rgb(242, 106, 61)' : 'rgb(77, 141, 255)');
+    }
+  }
   assert.match(await panel.locator('[data-testid="model-why"][data-method="integrated-gradients"]').first().getByTestId('completeness').innerText(), /Σ attributions = -?\d+\.\d{4} vs f\(x\) − f\(baseline\) = -?\d+\.\d{4}/);
   assert.equal(await panel.getByTestId('neighbour').count(), 5);
   await shot(page, 'inspect-record');

@@ -37,7 +37,7 @@ test('scanning a file fills the results table, shows the expected FPR at the thr
   await page.waitForFunction(() => document.querySelector('[data-testid="scan-results"]')?.getAttribute('data-status') === 'done', null, { timeout: 120_000 });
   await page.waitForFunction(() => document.querySelector('[data-testid="scan-scanned"]')?.textContent === '3,000', null, { timeout: 10_000 });
   assert.equal(await results.getByTestId('scan-skipped').innerText(), '2');
-  assert.match(await results.getByTestId('expected-fpr').innerText(), /expected false-positive rate ≈ \d+\.\d\d%, detection ≈ \d+\.\d\d% \(test file test\.csv\)/);
+  assert.match(await results.getByTestId('expected-fpr').innerText(), /expected false-positive rate ≈ \d+\.\d\d %, detection ≈ \d+\.\d\d % \(test file test\.csv\)/);
   const table = page.getByTestId('scan-table');
   assert.equal(await table.getAttribute('data-total'), '3000');
   // Sorted by score: the top rows are the phishing-pattern URLs.
@@ -61,6 +61,31 @@ test('scanning a file fills the results table, shows the expected FPR at the thr
   // The Inspect link is readable on the dark panel (not the browser's default blue), and the view passes axe.
   assert.equal(await page.getByTestId('scan-detail').locator('a').evaluate((a) => getComputedStyle(a).color), 'rgb(77, 163, 255)');
   await assertAccessible(page, 'Scan');
+
+  // Keyboard: ↓ moves the focus down the results (the list follows), Enter opens the focused URL; the
+  // triage queue below keeps its place while the results list has the keys.
+  const queueAt = async () => page.getByTestId('triage-queue').locator('button[aria-current="true"]').innerText();
+  const queueBefore = await queueAt();
+  await table.locator('.row[data-index="0"] button').focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('PageDown');
+  const focused = await page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    return { index: el.closest<HTMLElement>('.row')?.dataset.index, outline: getComputedStyle(el).outlineStyle };
+  });
+  assert.deepEqual(focused, { index: '18', outline: 'solid' });
+  const url18 = await table.locator('.row[data-index="18"] .url').innerText();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((u) => document.querySelector('[data-testid="scan-detail"] code')?.textContent === u, url18);
+  assert.equal(await queueAt(), queueBefore);
+  // The triage queue's own keys: j moves, m marks malicious (and the item leaves the undecided queue).
+  const remaining = async () => Number((await page.getByTestId('triage-remaining').locator('strong').innerText()).replace(/,/g, ''));
+  const left = await remaining();
+  await page.keyboard.press('j');
+  const picked = await page.getByTestId('triage-current').innerText();
+  await page.keyboard.press('m');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="triage-remaining"] strong')?.textContent?.replace(/,/g, '')) === n - 1, left);
+  assert.notEqual(await page.getByTestId('triage-current').innerText(), picked);
   await shot(page, 'scan');
   assert.deepEqual(errors, []);
 });

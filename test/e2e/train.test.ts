@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SHARED_DATA } from '../helpers/temp';
-import { shot, workbenchPage } from './harness';
+import { assertAccessible, shot, workbenchPage } from './harness';
 
 const s = workbenchPage({ viewport: { width: 1400, height: 1100 } });
 
@@ -50,6 +50,15 @@ test('training two architectures from the Train view draws live curves and repor
   const rows = await table.locator('tbody tr').allInnerTexts();
   assert.equal(rows.length, 2);
   for (const r of rows) assert.match(r, /done\s+\d+\.\d\d%/);
+  // Keyboard: the run rows take the focus, ↓ moves to the next, Enter opens it as a click does.
+  await table.locator('tbody tr').first().focus();
+  await page.keyboard.press('ArrowDown');
+  const secondRun = await table.locator('tbody tr').nth(1).getAttribute('data-run-id');
+  assert.equal(await table.locator('tbody tr').nth(1).evaluate((r) => r === document.activeElement && getComputedStyle(r).outlineStyle !== 'none'), true);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => location.hash.includes(`run=${id}`), secondRun);
+  await page.getByTestId('run-detail').getByText(/test accuracy \d+\.\d\d%/).waitFor();
+  await assertAccessible(page, 'Train');
   const detail = page.getByTestId('run-detail');
   await detail.getByText(/test accuracy \d+\.\d\d%/).waitFor();
   assert.match(await detail.innerText(), /best epoch \d of 3/);

@@ -71,13 +71,16 @@ export interface ChartImage {
   dataUrl: string;
 }
 
-/** Every chart a view marked with data-export-chart, as PNG data URLs, in page order. */
-export function collectCharts(root: ParentNode): ChartImage[] {
+/**
+ * Every chart a view marked with data-export-chart, as PNG data URLs, in page order. `capture` draws one
+ * canvas: as shown by default, or repainted for another page (the HTML report passes lightChartPng).
+ */
+export function collectCharts(root: ParentNode, capture: (canvas: HTMLCanvasElement) => string = (c) => canvasPngDataUrl(c)): ChartImage[] {
   const out: ChartImage[] = [];
   for (const el of root.querySelectorAll<HTMLElement>('[data-export-chart]')) {
     const canvas = el.querySelector('canvas');
     if (!canvas || canvas.width === 0) continue;
-    out.push({ title: el.dataset.exportChart ?? '', caption: el.dataset.exportCaption ?? '', dataUrl: canvasPngDataUrl(canvas) });
+    out.push({ title: el.dataset.exportChart ?? '', caption: el.dataset.exportCaption ?? '', dataUrl: capture(canvas) });
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { formatPercent } from '../../../shared/format';
 import type { OperatingCurve } from '../../../shared/scan';
 
 /**
@@ -16,5 +17,5 @@ export function ratesAt(curve: OperatingCurve, t: number): { fpr: number; tpr: n
 }
 
 export function pct(v: number, digits = 2): string {
-  return `${(v * 100).toFixed(digits)}%`;
+  return formatPercent(v, digits);
 }

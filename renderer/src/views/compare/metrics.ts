@@ -1,4 +1,5 @@
 import type { EvalResult } from '../../../../shared/eval';
+import { formatNumber, formatPercent } from '../../../../shared/format';
 
 export interface MetricColumn {
   key: string;
@@ -115,7 +116,7 @@ export function bestIndexes(values: (number | null)[], better: 'high' | 'low'): 
 
 export function formatMetric(v: number | null, format: 'pct' | 'dec'): string {
   if (v === null) return '—';
-  return format === 'pct' ? `${(v * 100).toFixed(2)} %` : v.toFixed(4);
+  return format === 'pct' ? formatPercent(v) : formatNumber(v, 4);
 }
 
 export function groupsOf(columns: MetricColumn[]): { group: string; span: number }[] {

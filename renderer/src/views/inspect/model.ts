@@ -1,3 +1,4 @@
+import { formatPercent } from '../../../../shared/format';
 import type { DatasetRow } from '../../../../shared/domain';
 import type { InspectQuery, InspectRow } from '../../../../shared/inspect';
 import type { EvaluationInfo } from '../../../../shared/run';
@@ -99,7 +100,7 @@ export function shortSplit(e: EvaluationInfo): string {
   return e.split.kind === 'official-test' ? 'test' : e.split.kind === 'random-split' ? 'val split' : 'file';
 }
 
-export const pct = (p: number, digits = 1) => `${(p * 100).toFixed(digits)} %`;
+export const pct = (p: number, digits = 1) => formatPercent(p, digits);
 
 /** A header and rows for the CSV export, one prediction and confidence column pair per evaluation. */
 export function csvColumns(evals: EvaluationInfo[]): string[] {

@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatSigned, formatValue } from '../../../shared/format';
+
+test('counts carry thousands separators and never a fraction', () => {
+  assert.equal(formatCount(1071), '1,071');
+  assert.equal(formatCount(125_973), '125,973');
+  assert.equal(formatCount(7), '7');
+  assert.equal(formatCount(2.6), '3');
+  // A float32 decoding of 0 can come back as -1e-9: it is 0, not "-0".
+  assert.equal(formatCount(-1e-9), '0');
+});
+
+test('percentages and measurements keep fixed decimals; no exponent notation at any size', () => {
+  assert.equal(formatPercent(0.98765), '98.77 %');
+  assert.equal(formatPercent(0.5, 1), '50.0 %');
+  assert.equal(formatPercent(1), '100.00 %');
+  // The three forms the issue found on one page (0.02000, 255.0, 2.43e+4) in one form.
+  assert.deepEqual([0.02, 255, 24_300].map((v) => formatNumber(v, 4)), ['0.0200', '255.0000', '24,300.0000']);
+  assert.equal(formatNumber(2.5e-7, 3), '0.000');
+  assert.equal(formatNumber(-2.5e-7, 3), '0.000');
+  assert.equal(formatNumber(-0.25, 2), '-0.25');
+  assert.equal(formatNumber(1.5e12, 1), '1,500,000,000,000.0');
+  assert.doesNotMatch([formatNumber(1e21, 2), formatNumber(-3e-9, 4)].join(' '), /e[+-]/);
+  assert.equal(formatSigned(0.1234), '+0.123');
+  assert.equal(formatSigned(-0.1234), '-0.123');
+});
+
+test('table cells: integers as counts, the rest as measurements, missing as a dash', () => {
+  assert.equal(formatValue(54_540), '54,540');
+  assert.equal(formatValue(0.02), '0.020');
+  assert.equal(formatValue(null), '—');
+  assert.equal(formatValue(Number.NaN), '—');
+});
+
+test('bytes and durations', () => {
+  assert.equal(formatBytes(512), '512 B');
+  assert.equal(formatBytes(18_242_318), '18.2 MB');
+  assert.equal(formatBytes(1_500_000_000), '1.5 GB');
+  assert.equal(formatDuration(4.2), '5 s');
+  assert.equal(formatDuration(185), '3 min 05 s');
+  assert.equal(formatDuration(3720), '1 h 02 min');
+});

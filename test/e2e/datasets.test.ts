@@ -106,7 +106,7 @@ test('several files become one dataset, each with its own label and sample size 
   assert.deepEqual(errors, []);
 });
 
-test('import progress streams rows read, bytes of the total and time left; an encode-like import names its training set', async () => {
+test('import progress streams rows read, bytes of the total and time left; an encode-like import names its training set', async (t) => {
   const { page, errors } = s;
   // Every state the progress line goes through, recorded in the page: the import may finish between two polls.
   await page.evaluate(() => {
@@ -118,12 +118,16 @@ test('import progress streams rows read, bytes of the total and time left; an en
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
   await page.getByPlaceholder(/path\/to/).fill(path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest+.txt'));
+  // The form keeps the earlier tests' choices (URL list, strict): back to the defaults.
+  await page.getByLabel('Format').selectOption('auto');
+  await page.getByLabel('strict').setChecked(false);
   await page.getByLabel('Encode like').selectOption({ label: 'KDDTest-21.txt' });
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   const summary = page.getByTestId('dataset-summary');
-  await summary.getByText('KDDTest+.txt', { exact: true }).waitFor({ timeout: 20_000 }).catch(async () => { await page.screenshot({ path: '/tmp/vb/fail.png', fullPage: true }); throw new Error(await page.getByTestId('import-panel').innerText()); });
+  await summary.getByText('KDDTest+.txt', { exact: true }).waitFor({ timeout: 60_000 });
   const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
   assert.ok(seen.length > 0, 'the progress line was shown');
+  t.diagnostic(`progress lines seen: ${seen.join(' | ')}`);
   // 3,441,513 bytes: "3.4 MB" is the total the worker streams beside the rows it has read.
   for (const t of seen) assert.match(t, /^[\d,]+ rows read · [\d.,]+ (B|KB|MB) of 3\.4 MB( · [\d,]+ rows\/s)? · (estimating time left…|(\d+ s|\d+ min \d\d s) left)$/, t);
   const rows = seen.map((t) => Number(/^([\d,]+)/.exec(t)![1].replace(/,/g, '')));

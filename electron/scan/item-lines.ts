@@ -86,12 +86,15 @@ class ZeekParser implements LineParser {
   }
 }
 
-/** Reads the first lines to tell how a file is scanned; refuses a Zeek log no model here reads (files.log, …). */
-export async function detectScanInput(filePath: string): Promise<ScanInputKind> {
+/**
+ * Reads the first lines to tell how a file is scanned; refuses a Zeek log no model here reads (files.log, …).
+ * textOnly: as a URL / domain model reads it, so a conn.log is refused at its first data line too.
+ */
+export async function detectScanInput(filePath: string, textOnly = false): Promise<ScanInputKind> {
   const src = await openSource(filePath);
   const head: string[] = (await readHead(src, 16 * 1024)).toString('utf8').split(/\r?\n/);
   if (head[0]?.startsWith('#separator') || head[0]?.startsWith('#fields')) {
-    if (isConnLog(head)) return 'zeek-conn';
+    if (!textOnly && isConnLog(head)) return 'zeek-conn';
     const probe = new ZeekTextReader('url');
     let n = 0;
     for (const l of head) {

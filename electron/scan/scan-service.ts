@@ -72,8 +72,12 @@ const TARGET_NAMES: Record<ScanTarget, string> = {
   records: 'a records model',
 };
 
-/** Why a file cannot be scanned by a model of this input, or null when it can (records: its columns are checked). */
-async function fileProblem(file: string, m: ModelInput): Promise<{ kind: ScanInputKind } | { why: string }> {
+/**
+ * Why a file cannot be scanned by a model of this input (records: its columns are checked): `why` for the
+ * picker (by file name, naming the model that would read it), `refusal` for scan.start (by path and line).
+ */
+async function fileProblem(file: string, m: ModelInput): Promise<{ kind: ScanInputKind } | { why: string; refusal: string }> {
+  const refused = (e: DataError) => `${file}${e.line ? `:${e.line}` : ''}: ${e.reason}`;
   try {
     if (m.target === 'records') {
       await openRecordsLike(file, m.items.records!);
@@ -82,11 +86,17 @@ async function fileProblem(file: string, m: ModelInput): Promise<{ kind: ScanInp
     const kind = await detectScanInput(file);
     if (!inputFits(kind, m.target)) {
       const fits = kind === 'zeek-conn' ? 'a behaviour-string model' : 'a URL or domain model';
-      return { why: `${path.basename(file)} is ${INPUT_NAMES[kind]}: ${TARGET_NAMES[m.target]} does not read it (${fits} does)` };
+      const why = `${path.basename(file)} is ${INPUT_NAMES[kind]}: ${TARGET_NAMES[m.target]} does not read it (${fits} does)`;
+      // A text model meeting a conn.log: the line where its reader gives up, as for any Zeek log it does not read.
+      const refusal = await detectScanInput(file, true).then(
+        () => `${file}: ${why}`,
+        (e: unknown) => (e instanceof DataError ? refused(e) : `${file}: ${why}`),
+      );
+      return { why, refusal };
     }
     return { kind };
   } catch (e) {
-    if (e instanceof DataError) return { why: `${path.basename(file)}${e.line ? `:${e.line}` : ''}: ${e.reason}` };
+    if (e instanceof DataError) return { why: `${path.basename(file)}${e.line ? `:${e.line}` : ''}: ${e.reason}`, refusal: refused(e) };
     throw e;
   }
 }
@@ -96,7 +106,7 @@ async function detectInputs(files: string[], m: ModelInput): Promise<ScanInputKi
   const kinds: ScanInputKind[] = [];
   for (const f of files) {
     const r = await fileProblem(f, m);
-    if ('why' in r) throw new ContractError('BAD_INPUT', r.why);
+    if ('why' in r) throw new ContractError('BAD_INPUT', r.refusal);
     kinds.push(r.kind);
   }
   return kinds;

@@ -111,5 +111,5 @@ test('the picker offers the behaviour model for a conn.log and the URL model for
   assert.match(forList.find((m) => m.runId === behaviourRun)!.reason!, /a URL \/ domain list: a behaviour-string model/);
   const refused = await route('scan.start', { runId: urlRun, paths: [conn] });
   assert.equal(refused.ok, false);
-  assert.match(!refused.ok ? refused.error.message : '', /a Zeek conn\.log/);
+  assert.match(!refused.ok ? refused.error.message : '', /scan\.conn\.log:8: a zeek conn\.log has no text a URL or domain model reads/);
 });

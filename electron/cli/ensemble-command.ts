@@ -9,7 +9,8 @@ export const ensembleCommand: CliCommand = {
   summary: 'combine trained runs into an ensemble run (mean, validation-weighted mean, or a stacked logistic regression)',
   available: true,
   options: { runs: { type: 'string' }, method: { type: 'string' }, name: { type: 'string' } },
-  async run({ values, json, call, engine, io }) {
+  async run(ctx) {
+    const { values, json, call, io } = ctx;
     const runIds = String(values.runs ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -18,7 +19,7 @@ export const ensembleCommand: CliCommand = {
     const method = String(values.method ?? 'mean');
     if (method !== 'mean' && method !== 'weighted' && method !== 'stack') throw new UsageError(`--method must be mean, weighted or stack, got '${method}'\n${USAGE}`);
     const { runId, jobId } = await call('ensemble.create', { runIds, method, ...(values.name ? { name: String(values.name) } : {}) });
-    const job = await waitForJob(engine, jobId, io);
+    const job = await waitForJob(ctx.engine, jobId, io);
     if (job.status !== 'done') throw new Error(job.error ?? `ensemble ${job.status}`);
     const r = job.result as { weights: number[]; validation: EnsembleJobResult['ensemble'] };
     if (json) return io.out(JSON.stringify({ runId, method, members: runIds, weights: r.weights, validation: r.validation }));

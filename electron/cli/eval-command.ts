@@ -20,7 +20,7 @@ export const evalCommand: CliCommand = {
   available: true,
   options: { run: { type: 'string' }, test: { type: 'string' } },
   async run(ctx) {
-    const { values, json, call, engine, io } = ctx;
+    const { values, json, call, io } = ctx;
     if (!values.run || !values.test) throw new UsageError('usage: deeptriage eval --run RUN_ID --test FILE|DATASET_ID [--json]');
     const run = await call('runs.get', { runId: String(values.run) });
     if (!run.datasetId) throw new Error(`run ${run.id}: its training dataset was deleted, so a new file cannot be encoded like it`);
@@ -30,7 +30,7 @@ export const evalCommand: CliCommand = {
       ...(train.summary.labels ? { labelMode: train.summary.labels.mode } : {}),
     });
     const { jobId, evalId } = await call('eval.start', { runId: run.id, datasetId });
-    const job = await waitForJob(engine, jobId, io);
+    const job = await waitForJob(ctx.engine, jobId, io);
     if (job.status !== 'done') throw new Error(job.error ?? `evaluation ${job.status}`);
     const { result } = await call('evals.get', { evalId });
     if (json) return io.out(JSON.stringify({ runId: run.id, evalId, datasetId, ...result }));
@@ -42,7 +42,8 @@ export const compareCommand: CliCommand = {
   summary: 'compare runs on their common test set (metrics side by side; McNemar and bootstrap for two)',
   available: true,
   options: { resamples: { type: 'string' } },
-  async run({ values, positionals, json, call, engine, io }) {
+  async run(ctx) {
+    const { values, positionals, json, call, io } = ctx;
     if (positionals.length < 2) throw new UsageError('usage: deeptriage compare RUN_ID RUN_ID... [--resamples N] [--json]');
     const evals = await call('evals.list', { runIds: positionals });
     // The newest evaluation per run on a (dataset, split) that every run has.
@@ -55,7 +56,7 @@ export const compareCommand: CliCommand = {
     if (chosen.length === 2) {
       const resamples = values.resamples !== undefined ? Number(values.resamples) : 1000;
       const { jobId } = await call('compare.start', { evalIdA: chosen[0].id, evalIdB: chosen[1].id, resamples });
-      const job = await waitForJob(engine, jobId, io);
+      const job = await waitForJob(ctx.engine, jobId, io);
       if (job.status !== 'done') throw new Error(job.error ?? `comparison ${job.status}`);
       paired = job.result;
     }

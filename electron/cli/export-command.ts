@@ -10,13 +10,14 @@ export const exportCommand: CliCommand = {
   summary: 'write a trained run as an ONNX model (--out), or as a scoring bundle for Python / Ray / Spark (--bundle DIR)',
   available: true,
   options: { run: { type: 'string' }, out: { type: 'string' }, bundle: { type: 'string' } },
-  async run({ values, json, call, engine, io }) {
+  async run(ctx) {
+    const { values, json, call, io } = ctx;
     if (!values.run || (values.out && values.bundle)) {
       throw new UsageError('usage: deeptriage export --run RUN_ID [--out model.onnx | --bundle DIR] [--json]');
     }
     if (values.bundle) {
       const { jobId } = await call('runs.exportBundle', { runId: String(values.run), dir: path.resolve(String(values.bundle)) });
-      const job = await waitForJob(engine, jobId, io);
+      const job = await waitForJob(ctx.engine, jobId, io);
       if (job.status !== 'done') throw new Error(job.error ?? `export ${job.status}`);
       const r = job.result as BundleJobResult;
       if (json) return io.out(JSON.stringify(r));
@@ -24,7 +25,7 @@ export const exportCommand: CliCommand = {
       return;
     }
     const { jobId } = await call('runs.exportOnnx', { runId: String(values.run) });
-    const job = await waitForJob(engine, jobId, io);
+    const job = await waitForJob(ctx.engine, jobId, io);
     if (job.status !== 'done') throw new Error(job.error ?? `export ${job.status}`);
     const result = job.result as ExportJobResult;
     let file = result.path;

@@ -55,7 +55,8 @@ export const importCommand: CliCommand = {
     seed: { type: 'string' },
     'label-rule': { type: 'string' },
   },
-  async run({ values, positionals, json, call, engine, io }) {
+  async run(ctx) {
+    const { values, positionals, json, call, io } = ctx;
     const usage =
       'usage: deeptriage import FILE [FILE...] [--format auto|kdd99|nslkdd|csv|zeek|zeek-behaviour|urls|domains] [--label-mode 5class|binary|attack] ' +
       '[--strip-public-suffix] [--fixed-label L | --label-per-file] [--drop-labels A,B] [--benign-labels A,B] [--max-rows-per-file N [--seed S]] ' +
@@ -128,7 +129,7 @@ export const importCommand: CliCommand = {
       ...(values.name !== undefined ? { name: String(values.name) } : {}),
       options,
     });
-    const job = await waitForJob(engine, jobId, io);
+    const job = await waitForJob(ctx.engine, jobId, io);
     if (job.status !== 'done') throw new Error(job.error ?? `import ${job.status}`);
     const { datasetId } = job.result as { datasetId: string };
     const d = await call('datasets.get', { datasetId });

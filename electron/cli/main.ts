@@ -70,8 +70,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       strict: true,
     });
     if (!command.available) throw new UsageError(`'${name}' is not available yet in this build`);
-    engine = createEngine({ workspaceDir: resolveWorkspaceDir(values.workspace as string | undefined), transport: 'cli' });
-    await command.run({ values, positionals, json: Boolean(values.json), call: cliCaller(engine), engine, io });
+    // The workspace opens on the command's first use of it, so a usage error (a bad flag value) is told as
+    // one before any workspace is opened, migrated or found unreadable.
+    const open = (): Engine => (engine ??= createEngine({ workspaceDir: resolveWorkspaceDir(values.workspace as string | undefined), transport: 'cli' }));
+    let caller: CliCall | undefined;
+    const call: CliCall = (op, payload) => (caller ??= cliCaller(open()))(op, payload);
+    await command.run({
+      values,
+      positionals,
+      json: Boolean(values.json),
+      call,
+      get engine() {
+        return open();
+      },
+      io,
+    });
     return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -12,7 +12,8 @@ export const scanCommand: CliCommand = {
   summary: 'batch-scan files with a trained model that reads them: URL / domain lists, Zeek dns / http / conn logs, KDD / CSV records (.gz too)',
   available: true,
   options: { run: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' } },
-  async run({ values, positionals, json, call, engine, io }) {
+  async run(ctx) {
+    const { values, positionals, json, call, io } = ctx;
     const asked = values.threshold !== undefined ? String(values.threshold) : '0.5';
     let threshold = Number(asked);
     if (isOperatingPointName(asked) && values.run) {
@@ -32,7 +33,7 @@ export const scanCommand: CliCommand = {
       if (!values.run || positionals.length === 0) throw new UsageError('usage: deeptriage scan FILE... --run RUN_ID [--threshold T|fpr1|fpr0.1] [--out results.csv] [--json] | --resume SCAN_ID');
       ({ scanId, jobId } = await call('scan.start', { runId: String(values.run), paths: positionals, threshold }));
     }
-    const job = await waitForJob(engine, jobId, io);
+    const job = await waitForJob(ctx.engine, jobId, io);
     const { scan } = await call('scans.get', { scanId });
     if (job.status === 'failed') throw new Error(job.error ?? 'scan failed');
     if (values.out) {

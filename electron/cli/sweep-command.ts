@@ -60,7 +60,7 @@ export const sweepCommand: CliCommand = {
     name: { type: 'string' },
   },
   async run(ctx) {
-    const { values, json, call, engine, io } = ctx;
+    const { values, json, call, io } = ctx;
     const spaceItems = (values.space as string[] | undefined) ?? [];
     if (!values.train || !values.model || spaceItems.length === 0 || ctx.positionals.length) throw new UsageError(USAGE);
     const labelMode = values['label-mode'];
@@ -99,7 +99,7 @@ export const sweepCommand: CliCommand = {
       ...(values.name ? { name: String(values.name) } : {}),
     };
     const { sweepId, jobId } = await call('sweep.start', req);
-    const job = await waitForJob(engine, jobId, io);
+    const job = await waitForJob(ctx.engine, jobId, io);
     const { info, trials: rows, dimensions } = await call('sweeps.get', { sweepId });
     if (job.status === 'failed') throw new Error(`sweep ${sweepId}: ${job.error ?? 'failed'}`);
     const sign = info.metric === 'valLoss' ? 1 : -1;

@@ -104,13 +104,13 @@ async function resumeRun(ctx: CommandContext): Promise<void> {
 }
 
 async function report(ctx: CommandContext, runs: { runId: string; jobId: string }[], trainId: string, testId: string | undefined): Promise<void> {
-  const { json, call, engine, io } = ctx;
+  const { json, call, io } = ctx;
   const results = [];
   for (const r of runs) {
-    const job = await waitForJob(engine, r.jobId, io);
+    const job = await waitForJob(ctx.engine, r.jobId, io);
     if (job.status === 'failed') throw new Error(`run ${r.runId}: ${job.error ?? 'failed'}`);
     const run = await call('runs.get', { runId: r.runId });
-    const evaluation = testId ? engine.evaluations(r.runId)[0] : undefined;
+    const evaluation = testId ? ctx.engine.evaluations(r.runId)[0] : undefined;
     results.push({ run, evaluation, status: job.status });
   }
   if (json) {

@@ -103,13 +103,14 @@ export const retrainCommand: CliCommand = {
   summary: 'retrain a URL / domain run on its training data plus the verdicts, and compare old and new',
   available: true,
   options: { run: { type: 'string' }, epochs: { type: 'string' }, 'from-weights': { type: 'boolean' } },
-  async run({ values, json, call, engine, io }) {
+  async run(ctx) {
+    const { values, json, call, io } = ctx;
     if (!values.run) throw new UsageError('usage: deeptriage retrain --run RUN_ID [--epochs N] [--from-weights]');
     const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
     if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1)) throw new UsageError('--epochs must be a positive integer');
     // --from-weights: the new run starts from the old run's saved weights instead of a fresh initialisation.
     const r = await call('retrain.start', { runId: String(values.run), ...(epochs ? { epochs } : {}), ...(values['from-weights'] ? { fromWeights: true } : {}) });
-    const job = await waitForJob(engine, r.jobId, io);
+    const job = await waitForJob(ctx.engine, r.jobId, io);
     if (job.status === 'failed') throw new Error(job.error ?? 'training failed');
     if (json) return io.out(JSON.stringify({ ...r, status: job.status }));
     io.out(`new run ${r.runId} (${job.status}${values['from-weights'] ? ', started from the old weights' : ''}) on ${r.trainRows} training rows + ${r.verdictRows} verdicts (${r.relabelled} training rows relabelled)`);

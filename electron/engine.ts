@@ -7,7 +7,7 @@ import { JobManager } from './jobs/manager';
 import { openWorkspace, type Workspace } from './store/workspace';
 import { startImport } from './data/import-service';
 import { deleteDataset, getDataset, listDatasets, readSample } from './store/datasets';
-import { deleteRun, getRun, listRuns, updateRunNotes } from './store/runs';
+import { deleteRun, getRun, listRuns, renameRun, updateRunNotes } from './store/runs';
 import { detectFile } from './eval/encode-like';
 import { getEvaluationResult, listEvalRecords, listEvaluations as listEvaluationInfos, startComparison, startEvaluation } from './eval/eval-service';
 import { resumeTraining, startTraining } from './train/train-service';
@@ -174,6 +174,11 @@ export function createEngine(opts: EngineOptions): Engine {
     'runs.resume': async (req) => resumeTraining({ workspace, jobs, events }, req),
     'runs.update': async ({ runId, tags, note }) => {
       if (!updateRunNotes(workspace.db, runId, tags, note)) throw notFound('run', runId);
+      events.emit('runs.changed', {});
+      return getRun(workspace.db, runId)!;
+    },
+    'runs.rename': async ({ runId, name }) => {
+      if (!renameRun(workspace.db, runId, name)) throw notFound('run', runId);
       events.emit('runs.changed', {});
       return getRun(workspace.db, runId)!;
     },

@@ -10,7 +10,7 @@ import {
   RunRowSchema,
 } from './domain';
 import { DatasetDetailSchema, ImportInputSchema, ImportOptionsSchema, SampleRowSchema } from './dataset';
-import { EvalRecordsPageSchema, EvaluationInfoSchema, RunDetailSchema, TrainRequestSchema } from './run';
+import { EvalRecordsPageSchema, EvaluationInfoSchema, RunDetailSchema, RunNameSchema, TrainRequestSchema } from './run';
 import { EvalResultSchema } from './eval';
 import { OperatingCurveSchema, ScanInfoSchema, ScanModelFitSchema, ScanResultDetailSchema, ScanResultRowSchema } from './scan';
 import { ExplainResultSchema, InspectQuerySchema, InspectRowSchema } from './inspect';
@@ -143,6 +143,8 @@ export const operations = {
       .strict(),
     response: RunDetailSchema,
   },
+  /** Names a run (the default name is built from its settings); the name shows wherever runs are listed. */
+  'runs.rename': { request: z.object({ runId: Id, name: RunNameSchema }).strict(), response: RunDetailSchema },
   /** Scores a run on a dataset encoded like its training set (its own training file: the validation rows). */
   'eval.start': {
     request: z.object({ runId: Id, datasetId: Id }).strict(),

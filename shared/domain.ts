@@ -110,6 +110,8 @@ export type DatasetRow = z.infer<typeof DatasetRowSchema>;
 
 export const RunRowSchema = z.object({
   id: z.string(),
+  /** The analyst's name for the run, or the default from its settings (defaultRunName in run.ts). */
+  name: z.string(),
   datasetId: z.string().nullable(),
   modelId: z.string(),
   status: z.string(),

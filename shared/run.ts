@@ -62,8 +62,28 @@ export function runHasModel(status: string): boolean {
   return status === 'done' || status === 'cancelled' || status === 'interrupted';
 }
 
+/**
+ * The batch-level training curve: running epoch-mean loss and accuracy after each batch, at the global batch
+ * step (1-based across epochs), thinned to at most MAX_BATCH_POINTS so a long run stays cheap to store and draw.
+ */
+export const BatchCurveSchema = z.object({
+  batchesPerEpoch: z.number().int().min(1),
+  points: z.array(z.object({ step: z.number().int().min(1), loss: z.number(), acc: z.number() })),
+});
+export type BatchCurve = z.infer<typeof BatchCurveSchema>;
+export const MAX_BATCH_POINTS = 600;
+
+/** Appends a point, halving the kept points (every other one) when they pile up past MAX_BATCH_POINTS. */
+export function pushBatchPoint(curve: BatchCurve, p: BatchCurve['points'][number]): void {
+  if (curve.points.some((q) => q.step === p.step)) return;
+  curve.points.push(p);
+  if (curve.points.length > MAX_BATCH_POINTS) curve.points = curve.points.filter((_, i) => i % 2 === 1 || i === curve.points.length - 1);
+}
+
 export const RunDetailSchema = z.object({
   id: z.string(),
+  /** The analyst's name for the run, or the default from its settings (defaultRunName). */
+  name: z.string(),
   datasetId: z.string().nullable(),
   datasetName: z.string().nullable(),
   modelId: z.string(),
@@ -88,12 +108,16 @@ export const RunDetailSchema = z.object({
   /** Null for runs trained before validation summaries were stored, or without a validation split. */
   validation: ValidationSummarySchema.nullable(),
   sweepId: z.string().nullable(),
+  /** Null for runs trained before batch curves were stored (and for architectures without batches). */
+  batchCurve: BatchCurveSchema.nullable(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
 export const EvaluationInfoSchema = z.object({
   id: z.string(),
   runId: z.string(),
+  /** The evaluated run's name (RunDetail.name), so lists of evaluations never show ids. */
+  runName: z.string(),
   modelId: z.string(),
   datasetId: z.string().nullable(),
   datasetName: z.string().nullable(),
@@ -114,3 +138,45 @@ export const EvalRecordSchema = z.object({
 });
 export const EvalRecordsPageSchema = z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(EvalRecordSchema) });
 export type EvalRecordsPage = z.infer<typeof EvalRecordsPageSchema>;
+
+/** A run's name: free text the analyst chose, or the default built from its settings; no control characters. */
+export const RunNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a run name cannot be empty')
+  .max(120)
+  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'a run name cannot hold control characters');
+
+/** 0.001 → "1e-3", 0.0005 → "5e-4": learning rates read the way papers write them. */
+export function formatLearningRate(lr: number): string {
+  return lr.toExponential().replace('e+', 'e');
+}
+
+/**
+ * The readable default name of a run from its key settings, e.g. "char-cnn · urls_labeled · 10 ep · b256 · lr 1e-3".
+ * Settings an architecture does not use (a forest's placeholder learning rate 0) are left out.
+ */
+export function defaultRunName(modelId: string, datasetName: string | null, params: Record<string, unknown>): string {
+  const parts = [modelId];
+  if (datasetName) parts.push(datasetName);
+  const num = (k: string) => (typeof params[k] === 'number' && Number.isFinite(params[k]) && (params[k] as number) > 0 ? (params[k] as number) : null);
+  const epochs = num('epochs');
+  const batch = num('batchSize');
+  const lr = num('learningRate');
+  if (epochs !== null) parts.push(`${epochs} ep`);
+  if (batch !== null) parts.push(`b${batch}`);
+  if (lr !== null) parts.push(`lr ${formatLearningRate(lr)}`);
+  return parts.join(' · ');
+}
+
+/** The hyperparameters a report or export lists: every scalar setting, sorted by name, learning rates as 1e-3. */
+export function hyperparamLines(params: Record<string, unknown>): [string, string][] {
+  return Object.keys(params)
+    .sort()
+    .filter((k) => params[k] !== undefined && params[k] !== null)
+    .map((k) => {
+      const v = params[k];
+      const text = k === 'learningRate' && typeof v === 'number' ? formatLearningRate(v) : Array.isArray(v) ? v.join(', ') : String(v);
+      return [k, text];
+    });
+}

@@ -39,7 +39,12 @@ export const bundleJob: JobHandler = async (raw, ctx) => {
       throw new Error(`${input.manifest.modelId} is not a neural network (a JavaScript baseline): scoring bundles carry ONNX models of the tf.js architectures`);
     }
     const exported = layersToOnnx(model.net, {
-      metadata: { 'deeptriage.runId': input.manifest.runId, 'deeptriage.classes': JSON.stringify(input.manifest.classes) },
+      metadata: {
+        'deeptriage.runId': input.manifest.runId,
+        'deeptriage.runName': input.manifest.runName,
+        'deeptriage.classes': JSON.stringify(input.manifest.classes),
+        'deeptriage.hyperparameters': JSON.stringify(input.manifest.hyperparameters),
+      },
       docString: `DeepTriage ${input.manifest.modelId} (scoring bundle)`,
     });
     onnx = exported.bytes;

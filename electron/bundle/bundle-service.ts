@@ -39,7 +39,9 @@ export function startBundleExport(deps: { workspace: Workspace; jobs: JobManager
     manifest: {
       deeptriageVersion: APP_VERSION,
       runId: run.id,
+      runName: run.name,
       modelId: run.modelId,
+      hyperparameters: run.params,
       dataset: run.datasetName ?? run.datasetId ?? '',
       createdAt: new Date().toISOString(),
       classes: run.classes,

@@ -22,8 +22,12 @@ export interface BundleManifest {
   formatVersion: number;
   deeptriageVersion: string;
   runId: string;
+  /** The run's name as the workbench lists it. */
+  runName: string;
   modelId: string;
   dataset: string;
+  /** The settings the run was trained with (epochs, batch size, learning rate, ...), for whoever scores with it later. */
+  hyperparameters: Record<string, unknown>;
   createdAt: string;
   classes: string[];
   /** Column of the benign class in `probabilities`; the scan score is 1 − that column (or column 1 without one). */

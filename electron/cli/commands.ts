@@ -47,15 +47,21 @@ export const COMMANDS: Record<string, CliCommand> = {
     },
   },
   runs: {
-    summary: 'list training runs in the workspace (runs delete ID… removes them)',
+    summary: 'list training runs in the workspace (runs rename ID NAME names one, runs delete ID… removes them)',
     available: true,
     options: {},
     async run(ctx) {
       const { call, json, io } = ctx;
+      if (ctx.positionals[0] === 'rename') {
+        const [, runId, ...words] = ctx.positionals;
+        if (!runId || words.length === 0) throw new UsageError('usage: deeptriage runs rename RUN_ID NAME');
+        const run = await call('runs.rename', { runId, name: words.join(' ') });
+        return io.out(json ? JSON.stringify({ id: run.id, name: run.name }) : `${run.id} is now named "${run.name}"`);
+      }
       if (await deleteEach(ctx, 'runs', (runId) => call('runs.delete', { runId }))) return;
       const runs = await call('runs.list', {});
       if (json) return io.out(JSON.stringify(runs));
-      io.out(table(runs.map((r) => ({ ...r, created: new Date(r.createdAt).toISOString() })), ['id', 'modelId', 'status', 'created']));
+      io.out(table(runs.map((r) => ({ ...r, created: new Date(r.createdAt).toISOString() })), ['id', 'name', 'status', 'created']));
     },
   },
   datasets: {

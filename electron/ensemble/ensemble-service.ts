@@ -144,6 +144,7 @@ export function startEnsemble(deps: EnsembleServiceDeps, req: OpParsedRequest<'e
     classes: first.classes,
     jobId: job.id,
     tags: ['ensemble'],
+    name: req.name ?? `${req.method} ensemble of ${runs.map((r) => r.name).join(' + ')}`.slice(0, 120),
   });
   events.emit('runs.changed', {});
   return { runId, jobId: job.id };

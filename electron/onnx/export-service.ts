@@ -21,7 +21,10 @@ export function startOnnxExport(deps: { workspace: Workspace; jobs: JobManager }
     modelId: run.modelId,
     metadata: {
       'deeptriage.runId': run.id,
+      'deeptriage.runName': run.name,
       'deeptriage.modelId': run.modelId,
+      // The settings it was trained with: epochs, batch size, learning rate, optimiser, seed, ...
+      'deeptriage.hyperparameters': JSON.stringify(run.params),
       'deeptriage.dataset': run.datasetName ?? run.datasetId ?? '',
       // Column order of `probabilities`.
       'deeptriage.classes': JSON.stringify(run.classes),

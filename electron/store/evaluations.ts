@@ -1,5 +1,5 @@
 import type { EvalResult } from '../../shared/eval';
-import type { EvaluationInfo } from '../../shared/run';
+import { defaultRunName, type EvaluationInfo } from '../../shared/run';
 import type { Db } from './db';
 
 export interface NewEvaluation {
@@ -65,6 +65,9 @@ interface EvalJoinRow {
   id: string;
   run_id: string;
   model_id: string;
+  run_name: string | null;
+  run_params: string;
+  run_dataset_name: string | null;
   dataset_id: string | null;
   dataset_name: string | null;
   split_kind: string;
@@ -76,13 +79,15 @@ interface EvalJoinRow {
   predictions_path: string | null;
 }
 
-const JOIN = `SELECT e.*, r.model_id AS model_id, d.name AS dataset_name FROM evaluations e
-  JOIN runs r ON r.id = e.run_id LEFT JOIN datasets d ON d.id = e.dataset_id`;
+const JOIN = `SELECT e.*, r.model_id AS model_id, r.name AS run_name, r.params_json AS run_params, rd.name AS run_dataset_name,
+  d.name AS dataset_name FROM evaluations e
+  JOIN runs r ON r.id = e.run_id LEFT JOIN datasets d ON d.id = e.dataset_id LEFT JOIN datasets rd ON rd.id = r.dataset_id`;
 
 function toInfo(r: EvalJoinRow): EvaluationInfo {
   return {
     id: r.id,
     runId: r.run_id,
+    runName: r.run_name ?? defaultRunName(r.model_id, r.run_dataset_name, JSON.parse(r.run_params) as Record<string, unknown>),
     modelId: r.model_id,
     datasetId: r.dataset_id,
     datasetName: r.dataset_name,

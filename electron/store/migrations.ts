@@ -162,4 +162,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE scan_results ADD COLUMN detail TEXT;
   `,
+  // 9: a run's name (NULL = the default built from its settings, so runs from before keep a readable one), and
+  // its batch-level curve (thinned), so a reloaded page draws the batches the live page drew.
+  `
+  ALTER TABLE runs ADD COLUMN name TEXT;
+  ALTER TABLE runs ADD COLUMN batch_curve_json TEXT;
+  `,
 ];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunRow } from '../../shared/domain';
-import type { EpochStats, RunDetail, ValidationSummary } from '../../shared/run';
+import { defaultRunName, type BatchCurve, type EpochStats, type RunDetail, type ValidationSummary } from '../../shared/run';
 import type { Db } from './db';
 import type { Workspace } from './workspace';
 
@@ -29,6 +29,13 @@ interface RunDbRow {
   train_rows: number | null;
   val_rows: number | null;
   validation_json: string | null;
+  name: string | null;
+  batch_curve_json: string | null;
+}
+
+/** The stored name, or the default from the run's settings and training set. */
+function nameOf(r: Pick<RunDbRow, 'name' | 'model_id' | 'params_json'>, datasetName: string | null): string {
+  return r.name ?? defaultRunName(r.model_id, datasetName, JSON.parse(r.params_json) as Record<string, unknown>);
 }
 
 export interface NewRun {
@@ -43,13 +50,25 @@ export interface NewRun {
   classes: string[];
   jobId: string;
   tags: string[];
+  /** The default name from the resolved settings; omitted = built from the stored params when read. */
+  name?: string;
 }
 
 export function insertRun(db: Db, r: NewRun): void {
   db.prepare(
-    `INSERT INTO runs (id, dataset_id, model_id, family, status, created_at, params_json, featurizer_json, classes_json, job_id, tags, owner_pid)
-     VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(r.id, r.datasetId, r.modelId, r.family, Date.now(), JSON.stringify(r.params), JSON.stringify(r.encoding), JSON.stringify(r.classes), r.jobId, r.tags.join(','), process.pid);
+    `INSERT INTO runs (id, dataset_id, model_id, family, status, created_at, params_json, featurizer_json, classes_json, job_id, tags, owner_pid, name)
+     VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(r.id, r.datasetId, r.modelId, r.family, Date.now(), JSON.stringify(r.params), JSON.stringify(r.encoding), JSON.stringify(r.classes), r.jobId, r.tags.join(','), process.pid, r.name ?? null);
+}
+
+/** false when no such run. */
+export function renameRun(db: Db, id: string, name: string): boolean {
+  return db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, id).changes > 0;
+}
+
+/** The batch-level curve so far (written at each epoch end and at the finish, not per batch). */
+export function setBatchCurve(db: Db, id: string, curve: BatchCurve): void {
+  db.prepare('UPDATE runs SET batch_curve_json = ? WHERE id = ?').run(JSON.stringify(curve), id);
 }
 
 export function setRunStatus(db: Db, id: string, status: string, error?: string): void {
@@ -117,6 +136,7 @@ export function listRuns(db: Db): RunRow[] {
     .all() as (RunDbRow & { dataset_name: string | null })[];
   return rows.map((r) => ({
     id: r.id,
+    name: nameOf(r, r.dataset_name),
     datasetId: r.dataset_id,
     modelId: r.model_id,
     status: r.status,
@@ -138,6 +158,7 @@ export function getRun(db: Db, id: string): RunDetail | undefined {
   const ds = r.dataset_id ? (db.prepare('SELECT name FROM datasets WHERE id = ?').get(r.dataset_id) as { name: string } | undefined) : undefined;
   return {
     id: r.id,
+    name: nameOf(r, ds?.name ?? null),
     datasetId: r.dataset_id,
     datasetName: ds?.name ?? null,
     modelId: r.model_id,
@@ -160,6 +181,7 @@ export function getRun(db: Db, id: string): RunDetail | undefined {
     testAccuracy: latestAccuracy(db, r.id),
     validation: r.validation_json ? (JSON.parse(r.validation_json) as ValidationSummary) : null,
     sweepId: sweepOf(db, r.id),
+    batchCurve: r.batch_curve_json ? (JSON.parse(r.batch_curve_json) as BatchCurve) : null,
   };
 }
 

@@ -52,6 +52,19 @@ export interface EpochRun extends Pick<FitOptions, 'onProgress' | 'shouldStop' |
   t0: number;
   /** Stop flag as polled when the fit began (the parallel fit polls it before starting its workers). */
   cancelled: boolean;
+  /** The clock (ms); a test passes its own. */
+  now?: () => number;
+}
+
+/**
+ * Seconds left, from the measured time per training row since the fit's first batch ended (that batch carries
+ * the one-off setup: kernel compilation, first allocations, and would inflate the estimate several times).
+ * Validation passes after that point are inside the measured time, so later estimates include them.
+ * NaN until a batch after the first has been timed: no estimate is better than a startup guess.
+ */
+export function etaSeconds(msSinceWarm: number, rowsSinceWarm: number, rowsLeft: number): number {
+  if (rowsSinceWarm <= 0) return NaN;
+  return ((msSinceWarm / rowsSinceWarm) * rowsLeft) / 1000;
 }
 
 export type EpochsOutcome = Omit<FitReport, 'wallMs'> & { diverged: boolean };
@@ -63,6 +76,9 @@ export type EpochsOutcome = Omit<FitReport, 'wallMs'> & { diverged: boolean };
  */
 export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<EpochsOutcome> {
   const { rows, order, onProgress, shouldStop } = run;
+  const now = run.now ?? Date.now;
+  let warmAt: number | null = null;
+  let rowsSinceWarm = 0;
   const { epochs, batchSize, patience, minDelta, seed } = run.settings;
   const rand = mulberry32(seed ^ 0x5bd1e995);
   const batchesPerEpoch = Math.ceil(rows / batchSize);
@@ -81,7 +97,7 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
   let lastVal: Metrics | null = null;
 
   for (let epoch = firstEpoch; epoch <= epochs && !cancelled && !stoppedEarly && !diverged; epoch++) {
-    const e0 = Date.now();
+    const e0 = now();
     shuffleInPlace(order, rand);
     let lossSum = 0;
     let correctSum = 0;
@@ -95,7 +111,10 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
       correctSum += correct;
       seen += m;
       if (!Number.isFinite(batchLoss)) diverged = true;
-      const secs = Math.max((Date.now() - e0) / 1000, 1e-3);
+      const t = now();
+      if (warmAt === null) warmAt = t;
+      else rowsSinceWarm += m;
+      const secs = Math.max((t - e0) / 1000, 1e-3);
       const rate = seen / secs;
       onProgress?.({
         phase: 'batch',
@@ -108,7 +127,7 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
         valLoss: lastVal?.loss ?? null,
         valAcc: lastVal?.acc ?? null,
         samplesPerSec: rate,
-        etaSeconds: (rows - seen + (epochs - epoch) * rows) / rate,
+        etaSeconds: etaSeconds(t - warmAt, rowsSinceWarm, rows - seen + (epochs - epoch) * rows),
       });
       await steps.afterBatch?.();
       if (diverged) break;
@@ -126,7 +145,7 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
       acc: correctSum / seen,
       valLoss: lastVal?.loss ?? null,
       valAcc: lastVal?.acc ?? null,
-      wallMs: Date.now() - e0,
+      wallMs: now() - e0,
     };
     history.push(stats);
     const monitored = stats.valLoss ?? stats.loss;
@@ -139,7 +158,8 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
       sinceBest++;
       if (patience > 0 && sinceBest >= patience) stoppedEarly = true;
     }
-    const secs = Math.max((Date.now() - run.t0) / 1000, 1e-3);
+    const tEnd = now();
+    const secs = Math.max((tEnd - run.t0) / 1000, 1e-3);
     const rate = ((epoch - firstEpoch + 1) * rows) / secs;
     onProgress?.({
       phase: 'epoch',
@@ -152,7 +172,7 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
       valLoss: stats.valLoss,
       valAcc: stats.valAcc,
       samplesPerSec: rate,
-      etaSeconds: stoppedEarly ? 0 : ((epochs - epoch) * rows) / rate,
+      etaSeconds: stoppedEarly ? 0 : etaSeconds(tEnd - (warmAt ?? tEnd), rowsSinceWarm, (epochs - epoch) * rows),
     });
     if (run.onEpochEnd) {
       await steps.syncModel?.();

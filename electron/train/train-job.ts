@@ -93,7 +93,7 @@ export const trainJob: JobHandler = async (raw, ctx) => {
             ...(p.valLoss !== null ? { valLoss: p.valLoss } : {}),
             ...(p.valAcc !== null ? { valAcc: p.valAcc } : {}),
           },
-          etaSeconds: p.etaSeconds,
+          ...(Number.isFinite(p.etaSeconds) ? { etaSeconds: p.etaSeconds } : {}),
         },
         epochEnd,
       );
@@ -108,8 +108,8 @@ export const trainJob: JobHandler = async (raw, ctx) => {
     // main side records the run as finished.
     const best = result.bestEpoch ?? result.history.length;
     writeCheckpoint(input.runDir, await result.model.serialize(), { epoch: best, history: result.history.slice(0, best), bestEpoch: result.bestEpoch });
-    if (!cancelled) ctx.progress({ fraction: 1, message: 'scoring the validation split' }, true);
-    const validation = cancelled ? null : await validationSummary(result.model, data, result.params, input.classes, input.datasetName ?? 'the training file');
+    ctx.progress({ fraction: 1, message: 'scoring the validation split' }, true);
+    const validation = await validationSummary(result.model, data, result.params, input.classes, input.datasetName ?? 'the training file');
     const out: TrainJobResult = {
       params: result.params,
       history: result.history.map((h) => ({ ...h, loss: finite(h.loss), acc: finite(h.acc), valLoss: finite(h.valLoss), valAcc: finite(h.valAcc) })),
@@ -123,8 +123,10 @@ export const trainJob: JobHandler = async (raw, ctx) => {
       valRows: result.valRows,
       backend: ctx.backend?.name ?? 'unknown',
     };
-    if (input.test && !cancelled) {
-      ctx.progress({ fraction: 1, message: 'evaluating on the test set' }, true);
+    // A cancelled run still delivers its best checkpoint, so it is scored on the test set like a finished one
+    // (the model restored above is that checkpoint's).
+    if (input.test) {
+      ctx.progress({ fraction: 1, message: cancelled ? 'evaluating the best checkpoint on the test set' : 'evaluating on the test set' }, true);
       const probaPath = path.join(input.runDir, `${input.test.evalId}.proba.f32`);
       const ev = await evaluateOnCache(result.model, input.classes, input.test.cachePath, input.test.split, probaPath);
       out.evaluation = { evalId: input.test.evalId, result: ev.result, probaPath, unknownRows: ev.unknownRows };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { OpParsedRequest } from '../../shared/contract';
 import { ContractError } from '../../shared/errors';
 import type { DatasetDetail } from '../../shared/dataset';
-import type { EpochStats } from '../../shared/run';
+import { defaultRunName, pushBatchPoint, type BatchCurve, type EpochStats } from '../../shared/run';
 import { getModel } from '../../models/registry';
 import type { ModelDef } from '../../models/types';
 import type { EvalSplit } from '../../shared/eval';
@@ -15,7 +15,7 @@ import { newId } from '../ids';
 import type { JobManager } from '../jobs/manager';
 import { getDataset, getDatasetFiles, getEncoding } from '../store/datasets';
 import { insertEvaluation } from '../store/evaluations';
-import { appendEpoch, finishRun, getRun, insertRun, requeueRun, setRunStatus } from '../store/runs';
+import { appendEpoch, finishRun, getRun, insertRun, requeueRun, setBatchCurve, setRunStatus } from '../store/runs';
 import type { Workspace } from '../store/workspace';
 import { checkTrainParams, resolveParams } from './params';
 import { readCheckpoint } from './run-files';
@@ -96,6 +96,7 @@ export function startTraining(
       classes: dataset.classes,
       jobId: job.id,
       tags: req.tags,
+      name: defaultRunName(def.id, dataset.name, resolveParams(def, req.params as never) as Record<string, unknown>),
     });
     return { runId, jobId: job.id };
   });
@@ -138,6 +139,7 @@ export function resumeTraining(deps: TrainServiceDeps, req: OpParsedRequest<'run
     title: `${def.id} on ${dataset.name} (resumed at epoch ${checkpoint.epoch + 1})`,
     datasetName: dataset.name,
     resume: true,
+    batchCurve: run.batchCurve,
   });
   requeueRun(db, run.id, job.id, params);
   deps.events.emit('runs.changed', {});
@@ -180,7 +182,12 @@ interface RunJobSpec {
   asha?: AshaTrialInput;
   resume?: boolean;
   initFromRunDir?: string;
+  /** A resumed run's curve so far. */
+  batchCurve?: BatchCurve | null;
 }
+
+/** How often, at most, the batch curve is written mid-epoch: a reload then loses at most this much of it. */
+const BATCH_CURVE_WRITE_MS = 2000;
 
 /** One run's training job: epochs into the run row as they end, the outcome (and test evaluation) stored at the end. */
 function startRunJob(deps: TrainServiceDeps, spec: RunJobSpec) {
@@ -204,6 +211,8 @@ function startRunJob(deps: TrainServiceDeps, spec: RunJobSpec) {
     ...(spec.initFromRunDir ? { initFromRunDir: spec.initFromRunDir } : {}),
   };
   let marked = false;
+  let curve: BatchCurve | null = spec.batchCurve ? { ...spec.batchCurve, points: [...spec.batchCurve.points] } : null;
+  let curveWritten = 0;
   return jobs.start('train', spec.title, input, {
     onProgress: (p) => {
       if (!marked) {
@@ -212,7 +221,16 @@ function startRunJob(deps: TrainServiceDeps, spec: RunJobSpec) {
         events.emit('runs.changed', {});
       }
       const m = p.metrics;
+      if (m && m.epochEnd === 0 && m.batchesPerEpoch > 0 && Number.isFinite(m.loss) && Number.isFinite(m.acc)) {
+        curve ??= { batchesPerEpoch: m.batchesPerEpoch, points: [] };
+        pushBatchPoint(curve, { step: (m.epoch - 1) * m.batchesPerEpoch + m.batch, loss: m.loss, acc: m.acc });
+        if (Date.now() - curveWritten > BATCH_CURVE_WRITE_MS) {
+          curveWritten = Date.now();
+          setBatchCurve(db, runId, curve);
+        }
+      }
       if (m?.epochEnd === 1) {
+        if (curve) setBatchCurve(db, runId, curve);
         const e: EpochStats = {
           epoch: m.epoch,
           loss: m.loss ?? null,
@@ -240,6 +258,7 @@ function startRunJob(deps: TrainServiceDeps, spec: RunJobSpec) {
           valRows: r.valRows,
           validation: r.validation,
         });
+        if (curve) setBatchCurve(db, runId, curve);
         if (r.evaluation && test) {
           insertEvaluation(db, {
             id: r.evaluation.evalId,

@@ -1,6 +1,8 @@
 export type LabelMode = '5class' | 'binary' | 'attack';
 export const KDD_CATEGORIES = ['normal', 'dos', 'probe', 'r2l', 'u2r'] as const;
 export const BINARY_CLASSES = ['normal', 'attack'] as const;
+/** Binary classes of non-KDD data (URLs, domains, CSV): the words an analyst of such data uses. */
+export const GENERIC_BINARY_CLASSES = ['benign', 'malicious'] as const;
 export const DEFAULT_BENIGN = ['normal', 'benign', 'legit', 'legitimate', 'good', 'clean'];
 
 /**
@@ -60,20 +62,20 @@ export class LabelEncoder {
     const benign = (opts.benign ?? DEFAULT_BENIGN).map((b) => b.toLowerCase());
     let classes: string[];
     if (mode === '5class') classes = [...KDD_CATEGORIES];
-    else if (mode === 'binary') classes = [...BINARY_CLASSES];
+    else if (mode === 'binary') classes = taxonomy === 'kdd' ? [...BINARY_CLASSES] : [...GENERIC_BINARY_CLASSES];
     else classes = [...new Set(seen)].sort();
     return new LabelEncoder({ kind: 'labels', version: 1, mode, taxonomy, classes, attackMap, benign });
   }
 
-  /** 'normal' | 'dos' | ... for KDD, 'normal' | 'attack' otherwise; undefined = unknown label. */
+  /** 'normal' | 'dos' | ... for KDD, 'benign' | 'malicious' otherwise; undefined = unknown label. */
   category(raw: string): string | undefined {
     if (this.json.taxonomy === 'kdd') return this.json.attackMap![raw];
-    return this.benign.has(raw.toLowerCase()) ? 'normal' : 'attack';
+    return this.benign.has(raw.toLowerCase()) ? 'benign' : 'malicious';
   }
 
   isBenign(raw: string): boolean | undefined {
     const c = this.category(raw);
-    return c === undefined ? undefined : c === 'normal';
+    return c === undefined ? undefined : isBenignCategory(c);
   }
 
   encode(raw: string): number {
@@ -84,10 +86,15 @@ export class LabelEncoder {
       }
       case 'binary': {
         const c = this.category(raw);
-        return c === undefined ? -1 : c === 'normal' ? 0 : 1;
+        return c === undefined ? -1 : isBenignCategory(c) ? 0 : 1;
       }
       default:
         return this.index.get(raw) ?? -1;
     }
   }
+}
+
+/** The benign category of either taxonomy ('normal' for KDD, 'benign' for the rest). */
+export function isBenignCategory(category: string): boolean {
+  return category === 'normal' || category === 'benign';
 }

@@ -5,7 +5,7 @@ import type { CodedBatch } from '../readers/kdd-byte-scanner';
 import type { DatasetReader } from '../readers/reader';
 import type { SummaryBuilder } from '../summary/dataset-summary';
 import type { DataRecord, ImportOptions } from '../types';
-import { LabelEncoder, type LabelMode } from './label-encoder';
+import { isBenignCategory, LabelEncoder, type LabelMode } from './label-encoder';
 
 const KEEP = 1;
 const DROP = 2;
@@ -28,7 +28,7 @@ export class LabelState {
     this.labelled = r.schema.labelSource !== undefined;
     const lo = opts.labels ?? {};
     this.given = opts.labelEncoder ? new LabelEncoder(opts.labelEncoder) : undefined;
-    this.mode = this.given?.json.mode ?? lo.mode ?? (r.schema.taxonomy === 'kdd' ? '5class' : 'attack');
+    this.mode = this.given?.json.mode ?? lo.mode ?? defaultLabelMode(r.schema.taxonomy, r.schema.format);
     if (this.labelled) {
       if (this.given && this.given.json.taxonomy !== r.schema.taxonomy) {
         throw new DataError(r.source.file, undefined, `label encoder is for ${this.given.json.taxonomy} labels, this file has ${r.schema.taxonomy} labels`);
@@ -57,7 +57,7 @@ export class LabelState {
     }
     if (summary && this.given && this.given.encode(raw) < 0) summary.unseen.set(raw, (summary.unseen.get(raw) ?? 0) + 1);
     this.category = cat;
-    this.benign = cat === 'normal';
+    this.benign = isBenignCategory(cat);
     let c = this.dict.get(raw);
     if (c === undefined) this.dict.set(raw, (c = this.dict.size));
     this.codes.push(c);
@@ -73,7 +73,7 @@ export class LabelState {
     if (v === KEEP) {
       if (summary && this.unseenCode[code]) inc(summary.unseen, names[code]);
       this.category = this.categoryCode[code];
-      this.benign = this.category === 'normal';
+      this.benign = isBenignCategory(this.category);
       this.codes.push(this.dictCode[code]);
       return true;
     }
@@ -140,3 +140,13 @@ export class LabelState {
 }
 
 export type FinishedLabels = ReturnType<LabelState['finish']>;
+
+/**
+ * KDD data: the five categories. URL and domain lists: benign / malicious, the question a scan answers (their
+ * raw classes, e.g. phishing / defacement / malware or DGA families, stay one label mode away: 'attack').
+ * Other data (CSV, Zeek): its raw classes.
+ */
+export function defaultLabelMode(taxonomy: 'kdd' | 'generic', format: string): LabelMode {
+  if (taxonomy === 'kdd') return '5class';
+  return format === 'urls' || format === 'domains' ? 'binary' : 'attack';
+}

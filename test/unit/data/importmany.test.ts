@@ -32,7 +32,7 @@ test('several files → one dataset: ids keep file and line, one encoding, raw l
       ['andrewaeva-dga/cryptolocker.txt', 100_000],
     ],
   );
-  assert.deepEqual({ ...r.summary.labels!.categories }, { normal: 99_599, attack: 120_000 });
+  assert.deepEqual({ ...r.summary.labels!.categories }, { benign: 99_599, malicious: 120_000 });
   assert.equal(r.summary.malformed.count, 402);
   assert.match(r.summary.malformed.examples[0].reason, /^alexa_100k\.csv: not a domain name/);
   assert.ok(progress.every((f, i) => f <= 1 && (i === 0 || f >= progress[i - 1])), 'progress only grows');
@@ -71,7 +71,7 @@ test('per-file row cap: seeded uniform sample in file order, reproducible, per-f
   const b = await run(7);
   const other = await run(8);
   assert.deepEqual(a.r.files.map((f) => [f.rows, f.eligible]), [[300, 10_000], [300, 10_000], [300, 10_000], [900, 10_000]]);
-  assert.deepEqual({ ...a.r.summary.labels!.categories }, { attack: 900, normal: 900 });
+  assert.deepEqual({ ...a.r.summary.labels!.categories }, { benign: 900, malicious: 900 });
   assert.deepEqual(a.ids, b.ids, 'same seed, same rows');
   assert.notDeepEqual(a.ids, other.ids, 'another seed, another sample');
   const lines = a.ids.slice(0, 300).map((id) => Number(id.split(':')[1]));

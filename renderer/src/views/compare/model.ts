@@ -35,5 +35,5 @@ export interface Comparison {
 }
 
 export function runLabel(run: RunRow): string {
-  return `${run.modelId} · ${run.id.slice(-6)}`;
+  return run.name;
 }

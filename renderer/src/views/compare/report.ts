@@ -1,4 +1,5 @@
 import type { CompareResult, EvalResult } from '../../../../shared/eval';
+import { hyperparamLines } from '../../../../shared/run';
 import { escapeHtml as h, type ChartImage } from '../../lib/export';
 import { overallColumns, bestIndexes, classesOf, formatMetric, groupsOf, perClassColumns, type MetricColumn } from './metrics';
 import { isScored, type Comparison, type ScoredEntry } from './model';
@@ -22,6 +23,7 @@ figure { display: inline-block; margin: 8px 12px 8px 0; vertical-align: top; } f
 figcaption { color: #5b6676; font-size: 12px; margin-top: 4px; max-width: 560px; }
 .verdict { font-size: 16px; font-weight: 600; } .caveat { color: #8a5a00; }
 .cm { display: inline-block; margin: 0 16px 16px 0; vertical-align: top; } .cm td .pct { color: #5b6676; font-size: 11px; display: block; }
+td.params { font-size: 12px; line-height: 1.35; }
 td.note { white-space: pre-wrap; text-align: left; max-width: 420px; }
 footer { color: #8a97a8; font-size: 12px; margin-top: 32px; }
 `;
@@ -84,6 +86,12 @@ function confusionTable(e: ScoredEntry, splitHtml: string): string {
   return `<div class="cm"><table><caption><span class="swatch" style="background:${h(e.color)}"></span>${h(e.label)} · ${splitHtml}<br>rows: true class, columns: predicted</caption><thead><tr><th class="row">true \\ predicted</th>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
+/** The run's settings as "key value" lines, so a report read a year later says how each model was trained. */
+function paramsHtml(params: unknown): string {
+  const lines = params && typeof params === 'object' ? hyperparamLines(params as Record<string, unknown>) : [];
+  return lines.map(([k, v]) => `${h(k)} <strong>${h(v)}</strong>`).join('<br>');
+}
+
 /** A self-contained HTML page: tables inline, charts as data: PNGs, CSS inline, no script, no external URL. */
 export function buildReport(c: Comparison, charts: ChartImage[], generatedAt: Date): string {
   const scored = c.entries.filter(isScored);
@@ -94,7 +102,7 @@ export function buildReport(c: Comparison, charts: ChartImage[], generatedAt: Da
     .map(
       (e) =>
         `<tr><td class="row"><span class="swatch" style="background:${h(e.color)}"></span>${h(e.label)}</td><td class="row"><code>${h(e.run.id)}</code></td>` +
-        `<td class="row">${h(e.run.modelId)}</td><td class="row">${h(e.trainingDataset)}</td><td class="row">${h(e.run.tags.join(', '))}</td>` +
+        `<td class="row">${h(e.run.modelId)}</td><td class="row">${h(e.trainingDataset)}</td><td class="row params">${paramsHtml(e.run.params)}</td><td class="row">${h(e.run.tags.join(', '))}</td>` +
         `<td class="note">${h(e.detail?.note ?? '')}</td><td>${e.result ? e.result.rows.toLocaleString('en-US') : 'not evaluated on this test set'}</td></tr>`,
     )
     .join('');
@@ -110,7 +118,7 @@ export function buildReport(c: Comparison, charts: ChartImage[], generatedAt: Da
 <p class="meta">Generated ${h(generatedAt.toISOString().replace('T', ' ').slice(0, 16))} UTC by DeepTriage.</p>
 ${ts ? `<p class="meta">Test set: ${splitHtml} ${h(ts.split.description)}${scored[0] ? ` · ${scored[0].result.rows.toLocaleString('en-US')} rows` : ''}</p>` : '<p class="meta">No common test set.</p>'}
 <h2>Runs</h2>
-<table><thead><tr><th class="row">Run</th><th class="row">Id</th><th class="row">Architecture</th><th class="row">Trained on</th><th class="row">Tags</th><th class="row">Note</th><th>Test rows</th></tr></thead><tbody>${runsRows}</tbody></table>
+<table><thead><tr><th class="row">Run</th><th class="row">Id</th><th class="row">Architecture</th><th class="row">Trained on</th><th class="row">Hyperparameters</th><th class="row">Tags</th><th class="row">Note</th><th>Test rows</th></tr></thead><tbody>${runsRows}</tbody></table>
 ${scored.length ? `<h2>Metrics</h2>${metricsTable(scored, overallColumns(scored.map((e) => e.result)), `${caption} · best per column highlighted`)}${metricsTable(scored, perClassColumns(classesOf(scored.map((e) => e.result))), `Per class · ${caption}`)}` : ''}
 ${c.paired ? pairedSection(c.paired, splitHtml) : ''}
 ${figures ? `<h2>Charts</h2>\n${figures}` : ''}

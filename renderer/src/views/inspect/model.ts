@@ -92,8 +92,9 @@ export function evaluatedDatasets(datasets: DatasetRow[], evals: EvaluationInfo[
   return datasets.filter((d) => latest.has(d.id)).sort((a, b) => latest.get(b.id)! - latest.get(a.id)!);
 }
 
-export function modelLabel(e: { modelId: string; runId: string }): string {
-  return `${e.modelId} · ${e.runId.slice(-6)}`;
+/** How a model is named wherever an evaluation or run is listed: the run's name (never its id). */
+export function modelLabel(e: { runName: string }): string {
+  return e.runName;
 }
 
 export function shortSplit(e: EvaluationInfo): string {

@@ -50,6 +50,9 @@ test('training two architectures from the Train view draws live curves and repor
   const rows = await table.locator('tbody tr').allInnerTexts();
   assert.equal(rows.length, 2);
   for (const r of rows) assert.match(r, /done\s+\d+\.\d\d%/);
+  // Runs are listed by readable names made of their settings, never by ids.
+  const names = await table.locator('td.name').allInnerTexts();
+  assert.deepEqual(names.map((n) => n.replace(/^(logreg|dnn1) · /, 'M · ')), Array(2).fill('M · KDDTest-21.txt · 3 ep · b128 · lr 1e-3'));
   // Keyboard: the run rows take the focus, ↓ moves to the next, Enter opens it as a click does.
   await table.locator('tbody tr').first().focus();
   await page.keyboard.press('ArrowDown');
@@ -80,6 +83,41 @@ test('training two architectures from the Train view draws live curves and repor
   assert.equal(manifest.format, 'deeptriage-scoring-bundle');
   assert.ok(fs.existsSync(path.join(bundle, 'deeptriage_scorer', 'bundle.py')) && fs.existsSync(path.join(bundle, 'score_ray.py')));
   await shot(page, '19-train-bundle');
+
+  // Renamed in place; the list follows.
+  await detail.getByRole('button', { name: /^rename run/ }).click();
+  await detail.getByLabel('Run name').fill('dnn1 first try');
+  await detail.getByRole('button', { name: 'Save' }).click();
+  await detail.getByTestId('run-name').getByText('dnn1 first try').waitFor();
+  await table.getByText('dnn1 first try', { exact: true }).waitFor();
+
+  // Batch curves survive a reload, and the legend names exactly the series that have points.
+  const before = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
+  await page.reload();
+  await page.getByTestId('run-detail').getByTestId('run-name').getByText('dnn1 first try').waitFor();
+  const after = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
+  assert.ok(after > 6, `only ${after} points after a reload`);
+  assert.ok(after >= before - 2, `${before} points before the reload, ${after} after`);
+  assert.match((await page.getByTestId('loss-chart').getAttribute('aria-label'))!, /^y against epoch: batch loss \(running epoch mean\); train loss; validation loss$/);
+  assert.deepEqual(errors, []);
+});
+
+test('a one-epoch run plots its batch steps, not a single dot', async () => {
+  const { page, errors } = s;
+  const form = page.getByTestId('train-form');
+  await form.getByRole('checkbox', { name: 'dnn1' }).setChecked(false);
+  await form.getByRole('checkbox', { name: 'logreg' }).setChecked(true);
+  await form.getByLabel('Epochs').fill('1');
+  await form.getByLabel('Batch').fill('64');
+  await form.getByRole('button', { name: 'Train 1 run' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'done', null, { timeout: 60_000 });
+  const curves = page.getByTestId('run-curves');
+  assert.equal(await curves.getAttribute('data-x-axis'), 'step');
+  const points = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
+  assert.ok(points > 10, `${points} points`);
+  assert.match((await page.getByTestId('loss-chart').getAttribute('aria-label'))!, / against batch step: /);
+  assert.match(await page.getByTestId('run-detail').getByTestId('run-name').innerText(), /^logreg · KDDTest-21\.txt · 1 ep · b64 · lr /);
+  await shot(page, 'train-one-epoch');
   assert.deepEqual(errors, []);
 });
 
@@ -89,6 +127,7 @@ test('a running training job can be cancelled from the view; the run keeps its b
   await form.getByRole('checkbox', { name: 'logreg' }).setChecked(false);
   await form.getByRole('checkbox', { name: 'dnn1' }).setChecked(false);
   await form.getByRole('checkbox', { name: 'dnn2' }).setChecked(true);
+  await form.getByLabel('Batch').fill('128');
   await form.getByLabel('Epochs').fill('200');
   await form.getByLabel('Patience').fill('0');
   await form.getByRole('button', { name: 'Train 1 run' }).click();
@@ -101,5 +140,7 @@ test('a running training job can be cancelled from the view; the run keeps its b
   await detail.getByRole('button', { name: /cancel/i }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'cancelled', null, { timeout: 30_000 });
   assert.match(await detail.innerText(), /best epoch \d+ of \d+/);
+  // The test set chosen in the form scores the best checkpoint of the cancelled run too.
+  await detail.getByText(/test accuracy \d+\.\d\d%/).waitFor({ timeout: 60_000 });
   assert.deepEqual(errors, []);
 });

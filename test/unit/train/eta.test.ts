@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { etaSeconds, runEpochs } from '../../../electron/train/epochs';
-import type { FitProgress } from '../../../models/types';
+import type { Progress } from '../../../models/types';
 
 /**
  * The first training step carries the one-off setup (kernel compilation, first allocations). The estimate of
@@ -11,7 +11,7 @@ import type { FitProgress } from '../../../models/types';
 test('the time-left estimate uses measured steps after the first, never the setup-heavy first step', async () => {
   let clock = 0;
   let steps = 0;
-  const events: FitProgress[] = [];
+  const events: Progress[] = [];
   const rows = 100;
   const batch = 10;
   await runEpochs(

@@ -8,7 +8,7 @@ import { readCheckpoint, readRunModel, writeCheckpoint } from './run-files';
 import os from 'node:os';
 import { trainParallel } from './parallel';
 import { ashaVerdict, type AshaTrialInput } from '../sweep/asha';
-import type { ValidationSummary } from '../../shared/run';
+import { pushBatchPoint, type BatchCurve, type ValidationSummary } from '../../shared/run';
 import { validationSummary } from './validation';
 
 export interface TrainJobInput {
@@ -44,6 +44,8 @@ export interface TrainJobResult {
   validation: ValidationSummary | null;
   /** Epoch of the rung at which the sweep's successive halving stopped this trial; null otherwise. */
   ashaStoppedAt: number | null;
+  /** Every batch of this fit (thinned), where progress events to the main side are throttled. */
+  batchCurve: BatchCurve | null;
 }
 
 /** Trains one architecture on an encoded dataset, saves the best checkpoint, and scores it on the test set. */
@@ -55,6 +57,7 @@ export const trainJob: JobHandler = async (raw, ctx) => {
   // A rung's verdict is taken at the epoch's end inside this worker: the cut is known when the trial starts
   // (trials run one after another), so no decision has to travel back from the main side mid-epoch.
   let ashaStoppedAt: number | null = null;
+  let batchCurve: BatchCurve | null = null;
   const checkpoint = input.resume ? readCheckpoint(input.runDir) : undefined;
   if (input.resume && !checkpoint) throw new Error(`${input.runDir}: no checkpoint to resume from`);
   const result = await trainParallel({
@@ -73,6 +76,10 @@ export const trainJob: JobHandler = async (raw, ctx) => {
     onProgress: (p) => {
       if (input.asha && p.phase === 'epoch' && ashaStoppedAt === null && p.epoch < p.epochs) {
         if (ashaVerdict(input.asha, p.epoch, { valAcc: p.valAcc, valLoss: p.valLoss }) === 'stop') ashaStoppedAt = p.epoch;
+      }
+      if (p.phase === 'batch' && p.batchesPerEpoch > 0 && Number.isFinite(p.loss) && Number.isFinite(p.acc)) {
+        batchCurve ??= { batchesPerEpoch: p.batchesPerEpoch, points: [] };
+        pushBatchPoint(batchCurve, { step: (p.epoch - 1) * p.batchesPerEpoch + p.batch, loss: p.loss, acc: p.acc });
       }
       const total = p.epochs * p.batchesPerEpoch;
       const done = (p.epoch - 1) * p.batchesPerEpoch + p.batch;
@@ -118,6 +125,7 @@ export const trainJob: JobHandler = async (raw, ctx) => {
       cancelled,
       validation,
       ashaStoppedAt,
+      batchCurve,
       wallMs: result.wallMs,
       trainRows: result.trainRows,
       valRows: result.valRows,

@@ -258,7 +258,9 @@ function startRunJob(deps: TrainServiceDeps, spec: RunJobSpec) {
           valRows: r.valRows,
           validation: r.validation,
         });
-        if (curve) setBatchCurve(db, runId, curve);
+        // The worker saw every batch; the main side only the throttled progress. A resumed run keeps its earlier steps.
+        const full = r.batchCurve && curve ? { batchesPerEpoch: r.batchCurve.batchesPerEpoch, points: [...curve.points.filter((p) => p.step < (r.batchCurve!.points[0]?.step ?? Infinity)), ...r.batchCurve.points] } : (r.batchCurve ?? curve);
+        if (full) setBatchCurve(db, runId, full);
         if (r.evaluation && test) {
           insertEvaluation(db, {
             id: r.evaluation.evalId,

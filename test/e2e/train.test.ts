@@ -36,6 +36,7 @@ test('training two architectures from the Train view draws live curves and repor
   await form.getByRole('checkbox', { name: 'logreg' }).setChecked(true);
   await form.getByLabel('Epochs').fill('3');
   await form.getByLabel('Batch').fill('128');
+  await form.getByLabel('test set').selectOption({ label: 'KDDTest+.txt' });
   await form.getByRole('button', { name: 'Train 2 runs' }).click();
 
   const table = page.getByTestId('runs-table');

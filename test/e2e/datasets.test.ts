@@ -91,7 +91,12 @@ test('several files become one dataset, each with its own label and sample size 
   const top = path.join(dir, 'top.csv');
   fs.writeFileSync(top, Array.from({ length: 500 }, (_, i) => `${i + 1},site${i}.com`).join('\n') + '\n');
   await page.getByPlaceholder(/path\/to/).fill(feed);
+  // The Labels menu fits the format: a URL list is benign / malicious by default, raw classes on request, no KDD modes.
+  const labelModes = () => page.getByTestId('label-mode').locator('option').allInnerTexts();
+  await page.getByLabel('Format').selectOption('nsl-kdd');
+  assert.ok((await labelModes()).includes('5-class (normal, dos, probe, r2l, u2r)'));
   await page.getByLabel('Format').selectOption('urls');
+  assert.deepEqual(await labelModes(), ['default: binary (benign / malicious)', 'binary (benign / malicious)', 'raw classes (as labelled in the file)']);
   await page.getByTestId('add-file').click();
   await page.getByLabel('path of file 2').fill(top);
   await page.getByLabel('label of file 2').fill('benign');
@@ -102,7 +107,9 @@ test('several files become one dataset, each with its own label and sample size 
   assert.equal(await summary.getByTestId('summary-rows').innerText(), '160');
   const classTable = await summary.getByTestId('class-table').innerText();
   assert.match(classTable, /benign\s+120/);
-  assert.match(classTable, /phishing\s+40/);
+  assert.match(classTable, /malicious\s+40/);
+  // The raw classes stay visible beside the binary ones.
+  assert.match((await summary.textContent()) ?? '', /phishing\s+40/);
   assert.deepEqual(errors, []);
 });
 

@@ -36,7 +36,6 @@ test('training two architectures from the Train view draws live curves and repor
   await form.getByRole('checkbox', { name: 'logreg' }).setChecked(true);
   await form.getByLabel('Epochs').fill('3');
   await form.getByLabel('Batch').fill('128');
-  await form.getByLabel('test set').selectOption({ label: 'KDDTest+.txt' });
   await form.getByRole('button', { name: 'Train 2 runs' }).click();
 
   const table = page.getByTestId('runs-table');
@@ -111,13 +110,14 @@ test('a one-epoch run plots its batch steps, not a single dot', async () => {
   await form.getByLabel('Epochs').fill('1');
   await form.getByLabel('Batch').fill('64');
   await form.getByRole('button', { name: 'Train 1 run' }).click();
+  const detail = page.getByTestId('run-detail');
+  await detail.getByTestId('run-name').getByText(/^logreg · KDDTest-21\.txt · 1 ep · b64 · lr /).waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'done', null, { timeout: 60_000 });
   const curves = page.getByTestId('run-curves');
   assert.equal(await curves.getAttribute('data-x-axis'), 'step');
   const points = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
   assert.ok(points > 10, `${points} points`);
   assert.match((await page.getByTestId('loss-chart').getAttribute('aria-label'))!, / against batch step: /);
-  assert.match(await page.getByTestId('run-detail').getByTestId('run-name').innerText(), /^logreg · KDDTest-21\.txt · 1 ep · b64 · lr /);
   await shot(page, 'train-one-epoch');
   assert.deepEqual(errors, []);
 });
@@ -131,6 +131,8 @@ test('a running training job can be cancelled from the view; the run keeps its b
   await form.getByLabel('Batch').fill('128');
   await form.getByLabel('Epochs').fill('200');
   await form.getByLabel('Patience').fill('0');
+  await form.getByLabel('test set').selectOption({ label: 'KDDTest+.txt' });
+  assert.equal(await form.getByLabel('test set').locator('option:checked').innerText(), 'KDDTest+.txt');
   await form.getByRole('button', { name: 'Train 1 run' }).click();
   const detail = page.getByTestId('run-detail');
   await detail.getByText('dnn2', { exact: true }).waitFor();
@@ -142,6 +144,7 @@ test('a running training job can be cancelled from the view; the run keeps its b
   await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'cancelled', null, { timeout: 30_000 });
   assert.match(await detail.innerText(), /best epoch \d+ of \d+/);
   // The test set chosen in the form scores the best checkpoint of the cancelled run too.
+  await shot(page, 'train-cancelled');
   await detail.getByText(/test accuracy \d+\.\d\d%/).waitFor({ timeout: 60_000 });
   assert.deepEqual(errors, []);
 });

@@ -6,9 +6,17 @@
 //   node --import tsx bench/kernels.ts --profile   per-kernel time of one fixed step
 //   node --import tsx bench/kernels.ts --cpu       also the DNN on the plain cpu backend
 //                                                   (the char-CNN takes minutes per step there)
+//   node --import tsx bench/kernels.ts --ops-only  only the per-op rows (ELU and its gradient on char-CNN
+//                                                   sizes: wasm kernel against onnxruntime), no training
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelFixes } from '../electron/compute/kernels/index';
+import { loadNativeKernels } from '../electron/compute/kernels/ort-native';
+import { GraphBuilder } from '../electron/onnx/graph-builder';
+import { DataType } from '../electron/onnx/onnx-proto';
+import { SINGLE_THREAD_SESSION } from '../electron/onnx/runtime';
 
 const args = new Set(process.argv.slice(2));
 const MIN_SECONDS = 4;
@@ -104,6 +112,66 @@ async function profileStep(w: Workload, batch: number): Promise<void> {
   }
   tf.dispose([x, y]);
   model.dispose();
+}
+
+/**
+ * ELU and its gradient per op, on the sizes of a char-CNN step (a conv branch's output and a dense layer's):
+ * the wasm kernels the step runs, against the same op on onnxruntime through the synchronous binding,
+ * reading and writing the wasm heap in place as the engine's native kernels do (the candidate a native
+ * kernel would be). The gradient on onnxruntime is dy * (min(y, 0) + 1), three ops in one session.
+ */
+async function eluOps(): Promise<void> {
+  await tf.setBackend('wasm');
+  const backend = tf.backend() as BackendWasm;
+  const req = createRequire(import.meta.url);
+  type Session = { loadModel(b: ArrayBufferLike, o: number, l: number, opts: object): void; run(f: object, o: object, opts: object): unknown };
+  const ort = loadNativeKernels()
+    ? { binding: (req('onnxruntime-node/dist/binding') as { binding: { InferenceSession: new () => Session } }).binding, Tensor: (req('onnxruntime-node') as { Tensor: new (t: string, d: Float32Array, dims: number[]) => unknown }).Tensor }
+    : null;
+  const session = (inputs: string[], build: (g: GraphBuilder) => void): Session => {
+    const g = new GraphBuilder();
+    inputs.forEach((n) => g.reserve(n));
+    build(g);
+    const bytes = g.encode({ name: 'op', doc: 'bench', inputs: inputs.map((name) => ({ name, dataType: DataType.FLOAT, shape: ['n'] })), outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: ['n'] }] });
+    const s = new ort!.binding.InferenceSession();
+    s.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, SINGLE_THREAD_SESSION);
+    return s;
+  };
+  const eluSession = ort && session(['X'], (g) => g.nodes.push({ opType: 'Elu', name: 'elu', inputs: ['X'], outputs: [g.reserve('Y')], attributes: [{ name: 'alpha', kind: 'float', value: 1 }] }));
+  const gradSession = ort && session(['YF', 'DY'], (g) => {
+    const slope = g.op('Add', [g.op('Min', ['YF', g.floatScalar('zero', 0)]), g.floatScalar('one', 1)]);
+    g.nodes.push({ opType: 'Mul', name: 'mul', inputs: ['DY', slope], outputs: [g.reserve('Y')], attributes: [] });
+  });
+  const heap = (t: tf.Tensor) => backend.typedArrayFromHeap(t) as Float32Array;
+  /** Median ms of `reps` calls after two warm-up calls. */
+  const time = (reps: number, f: () => void): number => {
+    f(); f();
+    const ms: number[] = [];
+    for (let i = 0; i < reps; i++) { const t0 = performance.now(); f(); ms.push(performance.now() - t0); }
+    return ms.sort((a, b) => a - b)[reps >> 1];
+  };
+  for (const [label, shape] of [['conv branch output', [128, 75, 256]], ['dense output', [128, 1024]]] as const) {
+    const n = tf.util.sizeFromShape([...shape]);
+    const reps = n > 1e6 ? 15 : 101;
+    const x = tf.randomNormal([...shape]);
+    const dy = tf.randomNormal([...shape]);
+    const y = tf.elu(x);
+    const out = tf.zerosLike(x);
+    const row = (name: string, ms: number | null) =>
+      console.log(`  ${`${label} [${shape}]`.padEnd(34)} ${name.padEnd(22)} ${ms == null ? '   n/a' : `${ms.toFixed(2).padStart(7)} ms  ${((ms * 1e6) / n).toFixed(2).padStart(6)} ns/value`}`);
+    row('Elu, wasm', time(reps, () => tf.elu(x).dispose()));
+    row('EluGrad, wasm', time(reps, () => (tf.engine().runKernel('EluGrad', { dy, y }, {}) as tf.Tensor).dispose()));
+    const t = (a: tf.Tensor) => new ort!.Tensor('float32', heap(a), [n]);
+    row('Elu, onnxruntime', eluSession && time(reps, () => eluSession.run({ X: t(x) }, { Y: t(out) }, {})));
+    row('EluGrad, onnxruntime', gradSession && time(reps, () => gradSession.run({ YF: t(y), DY: t(dy) }, { Y: t(out) }, {})));
+    tf.dispose([x, dy, y, out]);
+  }
+}
+
+if (args.has('--ops') || args.has('--ops-only')) {
+  console.log('per op (median):');
+  await eluOps();
+  if (args.has('--ops-only')) process.exit(0);
 }
 
 const runs: [Workload, number][] = [[dnn, 256], [charCnn, 128]];

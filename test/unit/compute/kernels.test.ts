@@ -195,6 +195,18 @@ test('Conv2DBackpropInput (conv2d input gradient) matches cpu, stride 1 and fall
     (x, f) => tf.elu(tf.conv1d(x as tf.Tensor3D, f as tf.Tensor3D, 1, 'same')), [[4, 15, 6], [5, 6, 7]], 3500));
 });
 
+test('Elu and EluGrad (every char-cnn activation) match cpu, values and gradients, on both sides of 0', async () => {
+  // They stay the wasm module's compiled kernels: onnxruntime and JavaScript loops measured slower
+  // (bench/kernels.ts --ops-only). Values span the saturated tail, 0 itself and the linear side.
+  const spread = (t: tf.Tensor) => tf.mul(t, 6);
+  await sameOnBothBackends('elu conv-branch shape', valueAndGrads((x) => tf.elu(spread(x)), [[3, 19, 8]], 4050));
+  await sameOnBothBackends('elu dense shape, exact zeros', valueAndGrads((x) => tf.elu(tf.relu(spread(x))), [[5, 33]], 4060));
+  await sameOnBothBackends('EluGrad kernel direct', () => {
+    const y = tf.elu(spread(randTensor([2, 7, 5], 4080)));
+    return tf.engine().runKernel('EluGrad', { dy: randTensor([2, 7, 5], 4081), y }, {}) as tf.Tensor;
+  });
+});
+
 test('UnsortedSegmentSum and the Gather (embedding) gradient match cpu', async () => {
   const ids = [3, 0, 3, 1, 6, 0, 2, 3];
   await sameOnBothBackends('unsortedSegmentSum rank 2', () =>

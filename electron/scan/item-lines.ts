@@ -6,7 +6,7 @@ import { connItems } from './conn-items';
 import { readZeekHeader } from '../data/readers/zeek-header';
 import { recordItems, type RecordsSpec } from './record-items';
 import type { BehaviourThresholds } from '../data/types';
-import { UrlLineParser, type FileProgress, type ScanLine } from './url-lines';
+import { UrlLineParser, listSample, type FileProgress, type ScanLine } from './url-lines';
 
 /**
  * How a scan reads one file: a URL / domain list or proxy CSV, a squid access.log, a Zeek dns / http log
@@ -58,8 +58,10 @@ interface LineParser {
 
 /** Lists and proxy lines, with a domain model reading each URL's host. */
 class ListLineParser implements LineParser {
-  private readonly urls = new UrlLineParser();
-  constructor(private readonly target: TextTarget, private readonly squid: boolean) {}
+  private readonly urls: UrlLineParser;
+  constructor(private readonly target: TextTarget, private readonly squid: boolean, sample?: string[]) {
+    this.urls = new UrlLineParser(squid ? [] : sample);
+  }
 
   parse(line: number, text: string): ScanLine {
     let t = text;
@@ -133,7 +135,7 @@ export async function* scanItems(
   }
   const src = await openSource(filePath);
   const state: ReadState = { bytesRead: 0, lines: 0 };
-  const parser: LineParser = kind === 'zeek-dns' || kind === 'zeek-http' ? new ZeekParser(src.file, target) : new ListLineParser(target, kind === 'squid');
+  const parser: LineParser = kind === 'zeek-dns' || kind === 'zeek-http' ? new ZeekParser(src.file, target) : new ListLineParser(target, kind === 'squid', kind === 'list' ? await listSample(src) : undefined);
   for await (const items of readLines(src, state, { signal })) {
     const out: ScanLine[] = [];
     for (const it of items) {

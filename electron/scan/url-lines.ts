@@ -1,6 +1,7 @@
 import { splitCsv } from '../data/readers/csv-fields';
-import { openSource, readLines, type ReadState } from '../data/files/line-source';
-import { isUrlLike, isUrlOrHost, urlLabelPair } from '../data/readers/layout';
+import { openSource, readHeadOf, readLines, type ReadState, type SourceInfo } from '../data/files/line-source';
+import { scanHead } from '../data/readers/head-lines';
+import { isUrlLabelFeed, isUrlLike, isUrlOrHost } from '../data/readers/layout';
 
 /** URLs longer than this are not scored: no model here was trained on them and they are usually junk. */
 export const MAX_URL_CHARS = 4096;
@@ -19,14 +20,21 @@ export type ScanLine =
 
 const URL_COLUMNS = ['url', 'urls', 'uri', 'link', 'domain'];
 
-/** Classifies one text line of a scan input: a URL to score, a header, or a counted skip. */
+/**
+ * Classifies one text line of a scan input: a URL to score, a header, or a counted skip. The first non-blank,
+ * non-comment line may be a header naming the URL column. `sample` (the file's first readable non-blank lines,
+ * as head-lines.ts cuts them) decides whether a headerless file is a url,label feed; without one the first
+ * line alone decides.
+ */
 export class UrlLineParser {
   private column: number | null = null;
   private first = true;
 
+  constructor(private readonly sample?: string[]) {}
+
   parse(line: number, text: string): ScanLine {
     const t = text.trim();
-    if (this.first) {
+    if (this.first && t !== '' && !t.startsWith('#')) {
       this.first = false;
       const cells = splitCsv(t);
       if (Array.isArray(cells) && cells.length > 1) {
@@ -39,7 +47,7 @@ export class UrlLineParser {
         return { kind: 'header', line };
       }
       // A headerless url,label feed ("host/path,bad"): the URL is the first column on every line, never ",bad".
-      if (urlLabelPair(t)) this.column = 0;
+      if (isUrlLabelFeed(this.sample?.filter((l) => !l.trim().startsWith('#')) ?? [t])) this.column = 0;
     }
     if (t === '') return { kind: 'skip', line, reason: 'empty' };
     let url = t;
@@ -59,6 +67,12 @@ export class UrlLineParser {
   }
 }
 
+/** A list's first readable non-blank lines, for UrlLineParser's url,label decision. */
+export async function listSample(src: SourceInfo): Promise<string[]> {
+  const { head, complete } = await readHeadOf(src);
+  return scanHead(head, complete, 20).lines;
+}
+
 export interface FileProgress {
   bytesRead: number;
   totalBytes: number;
@@ -71,7 +85,7 @@ export interface FileProgress {
 export async function* scanLines(path: string, afterLine: number, signal: AbortSignal, onProgress: (p: FileProgress) => void): AsyncGenerator<ScanLine[]> {
   const src = await openSource(path);
   const state: ReadState = { bytesRead: 0, lines: 0 };
-  const parser = new UrlLineParser();
+  const parser = new UrlLineParser(await listSample(src));
   for await (const items of readLines(src, state, { signal })) {
     const out: ScanLine[] = [];
     for (const it of items) {

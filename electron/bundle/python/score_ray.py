@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from deeptriage_scorer import BundleError, load  # noqa: E402
-from deeptriage_scorer.lines import UrlLineParser, decode_line, open_bytes, split_lines  # noqa: E402
+from deeptriage_scorer.lines import UrlLineParser, decode_line, list_sample, open_bytes, split_lines  # noqa: E402
 from deeptriage_scorer.records import zeek_header  # noqa: E402
 
 TEXT_COLUMNS = ("url", "uri", "query", "domain", "host")
@@ -40,6 +40,8 @@ def head_lines(path, n=64):
         for i, b in enumerate(f):
             if i >= n:
                 break
+            if i == 0 and b.startswith(b"\xef\xbb\xbf"):
+                b = b[3:]
             text, err = decode_line(b[:-1] if b.endswith(b"\n") else b)
             out.append((i + 1, text, err))
     return out
@@ -78,15 +80,17 @@ def plan_file(bundle, path, column):
         return plan
     if bundle.kind == "behaviour":
         raise SystemExit("%s: behaviour strings are built from a Zeek conn.log (#fields header)" % path)
-    # Text lists: the scan's rules: the first readable line may be a header naming the URL column.
-    p = UrlLineParser()
+    # Text lists: the scan's rules: the first non-blank, non-comment line may be a header naming the URL
+    # column; the first readable lines decide whether a headerless list is a url,label feed.
+    p = UrlLineParser(sample=list_sample(head))
     for n, t, e in head:
         if e is not None:
             continue
         kind, _ = p.parse(t)
         if kind == "header":
             plan["header_line"] = n
-        break
+        if not p.first:
+            break
     if column:
         if not plan["header_line"]:
             raise SystemExit("%s: --column needs a header row naming the columns" % path)

@@ -50,6 +50,30 @@ export function urlLabelPair(line: string): [string, string] | undefined {
   return isUrlOrHost(url) && isLabelToken(label) ? [url, label] : undefined;
 }
 
+/** Label cells public url,label feeds use; any other label must come from a small vocabulary the sample repeats. */
+export const LABEL_WORDS = new Set([
+  '0', '1', '-1', 'true', 'false', 'yes', 'no', 'bad', 'good', 'malicious', 'benign', 'phishing', 'phish', 'legitimate', 'legit',
+  'clean', 'safe', 'unsafe', 'spam', 'malware', 'defacement', 'suspicious', 'normal', 'attack', 'dga', 'unknown',
+]);
+
+/**
+ * A headerless `url,label` feed, judged from the first readable lines (at most 20): at least 90 % are
+ * url,label pairs, one URL has a path (bare "host,word" lines are domain,family lists), and the labels are
+ * label words or a small vocabulary the sample repeats. One line alone cannot cut every line at a comma: a
+ * URL list whose first URL holds ",b" stays a URL list. Import detection and scan both decide by this.
+ */
+export function isUrlLabelFeed(lines: string[]): boolean {
+  const sample = lines.slice(0, 20);
+  if (!sample.length) return false;
+  const pairs = sample.map((l) => urlLabelPair(l.trim()));
+  const ok = pairs.filter((p): p is [string, string] => p !== undefined);
+  if (ok.length < 0.9 * sample.length || !ok.some((p) => p[0].includes('/'))) return false;
+  const labels = ok.map((p) => p[1]);
+  if (labels.every((l) => LABEL_WORDS.has(l.toLowerCase()))) return true;
+  const distinct = new Set(labels).size;
+  return distinct <= 10 && distinct * 2 <= labels.length;
+}
+
 /** A head line as trimmed CSV fields (the whole line when it does not split). */
 export function fieldsOf(line: string): string[] {
   const f = splitCsv(line);

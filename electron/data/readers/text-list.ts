@@ -3,7 +3,7 @@ import { normalizeDomain } from '../domains/normalize-domain';
 import { stripPublicSuffix } from '../domains/public-suffix';
 import type { ImportOptions } from '../types';
 import { isNumberToken, quoteOpen, splitCsv } from './csv-fields';
-import { LABEL_HEADERS, describeLine, fieldsOf, isDomainLike, isHeaderOfNames, isUrlLike, urlLabelPair, type Layout } from './layout';
+import { LABEL_HEADERS, describeLine, fieldsOf, isDomainLike, isHeaderOfNames, isUrlLabelFeed, isUrlLike, type Layout } from './layout';
 import type { ParsedRow, RowParser } from './row-parser';
 
 /**
@@ -51,11 +51,8 @@ export function detectTextList(file: string, lines: string[], forced?: 'urls' | 
   }
   // A headerless url,label feed ("host/path,bad" as public feeds ship): the label is the second field, never part
   // of the URL. Bare hosts with a word ("evil.example,banjori") stay the domain reader's domain,family lists.
-  if (forced !== 'domains' && !firstIsHeader && listLines.length) {
-    const pairs = listLines.map(urlLabelPair);
-    if (pairs.filter(Boolean).length >= 0.9 * listLines.length && pairs.some((p) => p?.[0].includes('/'))) {
-      return { format: 'urls', names: ['url', 'label'], hasHeader: false, textColumn: 0, labelColumn: 1, sample: listLines.map(fieldsOf) };
-    }
+  if (forced !== 'domains' && !firstIsHeader && isUrlLabelFeed(listLines)) {
+    return { format: 'urls', names: ['url', 'label'], hasHeader: false, textColumn: 0, labelColumn: 1, sample: listLines.map(fieldsOf) };
   }
   if (forced === 'urls' || (!forced && frac(isUrlLike, listLines) >= 0.5 && frac((s) => !s.includes(',') || s.startsWith('"'), listLines) >= 0.5)) {
     const two = listLines.map(fieldsOf);

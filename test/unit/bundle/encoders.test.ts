@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { BEHAVIOUR_THRESHOLDS as DEFAULT_THRESHOLDS, normalizeDomain, PUBLIC_SUFFIXES, readRecords } from '../../../electron/data';
 import { CharSeqEncoder, charSeqSpec, TabularFeaturizer, type CharSeqJSON, type TabularFeaturizerJSON } from '../../../electron/data/featurize';
+import { scanHead } from '../../../electron/data/readers/head-lines';
 import { UrlLineParser } from '../../../electron/scan/url-lines';
 import { requirePython } from '../../helpers/python';
 import { REPO_ROOT, SHARED_DATA } from '../../helpers/temp';
@@ -72,8 +73,16 @@ const ROWS: Array<Array<number | string>> = [
 ];
 
 const URL_LINES = ['url,label', 'http://a.example/x,phishing', '"http://b.example/y,z",benign', 'plain.example.com', 'not a url', '', 'x'.repeat(5000), '  http://c.example/  '];
-/** A headerless url,label feed, then junk a binary file leaves: lone characters, control characters. */
-const FEED_LINES = ['evil.example/login.php,bad', 'http://good.example/a,good', 'plain.example.com/p', 'W', 'g', 'a\u0001b.example/x', 'localhost'];
+/**
+ * A headerless url,label feed (18 of its first 20 readable lines are pairs: a feed by the sample rule), then junk a
+ * binary file leaves: lone characters, control characters; then a URL list whose first URL holds ",b": not a feed.
+ */
+const FEED_LINES = [
+  'evil.example/login.php,bad', 'http://good.example/a,good',
+  ...Array.from({ length: 16 }, (_, i) => `e${i}.example/p${i},${i % 2 ? 'bad' : 'good'}`),
+  'W', 'g', 'a\u0001b.example/x', 'localhost', 'plain.example.com/p',
+];
+const COMMA_LIST = ['http://x.example/?a=1,b', 'http://y.example/p', 'z.example/q'];
 
 test('charseq ids, domains, Number(), tabular features, behaviour strings and scan lines match the engine', async () => {
   const minmax: TabularFeaturizerJSON = { ...TABULAR, scaling: 'minmax', columns: TABULAR.columns.map((c) => (c.type === 'numeric' ? { ...c, fill: 0.25 } : c)) };
@@ -88,6 +97,7 @@ test('charseq ids, domains, Number(), tabular features, behaviour strings and sc
     behaviour: { path: conn, thresholds: DEFAULT_THRESHOLDS },
     urlLines: URL_LINES,
     feedLines: FEED_LINES,
+    commaList: COMMA_LIST,
     minmax,
   };
   const r = spawnSync(python, [path.join(import.meta.dirname, 'encoders_check.py')], { input: JSON.stringify(req), encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -101,6 +111,7 @@ test('charseq ids, domains, Number(), tabular features, behaviour strings and sc
     behaviour: Array<[number, string]>;
     urlLines: Array<[string, string | null]>;
     feedLines: Array<[string, string | null]>;
+    commaList: Array<[string, string | null]>;
   };
 
   SPECS.forEach((spec, k) => {
@@ -130,14 +141,21 @@ test('charseq ids, domains, Number(), tabular features, behaviour strings and sc
     const e = p.parse(i + 1, t);
     assert.deepEqual(py.urlLines[i], e.kind === 'url' ? ['url', e.url] : e.kind === 'skip' ? ['skip', e.reason] : ['header', null], JSON.stringify(t));
   });
-  const feed = new UrlLineParser();
-  const fromFeed = FEED_LINES.map((t, i) => {
-    const e = feed.parse(i + 1, t);
-    return e.kind === 'url' ? ['url', e.url] : e.kind === 'skip' ? ['skip', e.reason] : ['header', null];
-  });
-  assert.deepEqual(fromFeed.slice(0, 3), [['url', 'evil.example/login.php'], ['url', 'http://good.example/a'], ['url', 'plain.example.com/p']]);
-  assert.deepEqual(fromFeed.slice(3).map((r) => r[1]), ['notUrl', 'notUrl', 'notUrl', 'notUrl']);
+  // Each list is parsed with its head sample, as a scan takes it (head-lines.ts; Python: list_sample).
+  const parsedAll = (lines: string[]) => {
+    const parser = new UrlLineParser(scanHead(Buffer.from(lines.join('\n')), true, 20).lines);
+    return lines.map((t, i) => {
+      const e = parser.parse(i + 1, t);
+      return e.kind === 'url' ? ['url', e.url] : e.kind === 'skip' ? ['skip', e.reason] : ['header', null];
+    });
+  };
+  const fromFeed = parsedAll(FEED_LINES);
+  assert.deepEqual(fromFeed.slice(0, 3), [['url', 'evil.example/login.php'], ['url', 'http://good.example/a'], ['url', 'e0.example/p0']]);
+  assert.deepEqual(fromFeed.slice(18).map((r) => r[1]), ['notUrl', 'notUrl', 'notUrl', 'notUrl', 'plain.example.com/p']);
   assert.deepEqual(py.feedLines, fromFeed);
+  const fromList = parsedAll(COMMA_LIST);
+  assert.deepEqual(fromList, COMMA_LIST.map((u) => ['url', u]));
+  assert.deepEqual(py.commaList, fromList);
 });
 
 /** A double as Python's float.hex() writes it (normal numbers, zeros, specials). */

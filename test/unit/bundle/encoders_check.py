@@ -13,7 +13,7 @@ from deeptriage_scorer.behaviour import behaviour_strings  # noqa: E402
 from deeptriage_scorer.charseq import CharSeqEncoder  # noqa: E402
 from deeptriage_scorer.domain import normalize_domain  # noqa: E402
 from deeptriage_scorer.jsstr import js_number  # noqa: E402
-from deeptriage_scorer.lines import UrlLineParser, read_lines  # noqa: E402
+from deeptriage_scorer.lines import UrlLineParser, list_sample, read_lines  # noqa: E402
 from deeptriage_scorer.records import zeek_header  # noqa: E402
 from deeptriage_scorer.tabular import TabularEncoder  # noqa: E402
 
@@ -37,6 +37,8 @@ names, sep = zeek_header([text for _, text in numbered[:20]])
 out["behaviour"] = [[n, s] for n, _k, s in behaviour_strings(numbered, names, sep, b["thresholds"])]
 p = UrlLineParser()
 out["urlLines"] = [list(p.parse(t)) for t in req["urlLines"]]
-feed = UrlLineParser()
-out["feedLines"] = [list(feed.parse(t)) for t in req["feedLines"]]
+for key in ("feedLines", "commaList"):
+    lines = req[key]
+    parser = UrlLineParser(sample=list_sample([(i + 1, t, None) for i, t in enumerate(lines)]))
+    out[key] = [list(parser.parse(t)) for t in lines]
 print(json.dumps(out))

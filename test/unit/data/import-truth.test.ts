@@ -145,3 +145,17 @@ test('the real CLI exits non-zero with the reason and stores nothing', () => {
   assert.equal(r.stdout, '');
   assert.deepEqual(fs.readdirSync(path.join(cliWs, 'datasets')), []);
 });
+
+test('g: a URL list whose first URL holds ",word" stays a URL list in scan and import (the sample decides, not line 1)', async () => {
+  const list = ['http://x.example/?a=1,b', ...urls(30)];
+  const file = write('comma-first.txt', list.join('\n') + '\n');
+  const scan = await scanned(file);
+  assert.deepEqual(scan.map((l) => (l.kind === 'url' ? l.url : l.kind)), list, 'no line is cut at a comma');
+  const r = await importFile(file);
+  assert.equal(r.summary.rows, 31);
+  assert.equal(r.summary.read?.text, 'whole line');
+  // A feed with a repeated label the word list does not know is still a feed by its small vocabulary.
+  const feed = write('family-feed.csv', urls(20).map((u, i) => `${u},${i % 3 ? 'emotet' : 'qakbot'}`).join('\n') + '\n');
+  assert.ok((await scanned(feed)).every((l) => l.kind === 'url' && !l.url.includes(',')));
+  assert.deepEqual((await importFile(feed)).summary.labels?.raw, { qakbot: 7, emotet: 13 });
+});

@@ -54,6 +54,44 @@ def url_label_pair(line):
     return (url, label) if is_url_or_host(url) and _LABEL_TOKEN.match(label) else None
 
 
+LABEL_WORDS = frozenset((
+    "0", "1", "-1", "true", "false", "yes", "no", "bad", "good", "malicious", "benign", "phishing", "phish", "legitimate", "legit",
+    "clean", "safe", "unsafe", "spam", "malware", "defacement", "suspicious", "normal", "attack", "dga", "unknown",
+))
+
+
+def is_url_label_feed(lines):
+    """A headerless url,label feed judged from the first readable lines (layout.ts isUrlLabelFeed): >= 90 %
+    url,label pairs, one URL with a path, labels that are label words or a small repeated vocabulary."""
+    sample = lines[:20]
+    if not sample:
+        return False
+    ok = [p for p in (url_label_pair(js_trim(t)) for t in sample) if p]
+    if len(ok) < 0.9 * len(sample) or not any("/" in u for u, _ in ok):
+        return False
+    labels = [l for _, l in ok]
+    if all(l.lower() in LABEL_WORDS for l in labels):
+        return True
+    distinct = len(set(labels))
+    return distinct <= 10 and distinct * 2 <= len(labels)
+
+
+# head-lines.ts: a line with a C0 control byte other than tab, CR or ESC, or DEL, is not read as text.
+_HEAD_CONTROL = re.compile("[\x00-\x08\x0a-\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+_BLANK = re.compile(r"[ \t\r\x0b\x0c]*\Z")
+
+
+def list_sample(numbered):
+    """The first 20 readable non-blank lines of (number, text, error) head lines, as the engine's scan samples them."""
+    out = []
+    for _n, t, e in numbered:
+        if e is None and not _BLANK.match(t) and not _HEAD_CONTROL.search(t) and js_trim(t) != "":
+            out.append(t)
+            if len(out) == 20:
+                break
+    return out
+
+
 def decode_line(b):
     """(text, None) or (None, reason) for one physical line without its '\\n'."""
     if b.endswith(b"\r"):
@@ -107,16 +145,18 @@ def split_csv(line, delimiter=","):
 
 
 class UrlLineParser:
-    """One scan line -> ('url', url) | ('skip', reason) | ('header', None). The first parsed line may be a
-    header naming the URL column (url, urls, uri, link, domain)."""
+    """One scan line -> ('url', url) | ('skip', reason) | ('header', None). The first non-blank, non-comment line
+    may be a header naming the URL column (url, urls, uri, link, domain). `sample` (list_sample of the head)
+    decides whether a headerless file is a url,label feed; without one the first line alone decides."""
 
-    def __init__(self, column=None, first=True):
+    def __init__(self, column=None, first=True, sample=None):
         self.column = column
         self.first = first
+        self.sample = sample
 
     def parse(self, text):
         t = js_trim(text)
-        if self.first:
+        if self.first and t != "" and not t.startswith("#"):
             self.first = False
             cells = split_csv(t)
             if isinstance(cells, list) and len(cells) > 1:
@@ -128,7 +168,8 @@ class UrlLineParser:
             elif t.lower() in URL_COLUMNS:
                 return "header", None
             # A headerless url,label feed: the URL is the first column on every line, never ",bad".
-            if url_label_pair(t):
+            sample = [l for l in self.sample if not js_trim(l).startswith("#")] if self.sample is not None else [t]
+            if is_url_label_feed(sample):
                 self.column = 0
         if t == "":
             return "skip", "empty"

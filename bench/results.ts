@@ -322,7 +322,10 @@ async function sweepBest(ctx: Ctx, datasetId: string, testDatasetId: string, mod
     const job = await ctx.engine.jobs.wait(started.jobId);
     const sweep = await ctx.call('sweeps.get', { sweepId: started.sweepId });
     log(`${name}: ${job.status}, ${sweep.trials.filter((t) => t.state === 'done').length} trials done, ${sweep.trials.filter((t) => t.state === 'stopped').length} stopped by ASHA, best ${sweep.info.bestRunId ?? 'none'}`);
-    return found(sweep.info.bestRunId);
+    if (sweep.info.bestRunId) return found(sweep.info.bestRunId);
+    // Stopped by the cap: the trial with the best validation accuracy among those that kept a checkpoint.
+    const kept = sweep.trials.filter((t) => t.runId && t.metric !== null).sort((a, b) => b.metric! - a.metric!)[0];
+    return kept ? [{ ...found(kept.runId)[0], capped: true }] : found(null);
   } finally {
     clearTimeout(timer);
   }

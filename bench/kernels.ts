@@ -6,6 +6,7 @@
 //   node --import tsx bench/kernels.ts --profile   per-kernel time of one fixed step
 //   node --import tsx bench/kernels.ts --cpu       also the DNN on the plain cpu backend
 //                                                   (the char-CNN takes minutes per step there)
+//   node --import tsx bench/kernels.ts --profile-only  just the per-kernel profile, fixes on
 //   node --import tsx bench/kernels.ts --ops-only  only the per-op rows (ELU and its gradient on char-CNN
 //                                                   sizes: wasm kernel against onnxruntime), no training
 import { createRequire } from 'node:module';
@@ -179,6 +180,13 @@ const runs: [Workload, number][] = [[dnn, 256], [charCnn, 128]];
 if (args.has('--cpu')) {
   await tf.setBackend('cpu');
   console.log(`cpu            ${dnn.name}, batch 256: ${await measure(dnn, 256)}`);
+}
+
+if (args.has('--profile-only')) {
+  await tf.setBackend('wasm');
+  registerWasmKernelFixes();
+  for (const [w, b] of runs) await profileStep(w, b);
+  process.exit(0);
 }
 
 await tf.setBackend('wasm');

@@ -6,7 +6,7 @@ import type { DatasetDetail } from '../../shared/dataset';
 import { ContractError } from '../../shared/errors';
 import type { ImportJobInput } from '../data/import-job';
 import { detectLayout } from '../data/readers/detect-format';
-import { assertText, headLines } from '../data/readers/head-lines';
+import { assertText, headLines, leadingComments } from '../data/readers/head-lines';
 import type { FormatName } from '../data/types';
 import { newId } from '../ids';
 import type { Db } from '../store/db';
@@ -99,7 +99,9 @@ export function detectFile(db: Db, file: string): DetectedFile {
   try {
     const head = headOf(path.resolve(file));
     assertText(file, head.text);
-    const { layout } = detectLayout(file, headLines(head.text, head.complete));
+    const lines = headLines(head.text, head.complete);
+    // As the import reads it: `#` comment lines above the header are not the header.
+    const { layout } = detectLayout(file, lines.slice(leadingComments(lines)));
     format = layout.format;
     columns = layout.names;
   } catch (e) {

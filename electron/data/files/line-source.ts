@@ -92,6 +92,57 @@ export async function readHeadOf(src: SourceInfo, maxBytes = 64 * 1024): Promise
 }
 
 /**
+ * The head of the content after its first `skip` lines, for detection past an over-long first line; undefined
+ * when those lines do not end within the first `limit` bytes (the search would read a huge line to its end).
+ */
+export async function readHeadAfter(src: SourceInfo, skip: number, maxBytes = 64 * 1024, limit = 64 << 20): Promise<{ head: Buffer; complete: boolean } | undefined> {
+  const file = fs.createReadStream(src.path, { highWaterMark: READ_CHUNK });
+  let stream: NodeJS.ReadableStream & AsyncIterable<Buffer> = file;
+  let gunzip: zlib.Gunzip | undefined;
+  if (src.gzip) {
+    gunzip = zlib.createGunzip({ chunkSize: READ_CHUNK });
+    file.on('error', (e) => gunzip!.destroy(e));
+    file.pipe(gunzip);
+    stream = gunzip;
+  }
+  let seen = 0;
+  let searched = 0;
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      let b = chunk as Buffer;
+      if (seen < skip) {
+        let at = -1;
+        while (seen < skip) {
+          const nl = b.indexOf(10, at + 1);
+          if (nl < 0) break;
+          at = nl;
+          seen++;
+        }
+        if (seen < skip) {
+          searched += b.length;
+          if (searched > limit) return undefined;
+          continue;
+        }
+        b = b.subarray(at + 1);
+      }
+      parts.push(b);
+      size += b.length;
+      if (size > maxBytes) break;
+    }
+  } catch (e) {
+    throw new DataError(src.file, undefined, `corrupt or truncated gzip data (${(e as Error).message})`);
+  } finally {
+    file.destroy();
+    gunzip?.destroy();
+  }
+  if (seen < skip) return undefined;
+  const all = Buffer.concat(parts, size);
+  return { head: all.subarray(0, maxBytes), complete: size <= maxBytes };
+}
+
+/**
  * Inflates a gzip prefix up to `limit` output bytes: a truncated prefix gives what it holds (SYNC_FLUSH), and a
  * small prefix of one huge compressible line stops at the limit instead of filling memory.
  */

@@ -2,7 +2,7 @@ import { DataError } from '../errors';
 import type { ImportOptions } from '../types';
 import { isNumberToken, quoteOpen, splitCsv } from './csv-fields';
 import { planColumns, rowFromFields } from './column-plan';
-import { LABEL_HEADERS, describeLine, fieldsOf, isHeaderOfNames, tabularLayout, type Layout } from './layout';
+import { LABEL_HEADERS, describeLine, fieldsOf, isHeaderLine, isHeaderOfNames, tabularLayout, type Layout } from './layout';
 import { openLineReader } from './line-reader';
 import type { FormatReader } from './reader';
 import type { RowParser } from './row-parser';
@@ -41,7 +41,7 @@ function csvParser(file: string, layout: Layout, opts: ImportOptions): RowParser
   const labelSource = opts.fixedLabel !== undefined && plan.labelIdx < 0 ? 'fixed' : plan.labelIdx >= 0 ? names[plan.labelIdx] : undefined;
   return {
     schema: { format: 'csv', kind: 'tabular', columns: plan.columns, labelSource, taxonomy: 'generic', metaColumns: [] },
-    skip: (t, n) => t.length === 0 || (layout.hasHeader && n === 1),
+    skip: (t, n) => t.length === 0 || isHeaderLine(layout, n),
     incomplete: quoteOpen,
     parse(text, num, at) {
       const f = splitCsv(text);

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { DataError } from '../errors';
+import { readZeekHeader } from './zeek-header';
 
 /**
  * The first bytes of a file cut into lines the way the line reader will read them: readable lines go to
@@ -9,6 +10,8 @@ import { DataError } from '../errors';
 export interface HeadScan {
   /** The first readable non-blank lines (at most `max`), '\r' and a BOM removed. */
   lines: string[];
+  /** The physical line number of each of `lines`. */
+  numbers: number[];
   /** Complete lines seen, and how many of them are blank or unreadable. */
   total: number;
   blank: number;
@@ -37,16 +40,17 @@ function isBlank(b: Buffer): boolean {
   return true;
 }
 
-export function scanHead(head: Buffer, complete: boolean, max = 40): HeadScan {
-  const out: HeadScan = { lines: [], total: 0, blank: 0, unreadable: 0, textBytes: 0, unreadableBytes: 0 };
-  let s = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+/** `line0`: lines of the content before the head (a head read past an over-long line); the BOM is looked for only at 0. */
+export function scanHead(head: Buffer, complete: boolean, max = 40, line0 = 0): HeadScan {
+  const out: HeadScan = { lines: [], numbers: [], total: 0, blank: 0, unreadable: 0, textBytes: 0, unreadableBytes: 0 };
+  let s = line0 === 0 && head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (s < head.length) {
     let e = head.indexOf(10, s);
     const last = e < 0;
     if (last) e = head.length;
     let line = head.subarray(s, e);
     if (last && !complete) {
-      if (!isBlank(line)) out.open = { line: out.total + 1, bytes: line.length };
+      if (!isBlank(line)) out.open = { line: line0 + out.total + 1, bytes: line.length };
       break;
     }
     out.total++;
@@ -58,7 +62,10 @@ export function scanHead(head: Buffer, complete: boolean, max = 40): HeadScan {
     } else {
       out.textBytes += line.length;
       const t = line.toString('utf8');
-      if (out.lines.length < max && t.trim() !== '') out.lines.push(t);
+      if (out.lines.length < max && t.trim() !== '') {
+        out.lines.push(t);
+        out.numbers.push(line0 + out.total);
+      }
     }
     s = e + 1;
   }
@@ -96,6 +103,17 @@ export function assertText(file: string, head: Buffer, scan: HeadScan = scanHead
 /** The first readable non-blank lines of the head, for detection (an incomplete last line is left out). */
 export function headLines(head: Buffer, complete: boolean, max = 40): string[] {
   return scanHead(head, complete, max).lines;
+}
+
+/**
+ * How many of the first lines are `#` comments above a header or the data (a feed's licence, a generator's
+ * note). A Zeek log's `#separator` / `#fields` lines are its header, never comments.
+ */
+export function leadingComments(lines: string[]): number {
+  if (readZeekHeader(lines)) return 0;
+  let n = 0;
+  while (n < lines.length && lines[n].trimStart().startsWith('#')) n++;
+  return n;
 }
 
 /**

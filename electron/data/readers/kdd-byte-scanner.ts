@@ -1,7 +1,7 @@
 import { FNV_SEED, Interner, hash53, hash53Into } from '../primitives/byte-hash';
 import { KDD_CATEGORICAL, KDD_FEATURES } from './kdd-columns';
 import { MAX_LINE_BYTES, lineItem, type LineItem, type LineSink } from '../files/line-source';
-import type { MalformedLog } from './malformed-lines';
+import { skipLead, type LeadLines, type MalformedLog } from './malformed-lines';
 import type { RowParser } from './row-parser';
 
 export interface ScanOptions {
@@ -133,6 +133,7 @@ export class KddScanner implements LineSink {
     private readonly parser: RowParser,
     private readonly log: MalformedLog,
     private readonly opts: ScanOptions,
+    private readonly lead?: LeadLines,
   ) {
     this.nsl = parser.schema.format === 'nsl-kdd';
     this.batch = new CodedBatch(opts.log);
@@ -151,6 +152,17 @@ export class KddScanner implements LineSink {
     let s = 0;
     for (;;) {
       n++;
+      if (this.lead && n < this.lead.until) {
+        // Lines above the first line detection read (an over-long first line, comments): never rows.
+        let e = body.indexOf(10, s);
+        if (e < 0) e = L;
+        const it = lineItem(body, s, e, n, off + s);
+        if (it.error !== undefined) this.log.add(n, it.error, it.text);
+        else skipLead(this.log, this.lead, n, it.text);
+        if (e >= L) break;
+        s = e + 1;
+        continue;
+      }
       if (b.n === b.cap) b.grow();
       const r = b.n;
       let e = b.repeat(body, bi, s, r);

@@ -117,7 +117,7 @@ async function* codedBatches(r: DatasetReader, parser: RowParser, req: OpenReque
   if (report) r.malformed = log;
   r.state = { bytesRead: 0, lines: 0 };
   const phase = o.phase ?? 'read';
-  const scan = new KddScanner(parser, log, o);
+  const scan = new KddScanner(parser, log, o, req.lead);
   let rows = 0;
   for await (const _ of readBlocks(r.source, r.state, { signal: ctx.signal, copyTo: o.copyTo }, scan)) {
     rows += scan.batch.n;

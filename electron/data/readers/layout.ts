@@ -8,6 +8,8 @@ export interface Layout {
   /** Column names (from the header row, the zeek #fields line, or assigned for known headerless layouts). */
   names: string[];
   hasHeader: boolean;
+  /** The physical line of the header row when it is not line 1 (blank or comment lines above it). */
+  headerLine?: number;
   /** urls / domains: the column holding the text; -1 = the whole line is the text. */
   textColumn: number;
   /** urls / domains: default label column (-1 = none). */
@@ -17,6 +19,11 @@ export interface Layout {
   types?: string[];
   /** A few parsed data rows, to guess which CSV columns are categorical. */
   sample: string[][];
+}
+
+/** Line n is the header row. */
+export function isHeaderLine(layout: Layout, n: number): boolean {
+  return layout.hasHeader && n === (layout.headerLine ?? 1);
 }
 
 export const LABEL_HEADERS = ['label', 'class', 'type', 'family', 'attack', 'attack_cat', 'category', 'target_label'];

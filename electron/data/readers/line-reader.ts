@@ -3,6 +3,8 @@ import { MAX_LINE_BYTES, readLines, type RawSink } from '../files/line-source';
 import type { DataRecord, Progress } from '../types';
 import type { DatasetReader, OpenRequest } from './reader';
 import type { RowParser } from './row-parser';
+import { isHeaderLine } from './layout';
+import { skipLead } from './malformed-lines';
 
 /**
  * The record pass shared by every line-per-record format: physical lines from the source, quoted CSV
@@ -100,6 +102,7 @@ async function* batches(
         log.add(it.n, it.error, it.text);
         continue;
       }
+      if (skipLead(log, req.lead, it.n, it.text)) continue;
       if (pending) {
         pending.text += '\n' + it.text;
         if (pending.text.length > MAX_LINE_BYTES) {
@@ -112,7 +115,7 @@ async function* batches(
         continue;
       }
       if (parser.skip(it.text, it.n)) {
-        log.skip(it.text.trim() === '' ? 'blank' : it.n === 1 && req.layout.hasHeader ? 'header' : 'comment');
+        log.skip(it.text.trim() === '' ? 'blank' : isHeaderLine(req.layout, it.n) ? 'header' : 'comment');
         continue;
       }
       if (parser.incomplete && parser.incomplete(it.text)) {

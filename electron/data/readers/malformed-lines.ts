@@ -23,6 +23,24 @@ export function reasonKind(reason: string): string {
   return reason.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N');
 }
 
+/**
+ * Lines above the first line detection read, which a pass leaves out: an over-long first line skipped in lenient
+ * mode (malformed), and blank and `#` comment lines above a header or the data (quiet).
+ */
+export interface LeadLines {
+  /** Physical line number of the first line detection read (the header, or the first data line). */
+  until: number;
+  tooLong?: { line: number; reason: string };
+}
+
+/** True when line n is a lead line, counted as such; unreadable lines are the caller's, as anywhere else. */
+export function skipLead(log: MalformedLog, lead: LeadLines | undefined, n: number, text: string): boolean {
+  if (!lead || n >= lead.until) return false;
+  if (lead.tooLong?.line === n) log.add(n, lead.tooLong.reason, text);
+  else log.skip(text.trim() === '' ? 'blank' : 'comment');
+  return true;
+}
+
 /** Bad lines: counted (in all and by kind), the first few kept as examples; in strict mode the first one throws. */
 export class MalformedLog {
   count = 0;

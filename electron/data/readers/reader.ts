@@ -2,7 +2,7 @@ import type { RawSink, ReadState, SourceInfo } from '../files/line-source';
 import type { DataRecord, DatasetSchema, ErrorMode, FormatName, ImportOptions, Progress, RunContext } from '../types';
 import type { KddScanner, ScanOptions } from './kdd-byte-scanner';
 import type { Layout } from './layout';
-import type { MalformedLog } from './malformed-lines';
+import type { LeadLines, MalformedLog } from './malformed-lines';
 
 /**
  * One format's reader: it recognises its format from a file's first lines and opens such a file as a
@@ -33,6 +33,8 @@ export interface OpenRequest {
   warnings: string[];
   /** Row-count estimate from the head's mean line length, to size buffers. */
   estimatedRows: number;
+  /** Lines above the first line detection read (an over-long first line, comments above the header). */
+  lead?: LeadLines;
   /** A fresh log of bad lines (the file name and the example cap filled in). */
   newLog(mode: ErrorMode): MalformedLog;
 }

@@ -3,7 +3,7 @@ import { normalizeDomain } from '../domains/normalize-domain';
 import { stripPublicSuffix } from '../domains/public-suffix';
 import type { ImportOptions } from '../types';
 import { isNumberToken, quoteOpen, splitCsv } from './csv-fields';
-import { LABEL_HEADERS, describeLine, fieldsOf, isDomainLike, isHeaderOfNames, isUrlLabelFeed, isUrlLike, type Layout } from './layout';
+import { LABEL_HEADERS, describeLine, fieldsOf, isDomainLike, isHeaderLine, isHeaderOfNames, isUrlLabelFeed, isUrlLike, type Layout } from './layout';
 import type { ParsedRow, RowParser } from './row-parser';
 
 /**
@@ -114,7 +114,7 @@ export function textListParser(file: string, layout: Layout, opts: ImportOptions
       taxonomy: 'generic',
       metaColumns: metaIdx.map((i) => names[i]),
     },
-    skip: (t, n) => t.trim().length === 0 || (layout.hasHeader && n === 1),
+    skip: (t, n) => t.trim().length === 0 || isHeaderLine(layout, n),
     incomplete: single ? undefined : quoteOpen,
     parse(text) {
       let value: string;

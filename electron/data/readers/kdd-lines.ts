@@ -49,7 +49,8 @@ export function kddParser(format: 'kdd99' | 'nsl-kdd'): RowParser {
   };
   return {
     schema: { format, kind: 'tabular', columns, labelSource: 'label', taxonomy: 'kdd', metaColumns: nsl ? ['difficulty'] : [] },
-    skip: (t) => t.length === 0,
+    // A line of spaces is a blank line, not a record with one field: counted as blank on both paths.
+    skip: (t) => t.length === 0 || (t.charCodeAt(0) <= 32 && t.trim() === ''),
     parse(text, num, at) {
       const cat: string[] = [];
       const L = text.length;

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { DataError, importFile } from '../../../electron/data';
+import { DataError, importFile, importManyToCache } from '../../../electron/data';
 import { scanItems } from '../../../electron/scan/item-lines';
 import type { ScanLine } from '../../../electron/scan/url-lines';
 import { describeRead } from '../../../shared/dataset';
@@ -189,4 +189,16 @@ test('i: a header below blank and # comment lines is the header, in lenient and 
   assert.deepEqual(t.summary.labels?.raw, { normal: 2, attack: 1 });
   await refused(write('only-comments.txt', '# a\n# b\n\n'), /: no data rows: only 2 comment lines$/);
   await refused(write('comment-header.csv', '# a\nurl,label\n'), /: no data rows: only a header line and 1 comment line$/);
+});
+
+test('j: KDD blank lines (empty, CR, spaces) are counted as blank by the byte path as by the record path', async () => {
+  const row = (i: number) => `0,tcp,http,SF,${181 + (i % 5)},5450,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,8,8,0.00,0.00,0.00,0.00,1.00,0.00,0.00,9,9,1.00,0.00,0.11,0.00,0.00,0.00,0.00,0.00,${i % 2 ? 'normal' : 'smurf'}.`;
+  const rows = Array.from({ length: 30 }, (_, i) => row(i));
+  const kdd = write('kdd-blanks.txt', ['', ...rows.slice(0, 10), '', '\r', ...rows.slice(10, 20), ' \t ', ...rows.slice(20), '', ''].join('\n'));
+  const byBytes = await importFile(kdd);
+  assert.equal(byBytes.summary.read?.format, 'kdd99');
+  assert.deepEqual([byBytes.summary.rows, byBytes.summary.read?.skipped, byBytes.summary.malformed.count], [30, { blank: 5 }, 0]);
+  // importManyToCache reads every file on the record path.
+  const byRecords = await importManyToCache([{ path: kdd }], tempDir());
+  assert.deepEqual([byRecords.summary.rows, byRecords.summary.read?.skipped], [30, { blank: 5 }]);
 });

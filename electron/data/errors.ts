@@ -12,6 +12,9 @@ export class DataError extends Error {
   }
 }
 
+/** A file with no line to read rows from (empty, only blank or comment lines, only a header): a multi-file import can leave it out. */
+export class NoDataError extends DataError {}
+
 /** Thrown when the caller's AbortSignal fires; `name` is 'AbortError' like fetch/streams. */
 export class DataAbortError extends Error {
   constructor(file: string) {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { AtomicFile } from '../files/atomic-file';
 import { hash53 } from '../primitives/byte-hash';
 import { prng } from '../primitives/seeded-random';
-import { DataError } from '../errors';
+import { DataError, NoDataError } from '../errors';
 import { TabularFitter } from '../featurize';
 import { Grow } from '../primitives/growable-array';
 import type { CacheImportResult } from './import-result';
@@ -100,8 +100,7 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
     const c = capOf(inp);
     if (c !== undefined && !(Number.isInteger(c) && c >= 1)) throw new DataError(path.basename(inp.path), undefined, `maxRowsPerFile must be a positive integer, got ${c}`);
   }
-  const sampled = inputs.map((inp) => capOf(inp) !== undefined);
-  const names = sourceNames(inputs);
+  const allNames = sourceNames(inputs);
   let units = 0;
   let done = 0;
   let kept = 0;
@@ -111,17 +110,36 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
   };
   const inner: RunContext = { signal: ctx.signal, onProgress: report };
   const parts: Part[] = [];
+  const empty: Array<{ e: NoDataError; strict: boolean }> = [];
   for (let k = 0; k < inputs.length; k++) {
     const inp = inputs[k];
     const fixedLabel = inp.fixedLabel ?? options.fixedLabel;
-    const o: ImportOptions = { ...options, ...inp.options, sourceName: names[k], ...(fixedLabel !== undefined ? { fixedLabel } : {}) };
-    const r = await openDataset(inp.path, o, inner);
+    const o: ImportOptions = { ...options, ...inp.options, sourceName: allNames[k], ...(fixedLabel !== undefined ? { fixedLabel } : {}) };
+    let r: DatasetReader;
+    try {
+      r = await openDataset(inp.path, o, inner);
+    } catch (e) {
+      // An empty file among others: lenient leaves it out with a warning naming it; strict refuses, once the others are known to be fine.
+      if (!(e instanceof NoDataError) || inputs.length === 1) throw e;
+      empty.push({ e, strict: o.errors === 'strict' });
+      continue;
+    }
     if (parts.length) {
       const why = sameShape(parts[0].r, r);
       if (why) throw new DataError(r.source.file, undefined, `cannot join with ${parts[0].r.source.file}: this file ${why}`);
     }
     parts.push({ input: inp, r, form: new RecordRows(r), keep: undefined, eligible: 0, rows: 0, base: 0 });
   }
+  if (parts.length === 0) throw new DataError(empty.map((x) => x.e.file).join(', '), undefined, `no usable rows in any file: ${empty.map((x) => x.e.message).join('; ')}`);
+  const refused = empty.find((x) => x.strict);
+  if (refused) {
+    const fine = parts.map((p) => p.r.source.file);
+    const others = fine.length === 1 ? `the other file (${fine[0]}) is` : `the other ${fine.length} files (${fine.join(', ')}) are`;
+    throw new DataError(refused.e.file, undefined, `${refused.e.reason}; ${others} fine: leave this one out, or import in lenient mode to skip it`);
+  }
+  const skippedFiles = empty.map((x) => `${x.e.file}: left out of the dataset: ${x.e.reason}`);
+  const sampled = parts.map((p) => capOf(p.input) !== undefined);
+  const names = parts.map((p) => p.r.sourceName);
   const first = parts[0].r;
   const labels = new LabelState(first, options, parts.reduce((n, p) => n + p.r.estimatedRows, 0));
   let featurizer = makeFeaturizer(first, options);
@@ -255,12 +273,12 @@ export async function importManyToCache(inputs: ManyInput[], outDir: string, opt
     eligible: p.keep ? p.eligible : p.rows,
     malformed: p.r.malformed.count,
   }));
-  const s = summarizeMany(parts, summary, labels, options, names);
+  const s = summarizeMany(parts, summary, labels, options, names, skippedFiles);
   s.files = reports;
   return { ...(await finishCacheImport(outDir, files, s, featurizer!, lab!, lines.length)), files: reports };
 }
 
-function summarizeMany(parts: Part[], s: SummaryBuilder, labels: LabelState, opts: ManyOptions, names: string[]): DatasetSummary {
+function summarizeMany(parts: Part[], s: SummaryBuilder, labels: LabelState, opts: ManyOptions, names: string[], skippedFiles: string[]): DatasetSummary {
   const max = opts.maxMalformedExamples ?? 20;
   const examples: MalformedLine[] = [];
   for (const p of parts) for (const m of p.r.malformed.examples) if (examples.length < max) examples.push({ ...m, reason: `${p.r.source.file}: ${m.reason}` });
@@ -275,7 +293,7 @@ function summarizeMany(parts: Part[], s: SummaryBuilder, labels: LabelState, opt
       malformed: { count: parts.reduce((n, p) => n + p.r.malformed.count, 0), examples },
     },
     labels.labelled ? labels.mode : undefined,
-    parts.flatMap((p) => p.r.warnings),
+    [...skippedFiles, ...parts.flatMap((p) => p.r.warnings)],
     opts.shortcutThreshold ?? 0.9,
   );
   out.read = readReport(parts.map((p) => p.r), opts);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DataError, preview } from '../errors';
+import { DataError, NoDataError, preview } from '../errors';
 import { openSource, readHeadAfter, readHeadOf, type SourceInfo } from '../files/line-source';
 import type { DataRecord, FormatName, ImportOptions, RunContext } from '../types';
 import { detectLayout } from './detect-format';
@@ -24,7 +24,10 @@ export async function openDataset(filePath: string, options: ImportOptions = {},
   if (none) {
     // Lenient: an over-long first line is one bad line; the format is detected from the lines after it.
     const past = errors === 'lenient' && scan.open && leadingComments(scan.lines) === scan.lines.length ? await pastLongLine(source, scan.open) : undefined;
-    if (!past) throw new DataError(source.file, undefined, none);
+    if (!past) {
+      const longLine = scan.open && leadingComments(scan.lines) === scan.lines.length;
+      throw longLine ? new DataError(source.file, undefined, none) : new NoDataError(source.file, undefined, none);
+    }
     ({ head, scan } = past);
     tooLong = { line: past.line, reason: `line longer than ${past.bytes} bytes (the read-ahead that detects the format)` };
   }

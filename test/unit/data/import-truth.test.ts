@@ -202,3 +202,22 @@ test('j: KDD blank lines (empty, CR, spaces) are counted as blank by the byte pa
   const byRecords = await importManyToCache([{ path: kdd }], tempDir());
   assert.deepEqual([byRecords.summary.rows, byRecords.summary.read?.skipped], [30, { blank: 5 }]);
 });
+
+test('k: several files with one empty: lenient leaves it out with a warning naming it, strict refuses naming it and the fine ones', async () => {
+  const a = write('many-a.txt', urls(5).join('\n') + '\n');
+  const b = write('many-b.txt', urls(8).slice(5).join('\n') + '\n');
+  const empty = write('many-empty.txt', '\n\n');
+  const inputs = [{ path: a, fixedLabel: 'bad' }, { path: empty, fixedLabel: 'bad' }, { path: b, fixedLabel: 'good' }];
+  const r = await importManyToCache(inputs, tempDir());
+  assert.equal(r.rows, 8);
+  assert.deepEqual(r.files.map((f) => [f.file, f.rows]), [['many-a.txt', 5], ['many-b.txt', 3]]);
+  assert.ok(r.summary.warnings.includes("many-empty.txt: left out of the dataset: no data rows: the file's 2 lines are all blank"), r.summary.warnings.join('\n'));
+  await assert.rejects(importManyToCache(inputs, tempDir(), { errors: 'strict' }), (e: unknown) => {
+    assert.ok(e instanceof DataError);
+    assert.equal(e.message, "many-empty.txt: no data rows: the file's 2 lines are all blank; the other 2 files (many-a.txt, many-b.txt) are fine: leave this one out, or import in lenient mode to skip it");
+    return true;
+  });
+  await assert.rejects(importManyToCache([{ path: empty }, { path: write('many-empty2.txt', '') }], tempDir()), {
+    message: "many-empty.txt, many-empty2.txt: no usable rows in any file: many-empty.txt: no data rows: the file's 2 lines are all blank; many-empty2.txt: file is empty (0 bytes)",
+  });
+});

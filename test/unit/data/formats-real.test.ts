@@ -51,7 +51,7 @@ test('URLs: urls_labeled.csv counts and the length shortcut warning; ISCX CRLF l
   // One phishing row (line 70,072) carries a 0x16 control byte inside its URL: skipped and counted, with its line.
   assert.equal(r.summary.rows, 74_793);
   assert.deepEqual({ ...r.summary.labels!.raw }, { benign: 35_378, phishing: 24_803, spam: 11_921, malware: 2_691 });
-  assert.deepEqual({ ...r.summary.labels!.categories }, { attack: 39_415, normal: 35_378 });
+  assert.deepEqual({ ...r.summary.labels!.categories }, { benign: 35_378, malicious: 39_415 });
   assert.equal(r.summary.read?.skipped['control character'], 1);
   const len = r.summary.shortcuts.find((s) => s.feature === 'length')!;
   assert.equal(len.pure!.cls, 'malicious');

@@ -15,9 +15,13 @@ let evalIds: string[] = [];
 let runIds: string[] = [];
 
 before(async () => {
-  const trainId = (await done((await call('datasets.import', { path: path.join(SHARED_DATA, 'nsl-kdd', 'KDDTrain+_20Percent.txt'), options: {} })).jobId)).datasetId;
+  // The first 6,000 records of the 20 % training file (written to a temp folder, same name) teach enough for
+  // these checks; the whole file made this the slowest engine test.
+  const train = path.join(dir, 'KDDTrain+_20Percent.txt');
+  fs.writeFileSync(train, fs.readFileSync(path.join(SHARED_DATA, 'nsl-kdd', 'KDDTrain+_20Percent.txt'), 'utf8').split('\n').slice(0, 6000).join('\n') + '\n');
+  const trainId = (await done((await call('datasets.import', { path: train, options: {} })).jobId)).datasetId;
   testId = (await done((await call('datasets.import', { path: path.join(SHARED_DATA, 'nsl-kdd', 'KDDTest-21.txt'), options: { encodeLike: trainId } })).jobId)).datasetId;
-  const { runs } = await call('train.start', { datasetId: trainId, testDatasetId: testId, modelIds: ['dnn1', 'random-forest'], params: { epochs: 2, batchSize: 256, nEstimators: 5, maxTrainRows: 2000 } });
+  const { runs } = await call('train.start', { datasetId: trainId, testDatasetId: testId, modelIds: ['dnn1', 'random-forest'], params: { epochs: 2, batchSize: 256, nEstimators: 3, maxTrainRows: 500 } });
   for (const r of runs) await done(r.jobId);
   runIds = runs.map((r) => r.runId);
   const evals = await call('evals.list', { runIds });

@@ -403,10 +403,11 @@ async function nsl(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void
   for (const mode of ['5class', 'binary'] as const) {
     const models = modelsFor(mode === '5class' ? 'nsl' : 'nsl-binary');
     if (!models.length) continue;
+    // Test sets are named by label mode: a resumed pass must not take the 5-class KDDTest+ for the binary task.
     const preset = `nsl-kdd-${mode}`;
     const train = await importDs(ctx, path.join(dir, 'KDDTrain+.txt'), { labelMode: mode }, `KDDTrain+ ${mode}`);
-    const testPlus = await importDs(ctx, path.join(dir, 'KDDTest+.txt'), { labelMode: mode, encodeLike: train }, 'KDDTest+.txt');
-    const test21 = await importDs(ctx, path.join(dir, 'KDDTest-21.txt'), { labelMode: mode, encodeLike: train }, 'KDDTest-21.txt');
+    const testPlus = await importDs(ctx, path.join(dir, 'KDDTest+.txt'), { labelMode: mode, encodeLike: train }, `KDDTest+.txt (${mode})`);
+    const test21 = await importDs(ctx, path.join(dir, 'KDDTest-21.txt'), { labelMode: mode, encodeLike: train }, `KDDTest-21.txt (${mode})`);
     const singles = await trainAll(ctx, train, testPlus, models, RECORDS_PARAMS, preset, mode === '5class' ? CAPS.nsl5 : CAPS.nslBin);
     const trained = [...singles, ...(await sweepBest(ctx, train, testPlus, models, RECORDS_PARAMS, preset, mode === '5class' ? CAPS.nsl5 : CAPS.nslBin)), ...(await ensembleAll(ctx, singles, preset))];
     const cache21 = getDatasetFiles(ctx.engine.workspace.db, test21)!.cache;

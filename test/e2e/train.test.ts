@@ -49,7 +49,7 @@ test('training two architectures from the Train view draws live curves and repor
   });
   const rows = await table.locator('tbody tr').allInnerTexts();
   assert.equal(rows.length, 2);
-  for (const r of rows) assert.match(r, /done\s+\d+\.\d\d%/);
+  for (const r of rows) assert.match(r, /done\s+\d+\.\d\d %/);
   // Runs are listed by readable names made of their settings, never by ids.
   const names = await table.locator('td.name').allInnerTexts();
   assert.deepEqual(names.map((n) => n.replace(/^(logreg|dnn1) · /, 'M · ')), Array(2).fill('M · KDDTest-21.txt · 3 ep · b128 · lr 1e-3'));
@@ -60,10 +60,10 @@ test('training two architectures from the Train view draws live curves and repor
   assert.equal(await table.locator('tbody tr').nth(1).evaluate((r) => r === document.activeElement && getComputedStyle(r).outlineStyle !== 'none'), true);
   await page.keyboard.press('Enter');
   await page.waitForFunction((id) => location.hash.includes(`run=${id}`), secondRun);
-  await page.getByTestId('run-detail').getByText(/test accuracy \d+\.\d\d%/).waitFor();
+  await page.getByTestId('run-detail').getByText(/test accuracy \d+\.\d\d %/).waitFor();
   await assertAccessible(page, 'Train');
   const detail = page.getByTestId('run-detail');
-  await detail.getByText(/test accuracy \d+\.\d\d%/).waitFor();
+  await detail.getByText(/test accuracy \d+\.\d\d %/).waitFor();
   assert.match(await detail.innerText(), /best epoch \d of 3/);
   const points = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
   assert.ok(points >= 3, `loss chart has ${points} points`);
@@ -98,7 +98,7 @@ test('training two architectures from the Train view draws live curves and repor
   const after = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
   assert.ok(after > 6, `only ${after} points after a reload`);
   assert.ok(after >= before - 2, `${before} points before the reload, ${after} after`);
-  assert.match((await page.getByTestId('loss-chart').getAttribute('aria-label'))!, /^y against epoch: batch loss \(running epoch mean\); train loss; validation loss$/);
+  assert.match((await page.getByTestId('loss-chart').getAttribute('aria-label'))!, /^loss against epoch: batch loss \(running epoch mean\); train loss; validation loss$/);
   assert.deepEqual(errors, []);
 });
 
@@ -145,6 +145,6 @@ test('a running training job can be cancelled from the view; the run keeps its b
   assert.match(await detail.innerText(), /best epoch \d+ of \d+/);
   // The test set chosen in the form scores the best checkpoint of the cancelled run too.
   await shot(page, 'train-cancelled');
-  await detail.getByText(/test accuracy \d+\.\d\d%/).waitFor({ timeout: 60_000 });
+  await detail.getByText(/test accuracy \d+\.\d\d %/).waitFor({ timeout: 60_000 });
   assert.deepEqual(errors, []);
 });

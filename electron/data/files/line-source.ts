@@ -92,19 +92,31 @@ export async function readHeadOf(src: SourceInfo, maxBytes = 64 * 1024): Promise
 }
 
 /**
+ * The file's content as one chunked stream, inflated when it is gzip; `file` keeps the raw byte count. A read
+ * error on the file ends the inflater with it, so a consumer sees one error whichever side failed.
+ */
+function openContent(src: SourceInfo): { file: fs.ReadStream; stream: NodeJS.ReadableStream & AsyncIterable<Buffer>; close: () => void } {
+  const file = fs.createReadStream(src.path, { highWaterMark: READ_CHUNK });
+  if (!src.gzip) return { file, stream: file, close: () => file.destroy() };
+  const gunzip = zlib.createGunzip({ chunkSize: READ_CHUNK });
+  file.on('error', (e) => gunzip.destroy(e));
+  file.pipe(gunzip);
+  return {
+    file,
+    stream: gunzip,
+    close: () => {
+      file.destroy();
+      gunzip.destroy();
+    },
+  };
+}
+
+/**
  * The head of the content after its first `skip` lines, for detection past an over-long first line; undefined
  * when those lines do not end within the first `limit` bytes (the search would read a huge line to its end).
  */
 export async function readHeadAfter(src: SourceInfo, skip: number, maxBytes = 64 * 1024, limit = 64 << 20): Promise<{ head: Buffer; complete: boolean } | undefined> {
-  const file = fs.createReadStream(src.path, { highWaterMark: READ_CHUNK });
-  let stream: NodeJS.ReadableStream & AsyncIterable<Buffer> = file;
-  let gunzip: zlib.Gunzip | undefined;
-  if (src.gzip) {
-    gunzip = zlib.createGunzip({ chunkSize: READ_CHUNK });
-    file.on('error', (e) => gunzip!.destroy(e));
-    file.pipe(gunzip);
-    stream = gunzip;
-  }
+  const { stream, close } = openContent(src);
   let seen = 0;
   let searched = 0;
   const parts: Buffer[] = [];
@@ -134,8 +146,7 @@ export async function readHeadAfter(src: SourceInfo, skip: number, maxBytes = 64
   } catch (e) {
     throw new DataError(src.file, undefined, `corrupt or truncated gzip data (${(e as Error).message})`);
   } finally {
-    file.destroy();
-    gunzip?.destroy();
+    close();
   }
   if (seen < skip) return undefined;
   const all = Buffer.concat(parts, size);
@@ -278,15 +289,7 @@ export async function* readBlocks(
   opts: { signal?: AbortSignal; copyTo?: RawSink },
   sink: LineSink,
 ): AsyncGenerator<void> {
-  const file = fs.createReadStream(src.path, { highWaterMark: READ_CHUNK });
-  let stream: NodeJS.ReadableStream & AsyncIterable<Buffer> = file;
-  let gunzip: zlib.Gunzip | undefined;
-  if (src.gzip) {
-    gunzip = zlib.createGunzip({ chunkSize: READ_CHUNK });
-    file.on('error', (e) => gunzip!.destroy(e));
-    file.pipe(gunzip);
-    stream = gunzip;
-  }
+  const { file, stream, close } = openContent(src);
   let carry: Buffer | null = null;
   let skipping = false;
   let lineNo = 0;
@@ -358,8 +361,7 @@ export async function* readBlocks(
     const what = err.code === 'ENOENT' ? 'file vanished during read' : err.code?.startsWith('Z_') ? `corrupt or truncated gzip data (${err.message})` : `read failed: ${err.message}`;
     throw new DataError(src.file, lineNo + 1, what);
   } finally {
-    file.destroy();
-    gunzip?.destroy();
+    close();
   }
   state.bytesRead = file.bytesRead;
   // On POSIX an unlinked or truncated file still reads to the end of what remains, so check after the fact.

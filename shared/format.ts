@@ -37,9 +37,31 @@ export function formatNumber(v: number, digits = 3): string {
   return formatter(digits).format(v);
 }
 
-/** formatNumber with a + on positive values: attributions and differences, where the sign is the message. */
+const significant = new Map<number, Intl.NumberFormat>();
+
+/**
+ * A setting or an axis tick, where the value's own digits matter more than a common column of decimals:
+ * at most `digits` significant digits, never an exponent, whole numbers whole: 0.2 → "0.2",
+ * 0.23456 → "0.235", 0.0001 → "0.0001", 1024 → "1,024". (Learning rates have their own form, formatLearningRate.)
+ */
+export function formatShort(v: number, digits = 3): string {
+  if (!Number.isFinite(v)) return formatNumber(v);
+  if (Number.isInteger(v) || Math.abs(v) >= 10 ** digits) return formatCount(v);
+  let f = significant.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { maximumSignificantDigits: digits, useGrouping: true, signDisplay: 'negative' });
+    significant.set(digits, f);
+  }
+  return f.format(v);
+}
+
+/**
+ * formatNumber with a + on positive values: attributions and differences, where the sign is the message.
+ * A value that rounds to zero has no sign ("0.0", never "+0.0").
+ */
 export function formatSigned(v: number, digits = 3): string {
-  return `${v > 0 ? '+' : ''}${formatNumber(v, digits)}`;
+  const text = formatNumber(v, digits);
+  return v > 0 && /[1-9]/.test(text) ? `+${text}` : text;
 }
 
 /** A table cell that is either a whole number (a count, a min / max of an integer column) or a measurement. */

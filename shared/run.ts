@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatShort } from './format';
 
 export const ParamValueSchema = z.union([z.number(), z.string().max(200), z.boolean(), z.array(z.number()).max(64)]);
 export const HyperparamsSchema = z.record(z.string().max(64), ParamValueSchema);
@@ -139,17 +140,29 @@ export const EvalRecordSchema = z.object({
 export const EvalRecordsPageSchema = z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(EvalRecordSchema) });
 export type EvalRecordsPage = z.infer<typeof EvalRecordsPageSchema>;
 
+/** The longest run name: the default and sweep-trial names are built to fit it. */
+const MAX_RUN_NAME = 120;
+
 /** A run's name: free text the analyst chose, or the default built from its settings; no control characters. */
 export const RunNameSchema = z
   .string()
   .trim()
   .min(1, 'a run name cannot be empty')
-  .max(120)
+  .max(MAX_RUN_NAME)
   .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'a run name cannot hold control characters');
 
-/** 0.001 → "1e-3", 0.0005 → "5e-4": learning rates read the way papers write them. */
+/** 0.001 → "1e-3", 0.0005 → "5e-4", 0.0031234 → "3.12e-3": learning rates read the way papers write them. */
 export function formatLearningRate(lr: number): string {
-  return lr.toExponential().replace('e+', 'e');
+  return Number(lr.toPrecision(3)).toExponential().replace('e+', 'e');
+}
+
+/** One setting as a part of a run's name: "10 ep", "b256", "lr 1e-3", "dropout 0.2", "units 64-32". */
+export function paramNamePart(key: string, value: unknown): string {
+  if (key === 'epochs' && typeof value === 'number') return `${value} ep`;
+  if (key === 'batchSize' && typeof value === 'number') return `b${value}`;
+  if (key === 'learningRate' && typeof value === 'number') return `lr ${formatLearningRate(value)}`;
+  const text = (v: unknown) => (typeof v === 'number' ? formatShort(v) : String(v));
+  return `${key} ${Array.isArray(value) ? value.map(text).join('-') : text(value)}`;
 }
 
 /**
@@ -163,10 +176,22 @@ export function defaultRunName(modelId: string, datasetName: string | null, para
   const epochs = num('epochs');
   const batch = num('batchSize');
   const lr = num('learningRate');
-  if (epochs !== null) parts.push(`${epochs} ep`);
-  if (batch !== null) parts.push(`b${batch}`);
-  if (lr !== null) parts.push(`lr ${formatLearningRate(lr)}`);
+  if (epochs !== null) parts.push(paramNamePart('epochs', epochs));
+  if (batch !== null) parts.push(paramNamePart('batchSize', batch));
+  if (lr !== null) parts.push(paramNamePart('learningRate', lr));
   return parts.join(' · ');
+}
+
+/**
+ * A sweep trial's name: the sweep, the trial's number (from 1, as the sweep table counts) and the values it
+ * drew, e.g. "dnn1 on KDDTrain+ · trial 3 · lr 3e-3 · dropout 0.2 · b128". A sweep over several
+ * architectures names the trial's. A long sweep name gives way so the settings stay in the name.
+ */
+export function trialRunName(sweepName: string, index: number, point: Record<string, unknown>, modelId?: string): string {
+  const tail = [`trial ${index + 1}`, ...(modelId ? [modelId] : []), ...Object.entries(point).map(([k, v]) => paramNamePart(k, v))].join(' · ');
+  const room = MAX_RUN_NAME - tail.length - 3;
+  if (room < 8) return `${sweepName.slice(0, 8)}… · ${tail}`.slice(0, MAX_RUN_NAME);
+  return `${sweepName.length > room ? `${sweepName.slice(0, room - 1)}…` : sweepName} · ${tail}`;
 }
 
 /** The hyperparameters a report or export lists: every scalar setting, sorted by name, learning rates as 1e-3. */

@@ -61,6 +61,8 @@ export const SweepTrialSchema = z.object({
   /** The searched values this trial drew (not the fixed ones). */
   point: HyperparamsSchema,
   runId: z.string().nullable(),
+  /** The trial's run's name (trialRunName unless the analyst renamed it); null before the run exists. */
+  runName: z.string().nullable(),
   state: TrialStateSchema,
   /** The sweep metric at the trial's best epoch (its kept checkpoint), on the validation split. */
   metric: z.number().nullable(),

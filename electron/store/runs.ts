@@ -152,6 +152,14 @@ export function listRuns(db: Db): RunRow[] {
   }));
 }
 
+/** A run's name alone (null when the run is gone), for lists that show runs they do not own. */
+export function runName(db: Db, id: string): string | null {
+  const r = db.prepare('SELECT runs.name, runs.model_id, runs.params_json, datasets.name AS dataset_name FROM runs LEFT JOIN datasets ON datasets.id = runs.dataset_id WHERE runs.id = ?').get(id) as
+    | (Pick<RunDbRow, 'name' | 'model_id' | 'params_json'> & { dataset_name: string | null })
+    | undefined;
+  return r ? nameOf(r, r.dataset_name) : null;
+}
+
 export function getRun(db: Db, id: string): RunDetail | undefined {
   const r = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
   if (!r) return undefined;

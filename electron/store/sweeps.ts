@@ -1,6 +1,7 @@
 import type { ParamValue } from '../../models/types';
 import type { SweepInfo, SweepMetric, SweepSpec, SweepTrial, TrialState } from '../../shared/sweep';
 import type { Db } from './db';
+import { runName } from './runs';
 
 interface SweepDbRow {
   id: string;
@@ -80,6 +81,7 @@ export function listTrials(db: Db, sweepId: string): SweepTrial[] {
     modelId: r.model_id,
     point: JSON.parse(r.point_json) as SweepTrial['point'],
     runId: r.run_id,
+    runName: r.run_id ? runName(db, r.run_id) : null,
     state: r.state as TrialState,
     metric: r.metric,
     epochs: r.epochs,

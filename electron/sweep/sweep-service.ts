@@ -1,5 +1,6 @@
 import { getModel } from '../../models/registry';
 import { ContractError } from '../../shared/errors';
+import { trialRunName } from '../../shared/run';
 import type { SweepDetail, SweepInfo, SweepSpec, TrialState } from '../../shared/sweep';
 import { newId } from '../ids';
 import type { HostedJobContext } from '../jobs/manager';
@@ -70,7 +71,7 @@ async function runSweep(deps: SweepServiceDeps, sweepId: string, spec: SweepSpec
         [started] = startTraining(
           deps,
           { datasetId: spec.datasetId, modelIds: [t.modelId], params: { ...spec.params, ...t.point }, tags: [tag], ...(spec.testDatasetId ? { testDatasetId: spec.testDatasetId } : {}) },
-          rungs.epochs.length ? { asha: rungs.forTrial(epochsOf(t)) } : {},
+          { name: trialRunName(name, i, t.point, spec.modelIds.length > 1 ? t.modelId : undefined), ...(rungs.epochs.length ? { asha: rungs.forTrial(epochsOf(t)) } : {}) },
         );
       } catch (e) {
         // A refused trial (e.g. a test set not encoded like the training set) would refuse every trial.

@@ -37,11 +37,14 @@ export function requireModel(id: string): ModelDef {
   }
 }
 
-/** Queues one run per architecture; each is a job in a worker, stored as it progresses. `asha`: a sweep trial's rungs. */
+/**
+ * Queues one run per architecture; each is a job in a worker, stored as it progresses. `asha`: a sweep
+ * trial's rungs; `name`: the run's name instead of the default from its settings (a sweep trial's).
+ */
 export function startTraining(
   deps: TrainServiceDeps,
   req: OpParsedRequest<'train.start'>,
-  extra: { asha?: AshaTrialInput; initFromRunId?: string } = {},
+  extra: { asha?: AshaTrialInput; initFromRunId?: string; name?: string } = {},
 ): { runId: string; jobId: string }[] {
   const { workspace, events } = deps;
   const db = workspace.db;
@@ -96,7 +99,7 @@ export function startTraining(
       classes: dataset.classes,
       jobId: job.id,
       tags: req.tags,
-      name: defaultRunName(def.id, dataset.name, resolveParams(def, req.params as never) as Record<string, unknown>),
+      name: extra.name ?? defaultRunName(def.id, dataset.name, resolveParams(def, req.params as never) as Record<string, unknown>),
     });
     return { runId, jobId: job.id };
   });

@@ -213,6 +213,10 @@ test('a sweep defined in Train shows in Compare: sortable trial table, parallel 
   assert.match(await firstRow.innerText(), /logreg\s+0\.05\s+32\s+0\.\d{4}\s+3\s+done/);
   assert.ok(await firstRow.evaluate((el) => el.classList.contains('best')));
   assert.match(await table.locator('tr[data-trial="1"]').innerText(), /stopped at epoch 1/);
+  // Trials are runs named by the sweep, their number and the values they drew: in the table, the best bar and the plot.
+  assert.equal(await firstRow.getByTestId('trial-run').innerText(), 'logreg on points.csv · trial 1 · lr 5e-2 · b32');
+  assert.equal(await panel.getByTestId('sweep-best-name').innerText(), 'logreg on points.csv · trial 1 · lr 5e-2 · b32');
+  assert.match((await panel.locator('path.trial[data-trial="2"] title').textContent()) ?? '', /^logreg on points\.csv · trial 3 · lr 3e-3 · b32 · validation loss \d+\.\d{4}( · stopped at epoch \d+)?$/);
   await table.locator('[data-sort="learningRate"]').click();
   assert.match(await table.locator('tbody tr').first().innerText(), /0\.000001/);
   await table.locator('[data-sort="learningRate"]').click();

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatSigned, formatValue } from '../../../shared/format';
+import { trialRunName } from '../../../shared/run';
+import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatShort, formatSigned, formatValue } from '../../../shared/format';
 
 test('counts carry thousands separators and never a fraction', () => {
   assert.equal(formatCount(1071), '1,071');
@@ -24,6 +25,13 @@ test('percentages and measurements keep fixed decimals; no exponent notation at 
   assert.doesNotMatch([formatNumber(1e21, 2), formatNumber(-3e-9, 4)].join(' '), /e[+-]/);
   assert.equal(formatSigned(0.1234), '+0.123');
   assert.equal(formatSigned(-0.1234), '-0.123');
+  assert.equal(formatSigned(0.00004, 1), '0.0');
+});
+
+test('settings and axis ticks keep their own significant digits, never an exponent', () => {
+  assert.deepEqual([0.2, 0.23456, 0.0001, 1024, 128, -0.5, 12.3456].map((v) => formatShort(v)), ['0.2', '0.235', '0.0001', '1,024', '128', '-0.5', '12.3']);
+  assert.equal(formatShort(1234.5678), '1,235');
+  assert.doesNotMatch(formatShort(3e-9), /e/);
 });
 
 test('table cells: integers as counts, the rest as measurements, missing as a dash', () => {
@@ -40,4 +48,16 @@ test('bytes and durations', () => {
   assert.equal(formatDuration(4.2), '5 s');
   assert.equal(formatDuration(185), '3 min 05 s');
   assert.equal(formatDuration(3720), '1 h 02 min');
+});
+
+test('a sweep trial is named by its sweep, number and drawn settings, in the forms run names use', () => {
+  assert.equal(
+    trialRunName('dnn1 on KDDTrain+', 2, { learningRate: 0.003, dropout: 0.2, batchSize: 128 }),
+    'dnn1 on KDDTrain+ · trial 3 · lr 3e-3 · dropout 0.2 · b128',
+  );
+  // Random search draws long fractions; several architectures name the trial's; layer widths as 64-32.
+  assert.equal(trialRunName('s', 0, { learningRate: 0.0031234, dropout: 0.23456, units: [64, 32] }, 'lstm'), 's · trial 1 · lstm · lr 3.12e-3 · dropout 0.235 · units 64-32');
+  const long = trialRunName('x'.repeat(200), 9, { learningRate: 0.01 });
+  assert.equal(long.length, 120);
+  assert.match(long, /^x+… · trial 10 · lr 1e-2$/);
 });

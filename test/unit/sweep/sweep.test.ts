@@ -62,6 +62,12 @@ test('a sweep finds the known-best learning rate, stops the clearly worse trial 
   assert.equal(trials[1].epochs, 1);
   assert.equal(trials[0].state, 'done');
   assert.equal(trials[0].epochs, 4);
+  // Each trial's run is named by the sweep, its number and the values it drew, in the table and the run list.
+  assert.deepEqual(
+    trials.map((x) => x.runName),
+    ['logreg on train.csv · trial 1 · lr 5e-2', 'logreg on train.csv · trial 2 · lr 1e-6', 'logreg on train.csv · trial 3 · lr 3e-3'],
+  );
+  assert.equal((await t.call('runs.get', { runId: trials[2].runId! })).name, trials[2].runName);
 
   const run = await t.call('runs.get', { runId: best.runId! });
   assert.equal(run.sweepId, info.id);

@@ -1,3 +1,4 @@
+import { formatShort } from '../../../../shared/format';
 import type { SweepTrial } from '../../../../shared/sweep';
 
 /** One vertical axis of the parallel-coordinates plot: where a trial's value sits on it, 0 (bottom) … 1 (top). */
@@ -11,7 +12,6 @@ export interface Axis {
   position(t: SweepTrial): number | null;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 0.01 && Math.abs(v) < 10_000 ? String(Number(v.toPrecision(3))) : v.toExponential(1));
 const show = (v: unknown) => (Array.isArray(v) ? v.join('-') : String(v));
 
 /** Lists (dnn's layer widths) are compared by their first width: the sweep sets them all alike. */
@@ -46,7 +46,7 @@ function axisFor(key: string, label: string, values: (unknown | undefined)[], re
     const tickValues = distinct.length <= 6 ? distinct : [0, 0.25, 0.5, 0.75, 1].map((q) => (log ? 10 ** (f(lo) + q * span) : lo + q * (hi - lo)));
     // Ticks closer than a label's height would print over each other: keep the first of each cluster.
     const ticks: { at: number; label: string }[] = [];
-    for (const v of tickValues) if (ticks.every((t) => Math.abs(t.at - at(v)) >= 0.07)) ticks.push({ at: at(v), label: fmt(v) });
+    for (const v of tickValues) if (ticks.every((t) => Math.abs(t.at - at(v)) >= 0.07)) ticks.push({ at: at(v), label: formatShort(v) });
     return {
       key,
       label,

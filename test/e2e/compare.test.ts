@@ -57,8 +57,28 @@ test('two runs side by side: metrics with the best highlighted, curves, confusio
   const picks = page.getByTestId('pick-run');
   await picks.nth(1).waitFor();
   assert.equal(await picks.count(), 2);
-  await picks.nth(0).check();
-  await picks.nth(1).check();
+  // Keyboard: the picker's rows are reached with the arrows and Home/End; Space and Enter tick the focused run.
+  const focusedPick = () =>
+    page.evaluate(() => {
+      const el = document.activeElement as HTMLInputElement;
+      const picks = [...document.querySelectorAll('[data-testid="pick-run"]')];
+      return { at: picks.indexOf(el), outline: getComputedStyle(el).outlineStyle, bar: getComputedStyle(el.closest('td')!).boxShadow.includes('inset') };
+    });
+  await picks.nth(0).focus();
+  await page.keyboard.press('End');
+  assert.deepEqual(await focusedPick(), { at: 1, outline: 'solid', bar: true });
+  await page.keyboard.press('Home');
+  assert.equal((await focusedPick()).at, 0);
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowDown');
+  assert.deepEqual(await focusedPick(), { at: 1, outline: 'solid', bar: true });
+  await page.keyboard.press('Enter');
+  assert.deepEqual([await picks.nth(0).isChecked(), await picks.nth(1).isChecked()], [true, true]);
+  await shot(page, 'compare-picker-keys');
+  await page.keyboard.press('Enter');
+  assert.equal(await picks.nth(1).isChecked(), false);
+  await page.keyboard.press('Space');
+  assert.equal(await picks.nth(1).isChecked(), true);
 
   const metrics = page.getByTestId('metrics-table');
   await metrics.locator('tbody tr').nth(1).waitFor();

@@ -1,15 +1,18 @@
 /**
  * Keyboard operation of a table or list whose rows open something: ↑/↓ move the focus to the previous /
- * next row, Home/End to the first / last, Enter (or Space) opens the focused row. A row with a button or
- * link of its own takes the focus there, so Enter does what a click on it does; a row that is clickable
- * as a whole (`<tr onclick>`) is made focusable here and Enter clicks it. Keys pressed in a field inside a
- * row (a text input, a select) are left to that field.
+ * next row, Home/End to the first / last, Enter (or Space) opens the focused row. A row with a button,
+ * link or checkbox of its own takes the focus there, so Enter does what a click on it does (a checkbox
+ * ticks, as Space ticks it natively); a row that is clickable as a whole (`<tr onclick>`) is made focusable
+ * here and Enter clicks it. Keys pressed in a field inside a row (a text input, a select) are left to that
+ * field.
  *
  * Use as a Svelte action: `<table use:rowKeys>` (rows: `tbody tr`), or `use:rowKeys={'li'}`.
  */
 export function rowKeys(node: HTMLElement, selector = 'tbody tr') {
   let rowSelector = selector;
   const MOVE = new Set(['ArrowDown', 'ArrowUp', 'Home', 'End']);
+  // A checkbox does nothing with these keys itself, so they stay the table's; in a text field they are the field's.
+  const FIELD = 'input:not([type="checkbox"]), select, textarea, [contenteditable="true"]';
   const inner = (row: Element) => row.querySelector<HTMLElement>('button:not([disabled]), a[href], input, select');
 
   function focusTarget(row: Element): HTMLElement | null {
@@ -31,7 +34,12 @@ export function rowKeys(node: HTMLElement, selector = 'tbody tr') {
       t.click();
       return;
     }
-    if (!MOVE.has(e.key) || t.closest('input, select, textarea, [contenteditable="true"]')) return;
+    if (e.key === 'Enter' && t.matches('input[type="checkbox"]') && t.closest(rowSelector)) {
+      e.preventDefault();
+      t.click();
+      return;
+    }
+    if (!MOVE.has(e.key) || t.closest(FIELD)) return;
     const rows = [...node.querySelectorAll(rowSelector)].filter((r) => focusTarget(r));
     if (!rows.length) return;
     const at = rows.findIndex((r) => r.contains(document.activeElement));

@@ -123,6 +123,12 @@ interface ModelDefBase {
    * optimizer). Its defaults still carry them, to keep one params shape, but they are not validated.
    */
   unusedParams?: readonly GradientParam[];
+  /**
+   * False where one replica trains faster than several: a step that is almost all fixed per-kernel cost
+   * (the one-time-step recurrent records models: 2 replicas measured at half the speed of 1 on 2 idle cores,
+   * docs/benchmarks.md) gains nothing from smaller shards. Absent means data-parallel helps.
+   */
+  dataParallel?: boolean;
 }
 
 /** The gradient-training keys electron/train/params checks; an architecture that ignores some declares them unused. */

@@ -6,6 +6,7 @@ import type { EvalResult, EvalSplit } from '../../shared/eval';
 import { JobCancelledError, type JobHandler } from '../jobs/context';
 import { readCheckpoint, readRunModel, writeCheckpoint } from './run-files';
 import os from 'node:os';
+import { getModel } from '../../models/registry';
 import { trainParallel } from './parallel';
 import { ashaVerdict, type AshaTrialInput } from '../sweep/asha';
 import { pushBatchPoint, type BatchCurve, type ValidationSummary } from '../../shared/run';
@@ -65,7 +66,7 @@ export const trainJob: JobHandler = async (raw, ctx) => {
     ...(input.initFromRunDir && !checkpoint ? { initialWeights: readRunModel(input.initFromRunDir) } : {}),
     // Every epoch end leaves a loadable model on disk, so a killed process still has something to show.
     onCheckpoint: async (e, model) => writeCheckpoint(input.runDir, await model.serialize(), e),
-    replicas: replicasFor(input.params, ctx.runningJobs, ctx.backend?.name),
+    replicas: replicasFor(input.params, ctx.runningJobs, ctx.backend?.name, undefined, getModel(input.modelId).dataParallel !== false),
     modelId: input.modelId,
     x: data.x,
     y: data.y,
@@ -155,12 +156,13 @@ function finite(v: number | null): number | null {
  * the jobs running: each gets cores ÷ jobs (so one job alone on 2 cores takes both, two jobs take one each,
  * which measured faster than two replicas each). A replica keeps at least MIN_ROWS_PER_REPLICA rows of the
  * batch: below that its fixed per-step costs (kernel dispatch, gradient exchange) outweigh the shard's work
- * (docs/benchmarks.md, scaling projection). `replicas` in the run's parameters overrides the choice.
+ * (docs/benchmarks.md, scaling projection); an architecture whose step is all fixed cost (`dataParallel:
+ * false`) gets one. `replicas` in the run's parameters overrides the choice.
  */
-export function replicasFor(params: Partial<Hyperparams>, runningJobs: number, backend: string | undefined, cores = os.availableParallelism()): number {
+export function replicasFor(params: Partial<Hyperparams>, runningJobs: number, backend: string | undefined, cores = os.availableParallelism(), dataParallel = true): number {
   const asked = params.replicas;
   if (typeof asked === 'number' && Number.isInteger(asked) && asked >= 1) return Math.min(asked, MAX_REPLICAS);
-  if (backend !== 'wasm') return 1;
+  if (backend !== 'wasm' || !dataParallel) return 1;
   const share = Math.floor(cores / Math.max(1, runningJobs));
   const batch = typeof params.batchSize === 'number' && params.batchSize > 0 ? params.batchSize : Infinity;
   return Math.max(1, Math.min(share, MAX_REPLICAS, Math.floor(batch / MIN_ROWS_PER_REPLICA)));

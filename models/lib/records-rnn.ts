@@ -19,6 +19,7 @@ export function recordsRnnDef(id: string, cell: CellType, bidir: boolean): TfMod
     engine: 'tfjs',
     description: `${name} over the feature vector as one time step, 80 units${bidir ? ' per direction' : ''} + dropout 0.1 (Staudemeyer 2015, Yin 2017); adam 1e-3, batch 64, 100 epochs`,
     defaults,
+    dataParallel: false,
     build(spec) {
       const ctx = context(spec, defaults);
       const input = recordsInput(spec);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { replicasFor } from '../../../electron/train/train-job';
+import { getModel } from '../../../models/registry';
 
 test('replicasFor shares the cores fairly between running jobs and keeps enough rows per replica', () => {
   // One job alone takes every core; two jobs split them; more jobs than cores get one replica each.
@@ -18,4 +19,10 @@ test('replicasFor shares the cores fairly between running jobs and keeps enough 
   assert.equal(replicasFor({}, 1, 'cpu', 16), 1);
   assert.equal(replicasFor({ replicas: 3 }, 2, 'wasm', 2), 3);
   assert.equal(replicasFor({ replicas: 64 }, 1, 'wasm', 2), 16);
+  // An architecture that declares data-parallel useless gets one replica unless asked; the one-time-step
+  // recurrent records models declare it, the feed-forward ones do not.
+  assert.equal(replicasFor({}, 1, 'wasm', 16, false), 1);
+  assert.equal(replicasFor({ replicas: 2 }, 1, 'wasm', 16, false), 2);
+  for (const id of ['lstm', 'gru', 'simplernn', 'bilstm', 'bigru', 'birnn']) assert.equal(getModel(id).dataParallel, false, id);
+  for (const id of ['dnn5', 'char-cnn', 'cnn-lstm']) assert.notEqual(getModel(id).dataParallel, false, id);
 });

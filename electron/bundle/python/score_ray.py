@@ -52,10 +52,12 @@ def plan_file(bundle, path, column):
     head = head_lines(path)
     texts = [t for _, t, e in head if e is None]
     plan = {"path": path, "header_line": 0, "zeek": None, "column": None, "header_lines": []}
-    if texts and texts[0].startswith("#"):
-        z = zeek_header(texts)
-        if not z:
-            raise SystemExit("%s: starts with '#' but has no #fields line: not a Zeek log" % path)
+    # As the engine reads files (head-lines.ts leadingComments): '#' lines are a Zeek log's header only when
+    # a #fields line is among them; otherwise they are comments above a header or the data (a feed's licence).
+    z = zeek_header(texts) if texts and texts[0].startswith("#") else None
+    if texts and texts[0].startswith("#") and not z and bundle.kind == "behaviour":
+        raise SystemExit("%s: starts with '#' but has no #fields line: not a Zeek log" % path)
+    if z:
         names, sep = z
         plan["zeek"] = {"names": names, "separator": sep}
         plan["header_lines"] = [t for t in texts if t.startswith("#")]
@@ -73,7 +75,7 @@ def plan_file(bundle, path, column):
         return plan
     if bundle.kind == "records":
         if bundle.record_format == "csv":
-            first = next(((n, t) for n, t, e in head if e is None), None)
+            first = next(((n, t) for n, t, e in head if e is None and t.strip() != "" and not t.lstrip().startswith("#")), None)
             if first is None:
                 raise SystemExit("%s: no header row" % path)
             plan["header_line"], plan["header_lines"] = first[0], [first[1]]

@@ -162,7 +162,7 @@ test('a Compare-style deep link opens the evaluation filtered to one confusion c
   assert.equal(await page.getByTestId('filter-by').inputValue(), evalId);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="inspect-row"] [data-testid="pred"]').length > 1);
   assert.equal(await totalOf(), total);
-  const heads = await page.getByTestId('sort-pred').allInnerTexts();
+  const heads = await page.getByTestId('model-head').allInnerTexts();
   const dnnColumn = heads.findIndex((t) => t.startsWith('dnn1'));
   // Each model's column is headed by its run's name, not its architecture and a piece of its id.
   assert.match(heads[dnnColumn], /^dnn1 · KDDTrain\+_20Percent\.txt · 2 ep · b256 · lr 1e-3/);

@@ -1,4 +1,5 @@
 import type { CompareResult, EvalResult } from '../../../../shared/eval';
+import { formatCount, formatNumber, formatPercent } from '../../../../shared/format';
 import { hyperparamLines } from '../../../../shared/run';
 import { escapeHtml as h, type ChartImage } from '../../lib/export';
 import { overallColumns, bestIndexes, classesOf, formatMetric, groupsOf, perClassColumns, type MetricColumn } from './metrics';
@@ -57,17 +58,17 @@ function pairedSection(paired: NonNullable<Comparison['paired']>, splitHtml: str
   const m = r.mcnemar;
   const level = Math.round(r.bootstrap.confidence * 100);
   const row = (name: string, acc: CompareResult['bootstrap']['accuracy']['a'], f1: CompareResult['bootstrap']['macroF1']['a'], diff: boolean) =>
-    `<tr><td class="row">${h(name)}</td><td>${diff ? formatPts(acc.estimate) + ' pts' : (acc.estimate * 100).toFixed(2) + ' %'}</td><td>${formatCi(acc, diff)}</td>` +
-    `<td>${diff ? formatPts(f1.estimate) + ' pts' : (f1.estimate * 100).toFixed(2) + ' %'}</td><td>${formatCi(f1, diff)}</td></tr>`;
+    `<tr><td class="row">${h(name)}</td><td>${diff ? formatPts(acc.estimate) + ' pts' : formatPercent(acc.estimate)}</td><td>${formatCi(acc, diff)}</td>` +
+    `<td>${diff ? formatPts(f1.estimate) + ' pts' : formatPercent(f1.estimate)}</td><td>${formatCi(f1, diff)}</td></tr>`;
   return `
 <h2>Is the difference real?</h2>
-<p>${splitHtml} · ${r.rows.toLocaleString('en-US')} paired rows</p>
+<p>${splitHtml} · ${formatCount(r.rows)} paired rows</p>
 <p class="verdict">${h(v.text)}</p>
 ${v.caveat ? `<p class="caveat">${h(v.caveat)}</p>` : ''}
 <table><caption>McNemar's test (A = ${h(paired.labelA)}, B = ${h(paired.labelB)})</caption>
 <thead><tr><th>b (A right, B wrong)</th><th>c (A wrong, B right)</th><th>statistic</th><th>p-value</th><th>method</th></tr></thead>
-<tbody><tr><td>${m.b}</td><td>${m.c}</td><td>${m.statistic.toFixed(3)}</td><td>${h(formatP(m.pValue))}</td><td>${h(m.method)}</td></tr></tbody></table>
-<table><caption>Paired bootstrap, ${r.bootstrap.resamples.toLocaleString('en-US')} resamples, seed ${r.bootstrap.seed}: ${level} % intervals</caption>
+<tbody><tr><td>${formatCount(m.b)}</td><td>${formatCount(m.c)}</td><td>${formatNumber(m.statistic, 3)}</td><td>${h(formatP(m.pValue))}</td><td>${h(m.method)}</td></tr></tbody></table>
+<table><caption>Paired bootstrap, ${formatCount(r.bootstrap.resamples)} resamples, seed ${r.bootstrap.seed}: ${level} % intervals</caption>
 <thead><tr><th class="row"></th><th>accuracy</th><th>${level} % CI</th><th>macro F1</th><th>${level} % CI</th></tr></thead>
 <tbody>${row(`A: ${paired.labelA}`, r.bootstrap.accuracy.a, r.bootstrap.macroF1.a, false)}${row(`B: ${paired.labelB}`, r.bootstrap.accuracy.b, r.bootstrap.macroF1.b, false)}${row('A − B', r.bootstrap.accuracy.diff, r.bootstrap.macroF1.diff, true)}</tbody></table>`;
 }
@@ -78,7 +79,7 @@ function confusionTable(e: ScoredEntry, splitHtml: string): string {
   const body = classes
     .map((t, i) => {
       const cells = classes
-        .map((_, j) => `<td>${confusion.counts[i][j].toLocaleString('en-US')}<span class="pct">${(confusion.normalized[i][j] * 100).toFixed(1)} %</span></td>`)
+        .map((_, j) => `<td>${formatCount(confusion.counts[i][j])}<span class="pct">${formatPercent(confusion.normalized[i][j], 1)}</span></td>`)
         .join('');
       return `<tr><th class="row">${h(t)}</th>${cells}</tr>`;
     })
@@ -103,7 +104,7 @@ export function buildReport(c: Comparison, charts: ChartImage[], generatedAt: Da
       (e) =>
         `<tr><td class="row"><span class="swatch" style="background:${h(e.color)}"></span>${h(e.label)}</td><td class="row"><code>${h(e.run.id)}</code></td>` +
         `<td class="row">${h(e.run.modelId)}</td><td class="row">${h(e.trainingDataset)}</td><td class="row params">${paramsHtml(e.run.params)}</td><td class="row">${h(e.run.tags.join(', '))}</td>` +
-        `<td class="note">${h(e.detail?.note ?? '')}</td><td>${e.result ? e.result.rows.toLocaleString('en-US') : 'not evaluated on this test set'}</td></tr>`,
+        `<td class="note">${h(e.detail?.note ?? '')}</td><td>${e.result ? formatCount(e.result.rows) : 'not evaluated on this test set'}</td></tr>`,
     )
     .join('');
   const figures = charts
@@ -116,7 +117,7 @@ export function buildReport(c: Comparison, charts: ChartImage[], generatedAt: Da
 <body>
 <h1>${h(title)}</h1>
 <p class="meta">Generated ${h(generatedAt.toISOString().replace('T', ' ').slice(0, 16))} UTC by DeepTriage.</p>
-${ts ? `<p class="meta">Test set: ${splitHtml} ${h(ts.split.description)}${scored[0] ? ` · ${scored[0].result.rows.toLocaleString('en-US')} rows` : ''}</p>` : '<p class="meta">No common test set.</p>'}
+${ts ? `<p class="meta">Test set: ${splitHtml} ${h(ts.split.description)}${scored[0] ? ` · ${formatCount(scored[0].result.rows)} rows` : ''}</p>` : '<p class="meta">No common test set.</p>'}
 <h2>Runs</h2>
 <table><thead><tr><th class="row">Run</th><th class="row">Id</th><th class="row">Architecture</th><th class="row">Trained on</th><th class="row">Hyperparameters</th><th class="row">Tags</th><th class="row">Note</th><th>Test rows</th></tr></thead><tbody>${runsRows}</tbody></table>
 ${scored.length ? `<h2>Metrics</h2>${metricsTable(scored, overallColumns(scored.map((e) => e.result)), `${caption} · best per column highlighted`)}${metricsTable(scored, perClassColumns(classesOf(scored.map((e) => e.result))), `Per class · ${caption}`)}` : ''}

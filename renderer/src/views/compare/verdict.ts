@@ -1,22 +1,21 @@
+import { formatNumber, formatSigned } from '../../../../shared/format';
 import type { CompareResult, ConfidenceInterval } from '../../../../shared/eval';
 
 export const ALPHA = 0.05;
 
 export function formatP(p: number): string {
   if (p < 0.001) return 'p < 0.001';
-  if (p < 0.01) return `p = ${p.toFixed(3)}`;
-  return `p = ${p.toFixed(2)}`;
+  return `p = ${formatNumber(p, p < 0.01 ? 3 : 2)}`;
 }
 
 /** A rate difference in percentage points with its sign: +1.2 pts. */
 export function formatPts(v: number, digits = 1): string {
-  const s = (v * 100).toFixed(digits);
-  if (Number(s) === 0) return (0).toFixed(digits);
-  return v > 0 ? `+${s}` : s;
+  return formatSigned(v * 100, digits);
 }
 
+/** An interval of rates in percent (1 decimal), or of differences in signed points. */
 export function formatCi(ci: ConfidenceInterval, asDiff: boolean): string {
-  const f = (v: number) => (asDiff ? formatPts(v) : (v * 100).toFixed(1));
+  const f = (v: number) => (asDiff ? formatPts(v) : formatNumber(v * 100, 1));
   return `[${f(ci.lower)}, ${f(ci.upper)}]`;
 }
 

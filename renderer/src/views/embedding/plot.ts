@@ -1,3 +1,4 @@
+import { formatCount } from '../../../../shared/format';
 import type { EmbeddingMap, EmbedPoint } from '../../../../shared/embed';
 import { toCsv } from '../../lib/export';
 
@@ -99,6 +100,6 @@ export function mapCsv(map: EmbeddingMap): string {
 }
 
 export function mapTitle(map: EmbeddingMap): string {
-  const what = map.source.kind === 'chars' ? 'character embeddings' : `${map.source.datasetName ?? map.source.datasetId} · ${map.count.toLocaleString('en-US')} records`;
+  const what = map.source.kind === 'chars' ? 'character embeddings' : `${map.source.datasetName ?? map.source.datasetId} · ${formatCount(map.count)} records`;
   return `${map.modelId} · ${map.method === 'umap' ? 'UMAP' : 't-SNE'} · seed ${map.seed} · ${what}`;
 }

@@ -39,7 +39,8 @@ test('scanning a file fills the results table, shows the expected FPR at the thr
   assert.equal(await results.getByTestId('scan-skipped').innerText(), '2');
   assert.match(await results.getByTestId('expected-fpr').innerText(), /expected false-positive rate ≈ \d+\.\d\d %, detection ≈ \d+\.\d\d % \(test file test\.csv\)/);
   const table = page.getByTestId('scan-table');
-  assert.equal(await table.getAttribute('data-total'), '3000');
+  // The table's total arrives with its first page, after the stats: wait for it rather than read it once.
+  await page.waitForFunction(() => document.querySelector('[data-testid="scan-table"]')?.getAttribute('data-total') === '3000', null, { timeout: 10_000 });
   // Sorted by score: the top rows are the phishing-pattern URLs.
   await table.locator('.row[data-index="0"] .url').waitFor();
   for (let i = 0; i < 5; i++) assert.match(await table.locator(`.row[data-index="${i}"] .url`).innerText(), /secure-login/);

@@ -5,9 +5,11 @@ import path from 'node:path';
 import type { Download } from 'playwright-core';
 import { SHARED_DATA, tempDir } from '../helpers/temp';
 import { maliciousUrl } from '../helpers/urls';
-import { assertAccessible, shot, trainUrlModel, trainWithCli, workbenchPage } from './harness';
+import { createEngine } from '../../electron/engine';
+import { assertAccessible, finished, shot, trainUrlModel, trainWithCli, workbenchPage } from './harness';
 
 let urlRunId: string;
+let ensembleEvalId: string;
 
 const KDD = path.join(SHARED_DATA, 'nsl-kdd');
 // Made at the top level: tempDir's cleanup registered inside before() would run as soon as that hook ends.
@@ -19,8 +21,27 @@ const s = workbenchPage({
     // Two record models scored on an official test file, and a small character model for URLs.
     await trainWithCli(workspace, { train: path.join(KDD, 'KDDTrain+_20Percent.txt'), test: path.join(KDD, 'KDDTest-21.txt'), models: 'dnn1,logreg', epochs: 2, batch: 256 });
     urlRunId = await trainUrlModel(workspace, path.join(files, 'urls.csv'));
+    ensembleEvalId = await scoredEnsemble(workspace);
   },
 });
+
+/**
+ * A mean ensemble of the two record runs, scored on the validation rows of their training set: not on
+ * KDDTest-21.txt, whose two evaluations the first tests count.
+ */
+async function scoredEnsemble(workspace: string): Promise<string> {
+  const engine = createEngine({ workspaceDir: workspace, transport: 'cli' });
+  try {
+    const members = (await engine.handlers['runs.list']({})).filter((r) => r.modelId === 'dnn1' || r.modelId === 'logreg');
+    const created = await engine.handlers['ensemble.create']({ runIds: members.map((r) => r.id), method: 'mean' });
+    await finished(engine, created);
+    const scored = await engine.handlers['eval.start']({ runId: created.runId, datasetId: members[0].datasetId! });
+    await finished(engine, scored);
+    return scored.evalId;
+  } finally {
+    await engine.close();
+  }
+}
 
 const totalOf = async () => Number(await s.page.getByTestId('inspect-total').getAttribute('data-total'));
 const row = (i: number) => s.page.getByTestId('inspect-table').locator(`.row[data-index="${i}"]`);
@@ -194,5 +215,19 @@ test('a Scan-style deep link explains a URL with per-character shading; any URL 
   await page.waitForFunction(() => document.querySelector('[data-testid="raw-line"]')?.textContent === 'news.example.com/articles/2010/story-7', null, { timeout: 60_000 });
   await explained();
   assert.ok(Number(await panel.getByTestId('char-saliency').getAttribute('data-chars')) > 20);
+  assert.deepEqual(errors, []);
+});
+
+test("an ensemble's explanation names each member by its run's name", async () => {
+  const { wb, page, errors } = s;
+  await page.goto(`${wb.url}#/inspect?eval=${ensembleEvalId}`);
+  await page.getByTestId('inspect-row').first().click();
+  const shares = page.getByTestId('ensemble-shares');
+  await shares.waitFor({ timeout: 60_000 });
+  assert.deepEqual((await shares.getByTestId('ensemble-member').allInnerTexts()).sort(), [
+    'dnn1 · KDDTrain+_20Percent.txt · 2 ep · b256 · lr 1e-3',
+    'logreg · KDDTrain+_20Percent.txt · 2 ep · b256 · lr 1e-2',
+  ]);
+  await shot(page, 'inspect-ensemble-e2e');
   assert.deepEqual(errors, []);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SHARED_DATA, tempDir } from '../helpers/temp';
-import { assertAccessible, workbenchPage } from './harness';
+import { assertAccessible, shot, workbenchPage } from './harness';
 
 const s = workbenchPage({ viewport: { width: 1400, height: 1000 }, open: '#/datasets' });
 
@@ -155,6 +155,7 @@ test('import progress streams rows read, bytes of the total and time left; an en
   assert.equal(await second.getByRole('button').evaluate((b) => b === document.activeElement && getComputedStyle(b).outlineStyle !== 'none'), true);
   await page.keyboard.press('Enter');
   await summary.locator('h2', { hasText: secondName }).waitFor();
+  await shot(page, 'datasets');
   await assertAccessible(page, 'Datasets');
   assert.deepEqual(errors, []);
 });

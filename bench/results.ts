@@ -73,6 +73,20 @@ const URL_EPOCHS = Number(arg('url-epochs', quick ? '2' : '10'));
 const RECORDS_PARAMS: Hyperparams = { epochs: RECORDS_EPOCHS, batchSize: 512, patience: 3, validationFraction: 0.1, seed: SEED };
 const CHAR_PARAMS: Hyperparams = { epochs: CHAR_EPOCHS, batchSize: 256, patience: 2, validationFraction: 0.1, seed: SEED };
 const URL_PARAMS: Hyperparams = { ...CHAR_PARAMS, epochs: URL_EPOCHS, patience: 3 };
+// --url-steps / --dga-steps (batches per epoch; 0 = whole passes): a pass over the full URL recipe takes
+// longer than a run's time share on 2 shared cores, and a run only checkpoints at an epoch's end, so the
+// full-data recipes validate and checkpoint every this many batches. --url-epochs / --char-epochs still
+// count passes; patience counts these shorter epochs.
+const URL_STEPS = Number(arg('url-steps', quick ? '0' : '150'));
+const DGA_STEPS = Number(arg('dga-steps', quick ? '0' : '150'));
+/** The task's parameters with passes turned into epochs of `steps` batches over `trainRows` rows. */
+function inShortEpochs(base: Hyperparams, trainRows: number, steps: number): Hyperparams {
+  if (!(steps > 0)) return base;
+  const batch = Number(base.batchSize);
+  const perPass = Math.ceil((trainRows * (1 - Number(base.validationFraction ?? 0.1))) / batch);
+  if (steps >= perPass) return base;
+  return { ...base, stepsPerEpoch: steps, epochs: Math.ceil((Number(base.epochs) * perPass) / steps), patience: 4 };
+}
 // Behaviour strings: ~9 malicious tuples per benign one, so the loss weighs the classes (n / (k · n_c)).
 const BEHAVIOUR_PARAMS: Hyperparams = { ...CHAR_PARAMS, epochs: Number(arg('behaviour-epochs', quick ? '2' : '8')), batchSize: 128, patience: 3, classWeight: 'balanced' };
 // The forest (ml-cart, pure JS) costs about quadratically in its rows: 5 trees on 2,000 NSL-KDD rows take
@@ -588,8 +602,9 @@ async function urls(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<voi
   const train = await imp(f.train, opts, 'urls-full-train');
   const test = await imp(f.test, { ...opts, encodeLike: train }, 'urls-full-test');
   const alexa = await imp(f.alexaOnly, { ...opts, encodeLike: train }, 'urls-alexa-heldout');
-  const singles = await trainAll(ctx, train, test, models, URL_PARAMS, 'urls', CAPS.urls);
-  const trained = [...singles, ...(await sweepBest(ctx, train, test, models, URL_PARAMS, 'urls', CAPS.urls)), ...(await ensembleAll(ctx, singles, 'urls'))];
+  const urlParams = inShortEpochs(URL_PARAMS, c.trainUrls + c.trainAlexa, URL_STEPS);
+  const singles = await trainAll(ctx, train, test, models, urlParams, 'urls', CAPS.urls);
+  const trained = [...singles, ...(await sweepBest(ctx, train, test, models, urlParams, 'urls', CAPS.urls)), ...(await ensembleAll(ctx, singles, 'urls'))];
   for (const t of trained) {
     const row = await withValidationPoint(ctx, rowFrom('urls', 'urls-test (random 20 % + held-out Alexa)', t, await runRow(ctx, t), await evaluationOf(ctx, t, test, 'test file urls-full-test.csv')), t, test);
     const thr = row.valThresholdAt1 ?? row.thresholdAt1;
@@ -605,7 +620,7 @@ async function urls(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<voi
     if (!lm.length) continue;
     const tr = await imp(l.train, opts, `urls-loso-${l.name}-train`);
     const te = await imp(l.test, { ...opts, encodeLike: tr }, `urls-loso-${l.name}-test`);
-    const tt = await trainAll(ctx, tr, te, lm, URL_PARAMS, `urls-loso-${l.name}`, CAPS.urlsLoso);
+    const tt = await trainAll(ctx, tr, te, lm, inShortEpochs(URL_PARAMS, l.train.rows, URL_STEPS), `urls-loso-${l.name}`, CAPS.urlsLoso);
     for (const t of tt) {
       rows.push({ ...(await withValidationPoint(ctx, rowFrom('urls', `LOSO: ${l.name} left out (its ${n(l.testMalicious)} malicious + ${n(l.testBenign)} unseen benign)`, t, await runRow(ctx, t), await evaluationOf(ctx, t, te, `test file urls-loso-${l.name}-test.csv`)), t, te)), extra: true });
     }
@@ -635,8 +650,9 @@ async function dga(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void
   const test = await importDs(ctx, full.test, like, 'dga-full-test');
   const feeds = await importDs(ctx, full.feedsTest, like, 'dga-andrewaeva-feeds');
   const opendns = await importDs(ctx, full.opendns, like, 'dga-opendns-top');
-  const singles = await trainAll(ctx, train, test, models, CHAR_PARAMS, 'dga', CAPS.dga);
-  const trained = [...singles, ...(await sweepBest(ctx, train, test, models, CHAR_PARAMS, 'dga', CAPS.dga)), ...(await ensembleAll(ctx, singles, 'dga'))];
+  const dgaParams = inShortEpochs(CHAR_PARAMS, full.counts.train, DGA_STEPS);
+  const singles = await trainAll(ctx, train, test, models, dgaParams, 'dga', CAPS.dga);
+  const trained = [...singles, ...(await sweepBest(ctx, train, test, models, dgaParams, 'dga', CAPS.dga)), ...(await ensembleAll(ctx, singles, 'dga'))];
   for (const t of trained) {
     const run = await runRow(ctx, t);
     const row = await withValidationPoint(ctx, rowFrom('dga', 'dga-test (random 20 %, all families seen)', t, run, await evaluationOf(ctx, t, test, 'test file dga-full-test.csv')), t, test);
@@ -655,7 +671,7 @@ async function dga(ctx: Ctx, rows: ResultRow[], notes: TaskNote[]): Promise<void
   const hLike = { ...opts, encodeLike: hTrain };
   const hTest = await importDs(ctx, half.test, hLike, 'dga-half-test');
   const hUnseen = await importDs(ctx, half.unseenTest!, hLike, 'dga-half-unseen');
-  const halfTrained = await trainAll(ctx, hTrain, hTest, hm, CHAR_PARAMS, 'dga-half', CAPS.dgaHalf);
+  const halfTrained = await trainAll(ctx, hTrain, hTest, hm, inShortEpochs(CHAR_PARAMS, half.counts.train, DGA_STEPS), 'dga-half', CAPS.dgaHalf);
   for (const t of halfTrained) {
     const run = await runRow(ctx, t);
     rows.push({ ...rowFrom('dga', `half the families: seen (random 20 % of ${half.families.length} families)`, t, run, await evaluationOf(ctx, t, hTest, 'test file dga-half-test.csv')), extra: true });
@@ -696,7 +712,7 @@ async function main(): Promise<void> {
     budgets: [
       `records models (NSL-KDD, KDD'99): at most ${RECORDS_EPOCHS} epochs, batch 512, Adam at each model's default learning rate, early stopping with patience 3 on the validation loss (10 % stratified hold-out); the best-validation checkpoint is kept and scored.`,
       `random-forest: ${FOREST_TREES} trees (the model's default is 50) grown on a seeded stratified sample of at most ${FOREST_ROWS.toLocaleString('en')} training rows, drawn by the model itself (\`maxTrainRows\`): ml-cart is pure JS and its cost grows about quadratically with the rows; other parameters at the model's defaults, no epochs.`,
-      `character models: URLs at most ${URL_EPOCHS} epochs (patience 3), DGA at most ${CHAR_EPOCHS} epochs (patience 2), behaviour strings at most ${BEHAVIOUR_PARAMS.epochs} epochs (patience 3, batch 128, balanced class weights); batch 256 otherwise, 10 % validation hold-out, each model's default learning rate; URLs: all of urls_labeled.csv; DGA ${DGA_PER_FAMILY} domains per family; cross-source runs: ${losoModels.join(', ')}.`,
+      `character models: URLs at most ${URL_EPOCHS} passes, DGA at most ${CHAR_EPOCHS} passes${URL_STEPS > 0 || DGA_STEPS > 0 ? ` over the data, cut into epochs of ${URL_STEPS} (URLs) and ${DGA_STEPS} (DGA) batches (\`stepsPerEpoch\`: each validates and checkpoints, early stopping after 4 without improvement; whole-pass epochs where a pass is shorter)` : ''} (patience 3 / 2 in whole-pass epochs), behaviour strings at most ${BEHAVIOUR_PARAMS.epochs} epochs (patience 3, batch 128, balanced class weights); batch 256 otherwise, 10 % validation hold-out, each model's default learning rate; URLs: all of urls_labeled.csv; DGA ${DGA_PER_FAMILY} domains per family; cross-source runs: ${losoModels.join(', ')}.`,
       `time caps on each task's training phase (two runs at a time): ${Object.entries(CAPS).map(([k, v]) => `${k} ${+v.toFixed(1)} min`).join(', ')}. Inside a task every run has its own time share, set when it starts: twice the task's remaining time over its runs not yet finished (time a quick run leaves over goes to later ones). A run past its share or the task cap is stopped and keeps its best checkpoint so far (marked "time cap" and scored on the same split); a queued one never reached is listed as not run.`,
       `seed ${SEED} everywhere (splits, shuffles, initialisers); ${quick ? '--quick subset' : 'full subset'}: ${(Object.keys(MODELS) as (keyof typeof MODELS)[]).map((k) => `${k}: ${modelsFor(k).join(', ') || '—'}`).join('; ')}.`,
     ],

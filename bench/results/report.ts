@@ -59,7 +59,9 @@ function epochsCell(r: ResultRow): string {
   if (r.kind === 'ensemble') return 'n/a (members as above; combiner fitted on their validation split)';
   if (r.modelId === 'random-forest') return `n/a (${r.params.nEstimators ?? '?'} trees on ≤ ${r.params.maxTrainRows ?? '?'} rows${r.capped ? ', time cap: fewer trees' : ''})`;
   const best = r.bestEpoch !== null && r.bestEpoch !== r.epochsRun ? ` (best ${r.bestEpoch})` : '';
-  return `${r.epochsRun}/${r.params.epochs ?? '?'}${best}${r.stoppedEarly ? ', early stop' : ''}${r.capped ? ', time cap' : ''}`;
+  // Epochs cut short by stepsPerEpoch say so, or "3/40" would read as three passes over the data.
+  const steps = typeof r.params.stepsPerEpoch === 'number' && r.params.stepsPerEpoch > 0 ? ` × ${r.params.stepsPerEpoch} batches` : '';
+  return `${r.epochsRun}/${r.params.epochs ?? '?'}${steps}${best}${r.stoppedEarly ? ', early stop' : ''}${r.capped ? ', time cap' : ''}`;
 }
 
 function recordsTable(rows: ResultRow[], anchors: Record<string, string>): string[] {

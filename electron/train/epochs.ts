@@ -11,6 +11,8 @@ export interface EpochSettings {
   minDelta: number;
   predictBatch: number;
   seed: number;
+  /** Batches between two epoch ends (validation, checkpoint, early stopping); 0 = one pass over the rows. */
+  stepsPerEpoch: number;
 }
 
 export function epochSettings(p: Hyperparams): EpochSettings {
@@ -21,6 +23,7 @@ export function epochSettings(p: Hyperparams): EpochSettings {
     minDelta: optionalNum(p, 'minDelta', 0),
     predictBatch: optionalInt(p, 'predictBatchSize', 1024, 1),
     seed: optionalInt(p, 'seed', 42),
+    stepsPerEpoch: optionalInt(p, 'stepsPerEpoch', 0),
   };
 }
 
@@ -79,15 +82,22 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
   const now = run.now ?? Date.now;
   let warmAt: number | null = null;
   let rowsSinceWarm = 0;
-  const { epochs, batchSize, patience, minDelta, seed } = run.settings;
+  const { epochs, batchSize, patience, minDelta, seed, stepsPerEpoch } = run.settings;
   const rand = mulberry32(seed ^ 0x5bd1e995);
-  const batchesPerEpoch = Math.ceil(rows / batchSize);
+  // One pass over the rows is an epoch unless stepsPerEpoch says otherwise (as Keras' steps_per_epoch): on a
+  // large file a pass takes longer than a run's time share, and a run only validates, checkpoints and can
+  // stop early at an epoch's end. The batches still walk whole shuffled passes, one after another, so every
+  // row is seen once per pass whatever the epoch length.
+  const batchesPerPass = Math.ceil(rows / batchSize);
+  const batchesPerEpoch = stepsPerEpoch > 0 ? stepsPerEpoch : batchesPerPass;
+  const epochRows = stepsPerEpoch > 0 ? stepsPerEpoch * batchSize : rows;
 
-  // A resumed fit replays the earlier epochs' shuffles, so its batches are those the uninterrupted fit had.
+  // A resumed fit replays the earlier passes' shuffles (below, as its first batch needs them), so its batches
+  // are those the uninterrupted fit had.
   // Early stopping restarts from the checkpoint: the best weights before it were not kept, only the last.
   const history: EpochStats[] = [...(run.resume?.history ?? [])];
   const firstEpoch = history.length + 1;
-  for (let e = 1; e < firstEpoch; e++) shuffleInPlace(order, rand);
+  let shuffledPasses = 0;
   let best = Infinity;
   let bestEpoch: number | null = null;
   let sinceBest = 0;
@@ -98,12 +108,17 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
 
   for (let epoch = firstEpoch; epoch <= epochs && !cancelled && !stoppedEarly && !diverged; epoch++) {
     const e0 = now();
-    shuffleInPlace(order, rand);
     let lossSum = 0;
     let correctSum = 0;
     let seen = 0;
     for (let b = 0; b < batchesPerEpoch; b++) {
-      const from = b * batchSize;
+      const k = (epoch - 1) * batchesPerEpoch + b;
+      const pass = Math.floor(k / batchesPerPass);
+      while (shuffledPasses <= pass) {
+        shuffleInPlace(order, rand);
+        shuffledPasses++;
+      }
+      const from = (k % batchesPerPass) * batchSize;
       const to = Math.min(from + batchSize, rows);
       const m = to - from;
       const { loss: batchLoss, correct } = await steps.batch(from, to);
@@ -127,7 +142,7 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
         valLoss: lastVal?.loss ?? null,
         valAcc: lastVal?.acc ?? null,
         samplesPerSec: rate,
-        etaSeconds: etaSeconds(t - warmAt, rowsSinceWarm, rows - seen + (epochs - epoch) * rows),
+        etaSeconds: etaSeconds(t - warmAt, rowsSinceWarm, Math.max(0, epochRows - seen) + (epochs - epoch) * epochRows),
       });
       await steps.afterBatch?.();
       if (diverged) break;
@@ -160,7 +175,7 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
     }
     const tEnd = now();
     const secs = Math.max((tEnd - run.t0) / 1000, 1e-3);
-    const rate = ((epoch - firstEpoch + 1) * rows) / secs;
+    const rate = ((epoch - firstEpoch + 1) * epochRows) / secs;
     onProgress?.({
       phase: 'epoch',
       epoch,
@@ -172,7 +187,7 @@ export async function runEpochs(run: EpochRun, steps: EpochSteps): Promise<Epoch
       valLoss: stats.valLoss,
       valAcc: stats.valAcc,
       samplesPerSec: rate,
-      etaSeconds: stoppedEarly ? 0 : etaSeconds(tEnd - (warmAt ?? tEnd), rowsSinceWarm, (epochs - epoch) * rows),
+      etaSeconds: stoppedEarly ? 0 : etaSeconds(tEnd - (warmAt ?? tEnd), rowsSinceWarm, (epochs - epoch) * epochRows),
     });
     if (run.onEpochEnd) {
       await steps.syncModel?.();

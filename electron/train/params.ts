@@ -13,6 +13,8 @@ import { lossSettings } from './loss';
  * - balance: 'none' | 'oversample' (random oversampling of the training split's minority classes; balance.ts)
  * - loss: 'crossentropy' | 'focal' with focalGamma (loss.ts); class weights apply to either
  * - predictBatchSize: rows per forward pass when validating / predicting
+ * - stepsPerEpoch: batches per epoch (0 = one pass over the training split); on a large file shorter epochs
+ *   validate, checkpoint and stop early more often, so a time-capped run still has a model (epochs.ts)
  */
 export const TRAIN_DEFAULTS = {
   seed: 42,
@@ -53,6 +55,7 @@ export function checkTrainParams(p: Hyperparams, def?: Pick<ModelDef, 'unusedPar
   if (uses('batchSize')) optionalInt(p, 'batchSize', 1, 1);
   optionalInt(p, 'seed', 42);
   if (uses('patience')) optionalInt(p, 'patience', 0);
+  if (uses('epochs')) optionalInt(p, 'stepsPerEpoch', 0);
   if (uses('learningRate')) {
     const lr = optionalNum(p, 'learningRate', 1e-3);
     if (!(lr > 0)) throw new Error(`parameter 'learningRate' must be > 0, got ${lr}`);

@@ -131,13 +131,15 @@ test('a running training job can be cancelled from the view; the run keeps its b
   await form.getByLabel('Batch').fill('128');
   await form.getByLabel('Epochs').fill('200');
   await form.getByLabel('Patience').fill('0');
+  // Short epochs: a checkpoint every 20 batches rather than once per pass over the data.
+  await form.getByLabel('Epoch length').fill('20');
   await form.getByLabel('test set').selectOption({ label: 'KDDTest+.txt' });
   assert.equal(await form.getByLabel('test set').locator('option:checked').innerText(), 'KDDTest+.txt');
   await form.getByRole('button', { name: 'Train 1 run' }).click();
   const detail = page.getByTestId('run-detail');
   await detail.getByText('dnn2', { exact: true }).waitFor();
   // Wait for a finished epoch so there is a checkpoint to keep.
-  await page.waitForFunction(() => /epoch [2-9]\d*\/200/.test(document.querySelector('[data-testid="run-detail"]')?.textContent ?? ''), null, {
+  await page.waitForFunction(() => /epoch [2-9]\d*\/200 · batch \d+\/20\b/.test(document.querySelector('[data-testid="run-detail"]')?.textContent ?? ''), null, {
     timeout: 60_000,
   });
   await detail.getByRole('button', { name: /cancel/i }).click();

@@ -25,6 +25,9 @@ class Route {
   go(view: ViewId, params: Record<string, string> = {}): void {
     const q = new URLSearchParams(params).toString();
     location.hash = `#/${view}${q ? `?${q}` : ''}`;
+    // hashchange fires later (a task, not a microtask): state derived from the route, such as Compare's
+    // selection, must see this change before the next key press, or two quick ticks lose the first one.
+    this.current = parseHash();
   }
 }
 

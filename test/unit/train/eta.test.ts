@@ -18,7 +18,7 @@ test('the time-left estimate uses measured steps after the first, never the setu
     {
       rows,
       order: Int32Array.from({ length: rows }, (_, i) => i),
-      settings: { epochs: 3, batchSize: batch, patience: 0, minDelta: 0, predictBatch: 64, seed: 1 },
+      settings: { epochs: 3, batchSize: batch, patience: 0, minDelta: 0, predictBatch: 64, seed: 1, stepsPerEpoch: 0 },
       t0: 0,
       cancelled: false,
       now: () => clock,

@@ -159,6 +159,7 @@ export function formatLearningRate(lr: number): string {
 /** One setting as a part of a run's name: "10 ep", "b256", "lr 1e-3", "dropout 0.2", "units 64-32". */
 export function paramNamePart(key: string, value: unknown): string {
   if (key === 'epochs' && typeof value === 'number') return `${value} ep`;
+  if (key === 'stepsPerEpoch' && typeof value === 'number') return `${value} b/ep`;
   if (key === 'batchSize' && typeof value === 'number') return `b${value}`;
   if (key === 'learningRate' && typeof value === 'number') return `lr ${formatLearningRate(value)}`;
   const text = (v: unknown) => (typeof v === 'number' ? formatShort(v) : String(v));
@@ -177,6 +178,9 @@ export function defaultRunName(modelId: string, datasetName: string | null, para
   const batch = num('batchSize');
   const lr = num('learningRate');
   if (epochs !== null) parts.push(paramNamePart('epochs', epochs));
+  // "40 ep" of 150-batch epochs is not 40 passes over the data: the name says the epoch's length.
+  const steps = num('stepsPerEpoch');
+  if (epochs !== null && steps !== null) parts.push(paramNamePart('stepsPerEpoch', steps));
   if (batch !== null) parts.push(paramNamePart('batchSize', batch));
   if (lr !== null) parts.push(paramNamePart('learningRate', lr));
   return parts.join(' · ');

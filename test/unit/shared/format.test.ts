@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trialRunName } from '../../../shared/run';
+import { defaultRunName, trialRunName } from '../../../shared/run';
 import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatShort, formatSigned, formatValue } from '../../../shared/format';
 
 test('counts carry thousands separators and never a fraction', () => {
@@ -60,4 +60,9 @@ test('a sweep trial is named by its sweep, number and drawn settings, in the for
   const long = trialRunName('x'.repeat(200), 9, { learningRate: 0.01 });
   assert.equal(long.length, 120);
   assert.match(long, /^x+… · trial 10 · lr 1e-2$/);
+});
+
+test('a run of short epochs says their length in its default name, so "40 ep" is not read as 40 passes', () => {
+  assert.equal(defaultRunName('char-cnn', 'urls-full-train', { epochs: 40, stepsPerEpoch: 150, batchSize: 256, learningRate: 0.001 }), 'char-cnn · urls-full-train · 40 ep · 150 b/ep · b256 · lr 1e-3');
+  assert.equal(defaultRunName('dnn1', 'KDDTrain+', { epochs: 10, stepsPerEpoch: 0, batchSize: 512, learningRate: 0.001 }), 'dnn1 · KDDTrain+ · 10 ep · b512 · lr 1e-3');
 });

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { SerializedModel } from '../../models/types';
 // Custom layers / initialisers must be registered before any model.json naming them is deserialised.
 import '../../models/lib/layers';
+// LSTM / GRU / SimpleRNN load as the one-step-fast classes registered in tf.js' place.
+import '../../models/lib/one-step-rnn';
 import '../../models/lib/orthogonal';
 
 const WEIGHTS_PATH = 'weights.bin';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BuildContext } from './build';
 import { glorot, orthogonal } from './build';
 import type { Seeder } from './random';
+import { OneStepGRU, OneStepLSTM, OneStepSimpleRNN } from './one-step-rnn';
 
 export type CellType = 'simplernn' | 'lstm' | 'gru';
 
@@ -12,9 +13,10 @@ export function recurrent(ctx: BuildContext, cell: CellType, units: number, retu
     kernelInitializer: glorot(ctx.seeds),
     recurrentInitializer: orthogonal(ctx.seeds),
   };
-  if (cell === 'lstm') return tf.layers.lstm(args);
-  if (cell === 'gru') return tf.layers.gru(args);
-  return tf.layers.simpleRNN(args);
+  // tf.js' layers with a fast path for the one-time-step records models (one-step-rnn.ts).
+  if (cell === 'lstm') return new OneStepLSTM(args);
+  if (cell === 'gru') return new OneStepGRU(args);
+  return new OneStepSimpleRNN(args);
 }
 
 /** Bidirectional that concatenates both directions (Keras' default merge). */

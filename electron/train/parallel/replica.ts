@@ -13,8 +13,10 @@ import { shardStart, type ReplicaInit } from './protocol';
 const DROPOUT_SEED_STRIDE = 1_000_003;
 
 /** Copies a float32 tensor's values into dst at off; on wasm straight from its heap (one copy, not two). */
-function copyOut(t: tf.Tensor, dst: Float32Array, off: number): void {
-  if (tf.getBackend() === 'wasm') dst.set((tf.backend() as BackendWasm).typedArrayFromHeap(t) as Float32Array, off);
+function copyOut(t: tf.Tensor | undefined, dst: Float32Array, off: number, size: number): void {
+  // No gradient is a zero gradient (a one-step recurrent layer gives none for its recurrent kernel).
+  if (!t) dst.fill(0, off, off + size);
+  else if (tf.getBackend() === 'wasm') dst.set((tf.backend() as BackendWasm).typedArrayFromHeap(t) as Float32Array, off);
   else dst.set(t.dataSync() as Float32Array, off);
 }
 
@@ -116,7 +118,7 @@ export class Replica {
         return { loss, correct };
       }
       const mine = this.s.grads.subarray(replica * this.gradSize, (replica + 1) * this.gradSize);
-      this.vars.forEach((v, i) => copyOut(r.grads[v.name], mine, this.offsets[i]));
+      this.vars.forEach((v, i) => copyOut(r.grads[v.name], mine, this.offsets[i], v.size));
       tf.dispose(Object.values(r.grads));
     } else {
       this.s.grads.fill(0, replica * this.gradSize, (replica + 1) * this.gradSize);
@@ -197,7 +199,7 @@ export class Replica {
     if (owned.length === 0) return;
     this.optimizer.applyGradients(named);
     tf.dispose(Object.values(named));
-    for (const i of owned) copyOut(this.vars[i], gradSum, this.offsets[i]);
+    for (const i of owned) copyOut(this.vars[i], gradSum, this.offsets[i], this.vars[i].size);
   }
 
   /** Writes this replica's current values of flat range [lo, hi) into gradSum (the range may span variables). */

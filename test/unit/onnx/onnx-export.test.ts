@@ -60,6 +60,25 @@ for (const def of MODELS.filter((m): m is TfModelDef => m.engine === 'tfjs')) {
   });
 }
 
+test('one-time-step recurrent models with random weights (biases, saturated gates): ONNX scores what the engine\'s fast path scores', async () => {
+  for (const id of ['simplernn', 'lstm', 'gru', 'birnn', 'bilstm', 'bigru']) {
+    const net = build(MODELS.find((m) => m.id === id) as TfModelDef, 5);
+    try {
+      const rnd = mulberry32(17);
+      net.setWeights(net.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => (rnd() * 2 - 1) * 1.5), w.shape)));
+      const rows = 40;
+      const x = Float32Array.from({ length: rows * 12 }, (_, i) => Math.sin(i * 0.37) * 3);
+      const ref = await predictProba(net, x, rows);
+      const onnx = await OnnxClassifier.create(layersToOnnx(net), 5);
+      const got = await onnx.predictProba(x, rows);
+      await onnx.dispose();
+      assert.ok(maxDiff(got, ref) < 1e-5, `${id}: max difference ${maxDiff(got, ref)}`);
+    } finally {
+      net.dispose();
+    }
+  }
+});
+
 test('char-cnn trimmed to each chunk\'s lengths scores every row as the full-length model does', async () => {
   const def = MODELS.find((m) => m.id === 'char-cnn') as TfModelDef;
   const net = def.build({ numClasses: 2, vocabSize: 97, maxLen: STEPS, params: { filters: 8, units: 16, embeddingDim: 8 }, seed: 5 });

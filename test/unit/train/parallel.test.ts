@@ -43,6 +43,14 @@ const cases: { name: string; modelId: string; data: { x: Float32Array | Int32Arr
     numClasses: 2,
     params: { embeddingDim: 8, filters: 8, units: 16, dropout: 0, batchSize: 50 },
   },
+  {
+    // The one-step fast path gives no gradient for the recurrent kernel: the replicas treat it as zero.
+    name: 'lstm, 5 classes (one time step: no recurrent-kernel gradient)',
+    modelId: 'lstm',
+    data: makeRecords(300, 12, 5),
+    numClasses: 5,
+    params: { units: 16, dropout: 0, batchSize: 50 },
+  },
 ];
 
 for (const c of cases) {

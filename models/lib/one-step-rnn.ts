@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs';
+import { hasOneStepActivation, oneStepCell, type CellKind } from './one-step-cell';
+
+/**
+ * tf.js' LSTM, GRU and SimpleRNN with a fast path for ONE time step from a zero state (the records models
+ * feed the feature vector as a single step): z = x·W + b as one fused matmul, then the gates as one op
+ * (one-step-cell.ts), instead of the generic RNN loop's ~200 kernels per training step. Every other case
+ * (longer sequences, masks, initial or carried state, returned states, input/recurrent dropout while
+ * training) runs tf.js' own call unchanged.
+ *
+ * The classes keep tf.js' class names, weights and config, and are registered in their place: model.json
+ * is unchanged (older saved models load into them and score the same), Bidirectional (which rebuilds its
+ * two layers from the registry) gets the fast path for both directions, and everything that reads a layer
+ * by class name — the ONNX exporter, the explanations, the replicas — sees the LSTM/GRU/SimpleRNN it was.
+ * The recurrent kernel gets no gradient on the fast path (h0·U = 0 and tf.js' gradient for it is exactly
+ * zero), so optimizers leave it as it is, as they do from a zero gradient.
+ */
+
+type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
+type GruArgs = Parameters<typeof tf.layers.gru>[0];
+type SimpleRnnArgs = Parameters<typeof tf.layers.simpleRNN>[0];
+type Kwargs = Record<string, unknown>;
+
+/** The cell internals the fast path reads (tf.js keeps them public on the cell object). */
+interface CellInternals {
+  units: number;
+  kernel: { read(): tf.Tensor };
+  bias: { read(): tf.Tensor } | null;
+  dropout: number;
+  recurrentDropout: number;
+  activation: { getClassName(): string };
+  recurrentActivation?: { getClassName(): string };
+}
+
+interface RnnInternals {
+  cell: CellInternals;
+  stateful: boolean;
+  returnState: boolean;
+  returnSequences: boolean;
+}
+
+/** tf.js' own class as registered under `name` (the one tf.layers.lstm & co. construct). */
+function stockClass<T>(name: string): T {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[name];
+  if (!entry) throw new Error(`tf.js has no registered layer class '${name}'`);
+  return entry[0] as unknown as T;
+}
+
+/** The activation's serialized name ('tanh', 'hardSigmoid', …), as getConfig writes it. */
+function actName(a: { getClassName(): string } | undefined): string {
+  return a ? a.getClassName() : 'linear';
+}
+
+/**
+ * The output of one step from a zero state, or null when this call is not that case (the caller then runs
+ * tf.js' generic recurrence).
+ */
+function oneStep(layer: RnnInternals, kind: CellKind, inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs | undefined): tf.Tensor | null {
+  const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : null) : inputs;
+  if (!x || x.rank !== 3 || x.shape[1] !== 1 || x.dtype !== 'float32') return null;
+  if (kwargs?.mask != null || kwargs?.initialState != null) return null;
+  if (layer.stateful || layer.returnState) return null;
+  const cell = layer.cell;
+  // Input/recurrent dropout draws masks while training; at inference tf.js multiplies by ones.
+  if (kwargs?.training === true && (cell.dropout > 0 || cell.recurrentDropout > 0)) return null;
+  const activation = actName(cell.activation);
+  const recurrentActivation = kind === 'simplernn' ? 'linear' : actName(cell.recurrentActivation);
+  if (!hasOneStepActivation(activation) || !hasOneStepActivation(recurrentActivation)) return null;
+  return tf.tidy(() => {
+    const [rows, , features] = x.shape;
+    const x2 = tf.reshape(x, [rows, features]) as tf.Tensor2D;
+    const kernel = cell.kernel.read() as tf.Tensor2D;
+    const bias = cell.bias ? cell.bias.read() : undefined;
+    const z = tf.fused.matMul({ a: x2, b: kernel, bias });
+    const h = oneStepCell(z as tf.Tensor2D, { kind, units: cell.units, activation, recurrentActivation });
+    return layer.returnSequences ? tf.reshape(h, [rows, 1, cell.units]) : h;
+  });
+}
+
+const StockLSTM = stockClass<new (args: LstmArgs) => ReturnType<typeof tf.layers.lstm>>('LSTM');
+const StockGRU = stockClass<new (args: GruArgs) => ReturnType<typeof tf.layers.gru>>('GRU');
+const StockSimpleRNN = stockClass<new (args: SimpleRnnArgs) => ReturnType<typeof tf.layers.simpleRNN>>('SimpleRNN');
+
+export class OneStepLSTM extends StockLSTM {
+  static className = 'LSTM';
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    return oneStep(this as unknown as RnnInternals, 'lstm', inputs, kwargs) ?? super.call(inputs, kwargs);
+  }
+}
+
+export class OneStepGRU extends StockGRU {
+  static className = 'GRU';
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    return oneStep(this as unknown as RnnInternals, 'gru', inputs, kwargs) ?? super.call(inputs, kwargs);
+  }
+}
+
+export class OneStepSimpleRNN extends StockSimpleRNN {
+  static className = 'SimpleRNN';
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    return oneStep(this as unknown as RnnInternals, 'simplernn', inputs, kwargs) ?? super.call(inputs, kwargs);
+  }
+}
+
+// In place of tf.js' own: deserialization (tf.loadLayersModel, Bidirectional's two layers) builds these.
+// (tf.js' static fromConfig is inherited; its declared type names the stock class, hence the cast.)
+type Registrable = tf.serialization.SerializableConstructor<tf.serialization.Serializable>;
+for (const cls of [OneStepLSTM, OneStepGRU, OneStepSimpleRNN]) tf.serialization.registerClass(cls as unknown as Registrable);

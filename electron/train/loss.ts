@@ -3,25 +3,60 @@ import type { Hyperparams } from '../../models/types';
 
 const EPS = 1e-7;
 
+/** A float32 tensor's values as a plain array (a copy; the tensor stays as it is). */
+const values = (t: tf.Tensor) => t.dataSync() as Float32Array | Int32Array;
+
 /**
  * Mean (optionally per-sample weighted) cross-entropy of model outputs: one sigmoid column for binary
  * models, numClasses softmax columns otherwise. Weighted like Keras' class_weight: mean(w_i · l_i).
+ * One op with its own gradient over the [rows, classes] probabilities, in plain loops: the same formula as
+ * clip → log → one-hot product → sum → mean in tf.js ops (probabilities clipped to [1e-7, 1 − 1e-7], the
+ * clip's gradient passing at its ends), which cost ~30 small kernels per training step.
  */
 export function crossEntropy(pred: tf.Tensor, y: tf.Tensor1D, sampleWeights: tf.Tensor1D | null): tf.Scalar {
-  return tf.tidy(() => {
-    const p = tf.clipByValue(pred, EPS, 1 - EPS);
-    let perSample: tf.Tensor1D;
-    if (pred.shape[1] === 1) {
-      const t = tf.cast(y, 'float32');
-      const p1 = tf.reshape(p, [-1]);
-      perSample = tf.neg(tf.add(tf.mul(t, tf.log(p1)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, p1)))));
-    } else {
-      const oneHot = tf.oneHot(y, pred.shape[1] as number);
-      perSample = tf.neg(tf.sum(tf.mul(oneHot, tf.log(p)), 1));
+  const [rows, cols] = pred.shape as [number, number];
+  const labels = values(y);
+  const weights = sampleWeights ? values(sampleWeights) : null;
+  const lossOf = tf.customGrad((p) => {
+    const pv = values(p as tf.Tensor);
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const w = weights ? weights[r] : 1;
+      if (cols === 1) {
+        const t = labels[r];
+        const p1 = clip(pv[r]);
+        sum += -(t * Math.log(p1) + (1 - t) * Math.log(1 - p1)) * w;
+      } else {
+        sum += -Math.log(clip(pv[r * cols + labels[r]])) * w;
+      }
     }
-    return tf.mean(sampleWeights ? tf.mul(perSample, sampleWeights) : perSample) as tf.Scalar;
+    return {
+      value: tf.scalar(sum / rows),
+      gradFunc: (dy) => {
+        const scale = (values(dy as tf.Tensor)[0] as number) / rows;
+        const dp = new Float32Array(rows * cols);
+        for (let r = 0; r < rows; r++) {
+          const w = (weights ? weights[r] : 1) * scale;
+          if (cols === 1) {
+            const x = pv[r];
+            if (!inClip(x)) continue;
+            const t = labels[r];
+            dp[r] = -w * (t / x - (1 - t) / (1 - x));
+          } else {
+            const j = r * cols + labels[r];
+            if (inClip(pv[j])) dp[j] = -w / pv[j];
+          }
+        }
+        return tf.tensor(dp, [rows, cols], 'float32');
+      },
+    };
   });
+  return lossOf(pred) as tf.Scalar;
 }
+
+const clip = (x: number) => (x < EPS ? EPS : x > 1 - EPS ? 1 - EPS : x);
+/** Where tf.clipByValue's gradient passes (its ends included). */
+const inClip = (x: number) => x >= EPS && x <= 1 - EPS;
 
 /**
  * Focal loss (Lin et al. 2017): mean of w_i · −(1 − p_t)^γ · log p_t, p_t the probability of the true
@@ -63,10 +98,20 @@ export function trainingLoss(p: Partial<Hyperparams>): LossFn {
   return s.kind === 'focal' ? (pred, y, w) => focalLoss(pred, y, w, s.gamma) : crossEntropy;
 }
 
-/** Number of rows whose arg-max class equals the label. */
+/**
+ * Number of rows whose arg-max class (the first, on ties, as tf.argMax) equals the label; for one sigmoid
+ * column, p > 0.5 is class 1. Read from the probabilities in one loop rather than five kernels.
+ */
 export function countCorrect(pred: tf.Tensor, y: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const cls = pred.shape[1] === 1 ? tf.cast(tf.greater(tf.reshape(pred, [-1]), 0.5), 'int32') : tf.argMax(pred, 1);
-    return tf.sum(tf.cast(tf.equal(cls, tf.cast(y, 'int32')), 'float32')) as tf.Scalar;
-  });
+  const [rows, cols] = pred.shape as [number, number];
+  const p = values(pred);
+  const labels = values(y);
+  let correct = 0;
+  for (let r = 0; r < rows; r++) {
+    let cls = 0;
+    if (cols === 1) cls = p[r] > 0.5 ? 1 : 0;
+    else for (let c = 1; c < cols; c++) if (p[r * cols + c] > p[r * cols + cls]) cls = c;
+    if (cls === labels[r]) correct++;
+  }
+  return tf.scalar(correct);
 }

@@ -48,6 +48,25 @@ async function download(testid: string): Promise<string> {
   return fs.readFileSync(file, 'utf8');
 }
 
+/** Height of each of the picker's rows and whether the picker scrolls sideways (it should not at 1440 px). */
+const pickerLayout = () =>
+  s.page.getByTestId('run-picker').evaluate((picker) => {
+    const scroll = picker.querySelector('.scroll')!;
+    const right = scroll.getBoundingClientRect().right;
+    return {
+      heights: [...picker.querySelectorAll('tbody tr[data-run-id]')].map((r) => Math.round(r.getBoundingClientRect().height)),
+      // What sticks out on the right, to name it when the picker scrolls sideways.
+      sideways: scroll.scrollWidth > scroll.clientWidth ? [...scroll.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > right + 0.5).map((e) => `${e.tagName} ${e.textContent?.slice(0, 20)}`) : false,
+    };
+  });
+
+/** One line per run: the tags, note and "Evaluate on…" controls sit beside the name, not under it. */
+async function assertCompactPicker(when: string): Promise<void> {
+  const layout = await pickerLayout();
+  assert.ok(layout.heights.length > 0 && layout.heights.every((h) => h <= 40), `${when}: picker rows ${layout.heights.join(', ')} px`);
+  assert.equal(layout.sideways, false, `${when}: the picker scrolls sideways`);
+}
+
 const pointsOf = (testid: string) =>
   s.page.waitForFunction((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-points') ?? 0) > 10, testid, { timeout: 30_000 });
 
@@ -57,6 +76,7 @@ test('two runs side by side: metrics with the best highlighted, curves, confusio
   const picks = page.getByTestId('pick-run');
   await picks.nth(1).waitFor();
   assert.equal(await picks.count(), 2);
+  await assertCompactPicker('two fresh runs');
   // Keyboard: the picker's rows are reached with the arrows and Home/End; Space and Enter tick the focused run.
   const focusedPick = () =>
     page.evaluate(() => {
@@ -192,10 +212,23 @@ test('tags and notes are edited inline; "Evaluate on…" adds a random-split eva
   for (const model of ['logreg', 'dnn1']) {
     const r = picker.locator(`tbody tr[data-model="${model}"]`);
     await r.getByTestId('evaluate-open').click();
+    // The form floats over the row (the row keeps its height) and takes the focus.
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid), 'evaluate-dataset');
+    await assertCompactPicker(`choosing a dataset for ${model}`);
+    if (model === 'logreg') {
+      // Escape closes the form and gives the focus back to the button; Enter opens it again.
+      await page.keyboard.press('Escape');
+      assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid), 'evaluate-open');
+      await page.keyboard.press('Enter');
+      await r.getByTestId('evaluate-dataset').waitFor();
+    }
     await r.getByTestId('evaluate-dataset').selectOption({ label: 'KDDTest-21.txt (held-out validation split)' });
     await r.getByTestId('evaluate-go').click();
     await r.getByText('random split', { exact: false }).waitFor({ timeout: 60_000 });
   }
+  // A tag, a note and two evaluations per run still fit one line.
+  await assertCompactPicker('tagged, noted and evaluated twice');
+  await shot(page, 'compare-picker-full');
   const select = page.getByTestId('testset-select');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="testset-select"] option').length === 2);
   const option = await select.locator('option', { hasText: 'random split of the training file' }).getAttribute('value');

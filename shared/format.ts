@@ -37,6 +37,14 @@ export function formatNumber(v: number, digits = 3): string {
   return formatter(digits).format(v);
 }
 
+/**
+ * A model's score (0..1) in a result list: the Scan results and the triage queue use this one form, so the
+ * same URL reads the same in both lists (4 decimals separate scores that 3 would show as equal near 1).
+ */
+export function formatScore(v: number): string {
+  return formatNumber(v, 4);
+}
+
 const significant = new Map<number, Intl.NumberFormat>();
 
 /**

@@ -79,6 +79,11 @@ test('scanning a file fills the results table, shows the expected FPR at the thr
   await page.keyboard.press('Enter');
   await page.waitForFunction((u) => document.querySelector('[data-testid="scan-detail"] code')?.textContent === u, url18);
   assert.equal(await queueAt(), queueBefore);
+  // Scores read the same in both lists: 4 decimals in the triage queue as in the results above.
+  const queueScores = await page.getByTestId('triage-queue').locator('.row .score').allInnerTexts();
+  assert.ok(queueScores.length > 0);
+  for (const text of queueScores) assert.match(text, /^\d\.\d{4}$/);
+  assert.match(await table.locator('.row[data-index="0"] .score').innerText(), /^\d\.\d{4}$/);
   // The triage queue's own keys: j moves, m marks malicious (and the item leaves the undecided queue).
   const remaining = async () => Number((await page.getByTestId('triage-remaining').locator('strong').innerText()).replace(/,/g, ''));
   const left = await remaining();
@@ -88,6 +93,8 @@ test('scanning a file fills the results table, shows the expected FPR at the thr
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid="triage-remaining"] strong')?.textContent?.replace(/,/g, '')) === n - 1, left);
   assert.notEqual(await page.getByTestId('triage-current').innerText(), picked);
   await shot(page, 'scan');
+  await page.getByTestId('triage-queue').scrollIntoViewIfNeeded();
+  await shot(page, 'scan-triage');
   assert.deepEqual(errors, []);
 });
 

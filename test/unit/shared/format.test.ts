@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultRunName, trialRunName } from '../../../shared/run';
-import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatShort, formatSigned, formatValue } from '../../../shared/format';
+import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatScore, formatShort, formatSigned, formatValue } from '../../../shared/format';
 
 test('counts carry thousands separators and never a fraction', () => {
   assert.equal(formatCount(1071), '1,071');
@@ -26,6 +26,10 @@ test('percentages and measurements keep fixed decimals; no exponent notation at 
   assert.equal(formatSigned(0.1234), '+0.123');
   assert.equal(formatSigned(-0.1234), '-0.123');
   assert.equal(formatSigned(0.00004, 1), '0.0');
+});
+
+test('a score reads with 4 decimals in every result list, never 3 in one and 4 in another', () => {
+  assert.deepEqual([0.99951, 0.5, 1, 0.00004].map(formatScore), ['0.9995', '0.5000', '1.0000', '0.0000']);
 });
 
 test('settings and axis ticks keep their own significant digits, never an exponent', () => {

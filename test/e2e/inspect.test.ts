@@ -52,6 +52,25 @@ async function explained(): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="explain-panel"]')?.getAttribute('data-loading') === 'false', null, { timeout: 60_000 });
 }
 
+async function assertTableFits(where: string): Promise<void> {
+  const m = await s.page.evaluate(() => {
+    const doc = document.scrollingElement!;
+    const wrap = document.querySelector('[data-testid="inspect-table-wrap"]')!;
+    const column = wrap.parentElement!;
+    const panel = document.querySelector('[data-testid="explain-panel"]')!;
+    return {
+      page: [doc.scrollWidth, doc.clientWidth],
+      column: [column.scrollWidth, column.clientWidth],
+      table: [wrap.scrollWidth, wrap.clientWidth],
+      gap: panel.getBoundingClientRect().left - wrap.getBoundingClientRect().right,
+    };
+  });
+  assert.ok(m.page[0] <= m.page[1], `${where}: the page scrolls sideways ${JSON.stringify(m)}`);
+  assert.ok(m.column[0] <= m.column[1], `${where}: something in the table's column is wider than it ${JSON.stringify(m)}`);
+  assert.ok(m.gap >= 0, `${where}: the table runs under the detail panel ${JSON.stringify(m)}`);
+  if (where === '1440 px') assert.ok(m.table[0] <= m.table[1], `${where}: the table scrolls sideways ${JSON.stringify(m)}`);
+}
+
 /** True label and the first model's prediction of the rendered row. */
 async function labelsOf(i: number): Promise<{ t: string; p: string; id: string }> {
   const r = row(i);
@@ -130,6 +149,14 @@ test('misclassified records: open one, read probabilities and attributions, move
   assert.match(await panel.locator('[data-testid="model-why"][data-method="integrated-gradients"]').first().getByTestId('completeness').innerText(), /Σ attributions = -?\d+\.\d{4} vs f\(x\) − f\(baseline\) = -?\d+\.\d{4}/);
   assert.equal(await panel.getByTestId('neighbour').count(), 5);
   await shot(page, 'inspect-record');
+  // With the detail panel open the record table fits its column: nothing wider than the column, the page
+  // does not scroll sideways, and the table stops short of the panel. In a narrower window the table may
+  // scroll sideways, but inside its own box.
+  await assertTableFits('1440 px');
+  await page.setViewportSize({ width: 1100, height: 1000 });
+  await assertTableFits('1100 px');
+  await shot(page, 'inspect-record-1100');
+  await page.setViewportSize({ width: 1440, height: 1000 });
 
   // ↓ moves to the next filtered row and the panel follows it.
   const second = await labelsOf(1);

@@ -201,6 +201,8 @@ test('tags and notes are edited inline; "Evaluate on…" adds a random-split eva
   await row.getByTestId('tag-input').press('Enter');
   await row.getByTestId('run-tags').getByText('baseline').waitFor();
   await row.getByTestId('run-note').click();
+  // The note editor floats over the row too.
+  await assertCompactPicker('editing a note');
   await row.getByTestId('note-input').fill('linear reference model');
   await row.getByTestId('note-input').blur();
   await row.getByTestId('run-note').getByText('linear reference model').waitFor();

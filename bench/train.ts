@@ -109,16 +109,35 @@ async function load(): Promise<Workload[]> {
   return out;
 }
 
+/** Samples per second of wall clock and per CPU-second of the process (every thread), over the timed steps. */
+interface Rate {
+  wall: number;
+  cpu: number;
+}
+
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
 /** Samples/s of DeepTriage's training loop over the timed steps. */
-async function measureDeepTriage(w: Workload, replicas: number): Promise<number> {
+async function measureDeepTriage(w: Workload, replicas: number): Promise<Rate> {
   const def = getModel(w.id) as TfModelDef;
   const model = def.build(w.spec);
   let tStart = 0;
   let tEnd = 0;
+  let cStart = 0;
+  let cEnd = 0;
   const onProgress = (p: Progress) => {
     if (p.phase !== 'batch') return;
-    if (p.batch === warmup) tStart = performance.now();
-    if (p.batch === warmup + w.steps) tEnd = performance.now();
+    if (p.batch === warmup) {
+      tStart = performance.now();
+      cStart = cpuSeconds();
+    }
+    if (p.batch === warmup + w.steps) {
+      tEnd = performance.now();
+      cEnd = cpuSeconds();
+    }
   };
   try {
     const data = { train: w.data, val: null };
@@ -127,7 +146,8 @@ async function measureDeepTriage(w: Workload, replicas: number): Promise<number>
   } finally {
     model.dispose();
   }
-  return (w.steps * w.batch) / ((tEnd - tStart) / 1000);
+  const samples = w.steps * w.batch;
+  return { wall: samples / ((tEnd - tStart) / 1000), cpu: samples / Math.max(cEnd - cStart, 1e-9) };
 }
 
 function writePeerData(w: Workload, dir: string): { x: string; y: string } {
@@ -138,8 +158,8 @@ function writePeerData(w: Workload, dir: string): { x: string; y: string } {
   return { x, y };
 }
 
-/** Samples/s per torch thread count, from one peer process. */
-function measureTorch(peer: PythonPeer, w: Workload, files: { x: string; y: string }): Record<string, number> {
+/** Samples/s (wall and per CPU-second) per torch thread count, from one peer process. */
+function measureTorch(peer: PythonPeer, w: Workload, files: { x: string; y: string }): Record<string, Rate> {
   const out = execFileSync(
     peer.python,
     [PEER, '--model', w.id, '--x', files.x, '--y', files.y, '--rows', String(w.data.rows), '--cols', String(w.data.cols),
@@ -147,7 +167,8 @@ function measureTorch(peer: PythonPeer, w: Workload, files: { x: string; y: stri
       '--dropout', String(w.params.dropout), '--threads', torchThreads.join(',')],
     { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  return (JSON.parse(out.trim().split('\n').pop()!) as { samplesPerSec: Record<string, number> }).samplesPerSec;
+  const r = JSON.parse(out.trim().split('\n').pop()!) as { samplesPerSec: Record<string, number>; samplesPerCpuSec: Record<string, number> };
+  return Object.fromEntries(Object.keys(r.samplesPerSec).map((t) => [t, { wall: r.samplesPerSec[t], cpu: r.samplesPerCpuSec[t] }]));
 }
 
 const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -161,44 +182,51 @@ async function main(): Promise<void> {
   try {
     console.log(`${new Date().toISOString()} | tfjs ${tf.version.tfjs} backend ${tf.getBackend()} | cores ${os.availableParallelism()} | ` +
       `${reps} runs each, ${warmup} warm-up steps | peers: ${peers.map((p) => p.label).join(', ') || 'none'} | load ${loadavg()}`);
-    const rows: string[][] = [];
+    const rows: { kind: keyof Rate; cells: string[] }[] = [];
     for (const w of workloads) {
       const files = peers.length ? writePeerData(w, tmp) : null;
-      const dt = new Map<number, number[]>(replicaCounts.map((r) => [r, []]));
-      const pt = peers.map(() => Object.fromEntries(torchThreads.map((t) => [t, [] as number[]])));
+      const dt = new Map<number, Rate[]>(replicaCounts.map((r) => [r, []]));
+      const pt = peers.map(() => Object.fromEntries(torchThreads.map((t) => [t, [] as Rate[]])));
       for (let i = 0; i < reps; i++) {
         const line: string[] = [];
         for (const r of replicaCounts) {
           const v = await measureDeepTriage(w, r);
           dt.get(r)!.push(v);
-          line.push(`dt x${r} ${v.toFixed(0)}`);
+          line.push(`dt x${r} ${v.wall.toFixed(0)} (cpu ${v.cpu.toFixed(0)})`);
         }
         peers.forEach((peer, k) => {
           const t = measureTorch(peer, w, files!);
           for (const th of torchThreads) pt[k][th].push(t[th]);
-          line.push(`torch ${peer.torch} ${torchThreads.map((th) => `t${th} ${t[th].toFixed(0)}`).join(' ')}`);
+          line.push(`torch ${peer.torch} ${torchThreads.map((th) => `t${th} ${t[th].wall.toFixed(0)} (cpu ${t[th].cpu.toFixed(0)})`).join(' ')}`);
         });
         // Other users share the machine: the load average says how contended this run was.
         console.log(`  ${w.id} run ${i + 1}/${reps}: ${line.join(', ')} samples/s  (load ${loadavg()})`);
       }
-      const dtMed = replicaCounts.map((r) => [r, median(dt.get(r)!)] as const);
-      const bestDt = dtMed.reduce((a, b) => (b[1] > a[1] ? b : a));
-      const cells = peers.map((_, k) => {
-        const med = torchThreads.map((th) => [th, median(pt[k][th])] as const);
-        const best = med.reduce((a, b) => (b[1] > a[1] ? b : a));
-        return [`${best[1].toFixed(0)} (${best[0]} thr; ${med.map(([th, v]) => `${th}t ${v.toFixed(0)}`).join(', ')})`, (bestDt[1] / best[1]).toFixed(2)];
-      });
-      rows.push([`${w.label}, batch ${w.batch}, ${w.steps} steps`, ...dtMed.map(([, v]) => v.toFixed(0)), ...cells.flat()]);
+      for (const kind of ['wall', 'cpu'] as const) {
+        const dtMed = replicaCounts.map((r) => [r, median(dt.get(r)!.map((v) => v[kind]))] as const);
+        const bestDt = dtMed.reduce((a, b) => (b[1] > a[1] ? b : a));
+        const cells = peers.map((_, k) => {
+          const med = torchThreads.map((th) => [th, median(pt[k][th].map((v) => v[kind]))] as const);
+          const best = med.reduce((a, b) => (b[1] > a[1] ? b : a));
+          return [`${best[1].toFixed(0)} (${best[0]} thr; ${med.map(([th, v]) => `${th}t ${v.toFixed(0)}`).join(', ')})`, (bestDt[1] / best[1]).toFixed(2)];
+        });
+        rows.push({ kind, cells: [`${w.label}, batch ${w.batch}, ${w.steps} steps`, ...dtMed.map(([, v]) => v.toFixed(0)), ...cells.flat()] });
+      }
     }
     const head = ['model', ...replicaCounts.map((r) => `deeptriage ${r} replica${r > 1 ? 's' : ''}`),
       ...peers.flatMap((p) => [`${p.label} best threads`, 'ratio']).map(String)];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i].length)));
     const fmt = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-    console.log(`\nmedians, samples/s (${new Date().toISOString()}, load ${loadavg()}):`);
-    console.log(fmt(head));
-    console.log(`|${widths.map((n) => '-'.repeat(n + 2)).join('|')}|`);
-    for (const r of rows) console.log(fmt(r));
-    console.log('ratio = best deeptriage samples/s ÷ best pytorch samples/s (> 1: DeepTriage faster).');
+    // Wall clock is what a user waits; per CPU-second (the process's user + system time, all threads) is the
+    // work a step costs, which a loaded machine distorts far less than the wall clock.
+    const titles = { wall: 'samples/s (wall clock)', cpu: 'samples per CPU-second of the process' };
+    for (const kind of ['wall', 'cpu'] as const) {
+      console.log(`\nmedians, ${titles[kind]} (${new Date().toISOString()}, load ${loadavg()}):`);
+      console.log(fmt(head));
+      console.log(`|${widths.map((n) => '-'.repeat(n + 2)).join('|')}|`);
+      for (const r of rows.filter((x) => x.kind === kind)) console.log(fmt(r.cells));
+    }
+    console.log('ratio = best deeptriage ÷ best pytorch (> 1: DeepTriage faster).');
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -52,10 +52,18 @@ function actName(a: { getClassName(): string } | undefined): string {
 }
 
 /**
+ * Backends whose tensors live in this process's memory, where the gate op reads z without a device round trip
+ * (measured and tested on both). On a GPU backend (tfjs-node-gpu also calls itself 'tensorflow') reading z
+ * mid-graph would stall the device, so those keep tf.js' own recurrence.
+ */
+const HOST_BACKENDS = new Set(['wasm', 'cpu']);
+
+/**
  * The output of one step from a zero state, or null when this call is not that case (the caller then runs
  * tf.js' generic recurrence).
  */
 function oneStep(layer: RnnInternals, kind: CellKind, inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs | undefined): tf.Tensor | null {
+  if (!HOST_BACKENDS.has(tf.getBackend())) return null;
   const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : null) : inputs;
   if (!x || x.rank !== 3 || x.shape[1] !== 1 || x.dtype !== 'float32') return null;
   if (kwargs?.mask != null || kwargs?.initialState != null) return null;

@@ -90,8 +90,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
         assert.ok(maxDiff(fast.y, ref.y) < 1e-6, `${label}: output differs by ${maxDiff(fast.y, ref.y)}`);
         assert.ok(maxDiff(fast.dx, ref.dx) < 1e-5, `${label}: d/dx differs by ${maxDiff(fast.dx, ref.dx)}`);
         for (const [name, g] of Object.entries(ref.dw)) {
-          // From a zero state tf.js' recurrent-kernel gradient is exactly zero; the fast path gives none.
-          if (name.endsWith('recurrent_kernel')) assert.equal(maxDiff(fast.dw[name], g), 0, `${label}: ${name}`);
+          // From a zero state tf.js' recurrent-kernel gradient is exactly zero; the fast path gives none (which
+          // also shows the fast path ran: a fallback would give the zeros).
+          if (name.endsWith('recurrent_kernel')) {
+            assert.equal(fast.dw[name], undefined, `${label}: the one-step path did not run`);
+            assert.equal(maxDiff(fast.dw[name], g), 0, `${label}: ${name}`);
+          }
           else assert.ok(maxDiff(fast.dw[name], g) < 1e-5, `${label}: d/d${name} differs by ${maxDiff(fast.dw[name], g)}`);
         }
       });
@@ -128,6 +132,10 @@ test('Bidirectional rebuilds both directions as one-step layers and equals their
     const x = tf.tensor(rand(ROWS * FEATURES, 8, 2), [ROWS, 1, FEATURES]);
     const want = tf.concat([genericCall(forwardLayer, x, {}), genericCall(backwardLayer, x, {})], 1);
     assert.ok(maxDiff(bidi.apply(x) as tf.Tensor, want) < 1e-6);
+    // Both directions took the one-step path: neither recurrent kernel gets a gradient.
+    const vars = bidi.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { grads } = tf.variableGrads(() => tf.sum(bidi.apply(x) as tf.Tensor) as tf.Scalar, vars);
+    assert.deepEqual(vars.filter((v) => grads[v.name] === undefined).length, 2);
   });
 });
 

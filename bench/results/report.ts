@@ -139,6 +139,8 @@ export interface Header {
   budgets: string[];
   command: string;
   wallMinutes: number;
+  /** Earlier invocations whose finished tasks this document carries over (--resume), oldest first. */
+  earlier?: { command: string; date: string; tasks: string[] }[];
 }
 
 const SECTION_PRESETS: Record<TaskId, string[]> = {
@@ -164,6 +166,14 @@ export function renderMarkdown(h: Header, notes: TaskNote[], rows: ResultRow[], 
     '',
     `Produced by \`${h.command}\` (bench/results.ts) on ${h.date}. Total wall time ${h.wallMinutes.toFixed(1)} min.`,
     '',
+    ...(h.earlier?.length
+      ? [
+          'It resumed a workspace: the tasks listed here come from the earlier invocation that ran them (same machine), the others from this one:',
+          '',
+          ...h.earlier.map((e) => `- ${e.tasks.join(', ')}: \`${e.command}\` (${e.date})`),
+          '',
+        ]
+      : []),
     `- **Machine:** ${h.machine}`,
     `- **TF.js backend:** ${h.backend}`,
     '- **Budgets** (the papers train records models for 100 epochs; these are far smaller fixed budgets, so the figures are a floor, not a ceiling):',

@@ -184,7 +184,9 @@ export function renderMarkdown(h: Header, notes: TaskNote[], rows: ResultRow[], 
       'Accuracy / F1 / DR / FAR use the arg-max (0.5 for binary). Train wall = the worker\'s training time, two jobs sharing the 2 cores.',
     '',
   ];
-  for (const n of notes) {
+  // Task order, not the order tasks finished in: a resumed pass may add an earlier task last.
+  const order = Object.keys(SECTION_PRESETS);
+  for (const n of [...notes].sort((a, b) => order.indexOf(a.task) - order.indexOf(b.task))) {
     out.push(`## ${n.title}`, '', ...n.lines.map((l) => `- ${l}`), `- **Published anchor:** ${n.anchor}`, '');
     for (const p of SECTION_PRESETS[n.task]) {
       const rs = rows.filter((r) => r.preset === p);

@@ -84,6 +84,8 @@ test('scanning a file fills the results table, shows the expected FPR at the thr
   assert.ok(queueScores.length > 0);
   for (const text of queueScores) assert.match(text, /^\d\.\d{4}$/);
   assert.match(await table.locator('.row[data-index="0"] .score').innerText(), /^\d\.\d{4}$/);
+  // …and in the selected item's detail line (the exact score stays in its tooltip).
+  assert.match(await page.getByTestId('scan-detail').innerText(), /score \d\.\d{4} ·/);
   // The triage queue's own keys: j moves, m marks malicious (and the item leaves the undecided queue).
   const remaining = async () => Number((await page.getByTestId('triage-remaining').locator('strong').innerText()).replace(/,/g, ''));
   const left = await remaining();

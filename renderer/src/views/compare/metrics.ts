@@ -12,6 +12,11 @@ export interface MetricColumn {
   get(r: EvalResult): number | null;
   /** Why the value is null, shown on hover. */
   reason?(r: EvalResult): string | null;
+  /**
+   * Shown only when the analyst asks for every column (exports always carry it): figures that repeat or
+   * refine a default one, so the default table fits a laptop's width without scrolling.
+   */
+  extra?: true;
 }
 
 function tprAt(r: EvalResult, target: number) {
@@ -36,9 +41,9 @@ const BASE_COLUMNS: MetricColumn[] = [
   { key: 'macroPrecision', label: 'P', group: 'Macro', better: 'high', format: 'pct', help: 'Macro precision: unweighted mean over classes', get: (r) => r.macro.precision },
   { key: 'macroRecall', label: 'R', group: 'Macro', better: 'high', format: 'pct', help: 'Macro recall: unweighted mean over classes', get: (r) => r.macro.recall },
   { key: 'macroF1', label: 'F1', group: 'Macro', better: 'high', format: 'pct', help: 'Macro F1: unweighted mean of per-class F1', get: (r) => r.macro.f1 },
-  { key: 'weightedPrecision', label: 'P', group: 'Weighted', better: 'high', format: 'pct', help: 'Support-weighted precision', get: (r) => r.weighted.precision },
-  { key: 'weightedRecall', label: 'R', group: 'Weighted', better: 'high', format: 'pct', help: 'Support-weighted recall', get: (r) => r.weighted.recall },
-  { key: 'weightedF1', label: 'F1', group: 'Weighted', better: 'high', format: 'pct', help: 'Support-weighted F1', get: (r) => r.weighted.f1 },
+  { key: 'weightedPrecision', label: 'P', group: 'Weighted', better: 'high', format: 'pct', help: 'Support-weighted precision', extra: true, get: (r) => r.weighted.precision },
+  { key: 'weightedRecall', label: 'R', group: 'Weighted', better: 'high', format: 'pct', help: 'Support-weighted recall (always equal to accuracy)', extra: true, get: (r) => r.weighted.recall },
+  { key: 'weightedF1', label: 'F1', group: 'Weighted', better: 'high', format: 'pct', help: 'Support-weighted F1', extra: true, get: (r) => r.weighted.f1 },
   {
     key: 'detectionRate',
     label: 'Detection',
@@ -81,7 +86,11 @@ export function overallColumns(results: EvalResult[]): MetricColumn[] {
     : vsNormal
       ? rankingColumns('any attack vs normal', 'any attack vs normal (score 1 − p(normal)), as in the charts', (r) => r.roc.attackVsNormal?.auc ?? null, (r) => r.pr.attackVsNormal?.averagePrecision ?? null, () => 'no normal class or no attack rows')
       : [];
-  const macro = binary ? [] : rankingColumns('class-averaged', 'unweighted mean of the one-vs-rest curves of each class', (r) => r.roc.auc, (r) => r.pr.averagePrecision, (r) => r.roc.reason);
+  const macro = binary
+    ? []
+    : rankingColumns('class-averaged', 'unweighted mean of the one-vs-rest curves of each class', (r) => r.roc.auc, (r) => r.pr.averagePrecision, (r) => r.roc.reason).map(
+        (c): MetricColumn => ({ ...c, extra: first.length ? true : undefined }),
+      );
   const tprBasis = results.find((r) => r.tprAtFpr.basis)?.tprAtFpr.basis;
   const tprGroup = tprBasis === 'attack-vs-normal' ? 'TPR at FPR · attack vs normal' : 'TPR at FPR';
   return [...BASE_COLUMNS, ...first, ...macro, ...[tprColumn(0.001, '0.1 %'), tprColumn(0.01, '1 %')].map((c) => ({ ...c, group: tprGroup }))];

@@ -298,6 +298,8 @@ test('a sweep defined in Train shows in Compare: sortable trial table, parallel 
   await table.locator('tr[data-trial="2"]').hover();
   assert.equal(await plot.locator('path.trial.hot').getAttribute('data-trial'), '2');
   await shot(page, 'compare-sweep');
+  // Sweep trials carry a long "sweep:<name>" tag: it is cut to fit, each run stays one line.
+  await assertCompactPicker('with tagged sweep trials');
   assert.ok(await panel.getByTestId('best-scan').isDisabled(), 'a records model cannot scan URLs');
 
   await panel.getByTestId('best-compare').click();

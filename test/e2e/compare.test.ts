@@ -243,6 +243,13 @@ test('tags and notes are edited inline; "Evaluate on…" adds a random-split eva
   // A tag, a note and two evaluations per run still fit one line.
   await assertCompactPicker('tagged, noted and evaluated twice');
   await shot(page, 'compare-picker-full');
+  // In a 1,100 px window the training-set column gives way (the name says it), and the run name keeps room.
+  await page.setViewportSize({ width: 1100, height: 1100 });
+  await assertCompactPicker('a 1,100 px window');
+  const nameWidth = await page.getByTestId('run-picker').locator('thead th').nth(1).evaluate((th) => th.getBoundingClientRect().width);
+  assert.ok(nameWidth >= 220, `run-name column ${nameWidth} px wide at 1,100 px`);
+  await shot(page, 'compare-picker-1100');
+  await page.setViewportSize({ width: 1440, height: 1100 });
   const select = page.getByTestId('testset-select');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="testset-select"] option').length === 2);
   const option = await select.locator('option', { hasText: 'random split of the training file' }).getAttribute('value');

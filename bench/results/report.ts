@@ -110,8 +110,7 @@ export interface Best {
 /** Best per preset: accuracy on the official test file for the KDD tasks, TPR at 1 % FPR then AUC for URLs / DGA. */
 export function pickBest(rows: ResultRow[]): Best[] {
   const out: Best[] = [];
-  const presets = [...new Set(rows.map((r) => r.preset))];
-  for (const p of presets) {
+  for (const p of presetOrder(rows)) {
     const cand = rows.filter((r) => r.preset === p && r.status === 'done' && !r.extra);
     if (!cand.length) continue;
     if (p.startsWith('nsl-kdd') || p === 'kdd99') {
@@ -150,6 +149,13 @@ const SECTION_PRESETS: Record<TaskId, string[]> = {
   urls: ['urls'],
   dga: ['dga'],
 };
+
+/** The presets of these rows in section order (a resumed pass may have added an earlier task's rows last). */
+function presetOrder(rows: ResultRow[]): string[] {
+  const known = Object.values(SECTION_PRESETS).flat();
+  const seen = [...new Set(rows.map((r) => r.preset))];
+  return [...known.filter((p) => seen.includes(p)), ...seen.filter((p) => !known.includes(p))];
+}
 
 export const CAVEATS = [
   'One seed, one run per architecture: no confidence intervals here. On KDDTest+ a difference under about one point between two architectures is within run-to-run noise; use the Compare view (McNemar, paired bootstrap) before calling one better.',
@@ -206,7 +212,7 @@ export function renderMarkdown(h: Header, notes: TaskNote[], rows: ResultRow[], 
     out.push(`| ${b.preset} | **${b.row.modelId}** | ${b.basis} | ${fig} | \`${JSON.stringify(b.row.params)}\` |`);
   }
   out.push('', '### Best single model, best sweep trial and best ensemble per task', '', '| preset | kind | run | figure | split |', '|---|---|---|---|---|');
-  for (const p of [...new Set(rows.map((r) => r.preset))]) {
+  for (const p of presetOrder(rows)) {
     for (const kind of ['single', 'sweep', 'ensemble'] as const) {
       const b = pickBest(rows.filter((r) => r.preset === p && (r.kind ?? 'single') === kind))[0];
       const isScore = p === 'urls' || p === 'dga' || p === 'behaviour';

@@ -333,7 +333,6 @@ async function sweepBest(ctx: Ctx, datasetId: string, testDatasetId: string, sin
   const choice = await sweepChoice(ctx, tag, singles);
   if (!choice) return [];
   const { modelId, single } = choice;
-  const name = `${tag} sweep (${modelId}, ${SWEEP_METRIC})`;
   const minutes = capMin * SWEEP_SHARE;
   // Epochs per trial from the single's measured pace, with a fifth kept back for validation and start-up.
   const baseEpochs = Number(base.epochs ?? 1);
@@ -342,6 +341,8 @@ async function sweepBest(ctx: Ctx, datasetId: string, testDatasetId: string, sin
   const alone = Math.max(1, Math.min(2, os.availableParallelism()));
   const msPerEpoch = single && single.history.length && single.wallMs ? single.wallMs / single.history.length / alone : null;
   const epochs = msPerEpoch ? Math.max(2, Math.min(baseEpochs, Math.floor((0.8 * minutes * 60_000) / SWEEP_TRIALS / msPerEpoch))) : baseEpochs;
+  // The budget is part of the name: on --resume only a sweep of the same trials and epochs is taken over.
+  const name = `${tag} sweep (${modelId}, ${SWEEP_METRIC}, ${SWEEP_TRIALS} × ≤ ${epochs} ep)`;
   const label = (finished: number, capped: boolean) =>
     `sweep (${modelId}): best of ${finished} of ${SWEEP_TRIALS} trials${capped ? ' (cap)' : ''}, ≤ ${epochs} epochs each`;
   const found = (id: string | null, finished: number, capped = false): Trained[] =>

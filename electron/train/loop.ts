@@ -4,7 +4,7 @@ import { num } from '../../models/lib/build';
 import { probaMetrics } from '../../models/lib/metrics';
 import { classWeights } from './class-weights';
 import { epochSettings, runEpochs, type EpochsOutcome } from './epochs';
-import { countCorrect, trainingLoss } from './loss';
+import { trainingForward } from './forward';
 import { makeOptimizer } from './optimizer';
 import { predictProba } from './predict';
 
@@ -43,7 +43,7 @@ export async function fitLayersModel(
   const settings = epochSettings(p);
   const { batchSize } = settings;
   const weights = classWeights(p.classWeight, train.y, numClasses);
-  const lossFn = trainingLoss(p);
+  const forward = trainingForward(model, p);
   const optimizer = makeOptimizer(p.optimizer, num(p, 'learningRate'));
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const dtype = train.x instanceof Int32Array ? 'int32' : 'float32';
@@ -68,9 +68,9 @@ export async function fitLayersModel(
     try {
       lossT = optimizer.minimize(
         () => {
-          const pred = model.apply(xs, { training: true }) as tf.Tensor;
-          correctT = tf.keep(countCorrect(pred, ys));
-          return lossFn(pred, ys, ws);
+          const step = forward(xs, ys, ws);
+          correctT = step.correct;
+          return step.loss;
         },
         true,
         vars,

@@ -54,6 +54,54 @@ export function crossEntropy(pred: tf.Tensor, y: tf.Tensor1D, sampleWeights: tf.
   return lossOf(pred) as tf.Scalar;
 }
 
+/**
+ * The same mean (optionally weighted) cross-entropy, from the output layer's logits: one sigmoid column
+ * (log(1 + e^z) − t·z, computed without overflow) or softmax columns (logsumexp(z) − z_y). The gradient with
+ * respect to the logits is w·(p − y) / rows, which no saturation can zero (see forward.ts). Unclipped, so a
+ * confidently wrong row costs what it costs, not at most −ln 1e-7.
+ */
+export function crossEntropyFromLogits(logits: tf.Tensor, y: tf.Tensor1D, sampleWeights: tf.Tensor1D | null): tf.Scalar {
+  const [rows, cols] = logits.shape as [number, number];
+  const labels = values(y);
+  const weights = sampleWeights ? values(sampleWeights) : null;
+  const lossOf = tf.customGrad((z) => {
+    const zv = values(z as tf.Tensor);
+    // p − y per row, kept for the gradient.
+    const residual = new Float64Array(rows * cols);
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const w = weights ? weights[r] : 1;
+      if (cols === 1) {
+        const x = zv[r];
+        const t = labels[r];
+        sum += (Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x)))) * w;
+        residual[r] = (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))) - t;
+      } else {
+        const o = r * cols;
+        let max = -Infinity;
+        for (let c = 0; c < cols; c++) max = Math.max(max, zv[o + c]);
+        let total = 0;
+        for (let c = 0; c < cols; c++) total += Math.exp(zv[o + c] - max);
+        sum += (max + Math.log(total) - zv[o + labels[r]]) * w;
+        for (let c = 0; c < cols; c++) residual[o + c] = Math.exp(zv[o + c] - max) / total - (c === labels[r] ? 1 : 0);
+      }
+    }
+    return {
+      value: tf.scalar(sum / rows),
+      gradFunc: (dy) => {
+        const scale = (values(dy as tf.Tensor)[0] as number) / rows;
+        const dz = new Float32Array(rows * cols);
+        for (let r = 0; r < rows; r++) {
+          const w = (weights ? weights[r] : 1) * scale;
+          for (let c = 0; c < cols; c++) dz[r * cols + c] = w * residual[r * cols + c];
+        }
+        return tf.tensor(dz, [rows, cols], 'float32');
+      },
+    };
+  });
+  return lossOf(logits) as tf.Scalar;
+}
+
 const clip = (x: number) => (x < EPS ? EPS : x > 1 - EPS ? 1 - EPS : x);
 /** Where tf.clipByValue's gradient passes (its ends included). */
 const inClip = (x: number) => x >= EPS && x <= 1 - EPS;
@@ -100,16 +148,16 @@ export function trainingLoss(p: Partial<Hyperparams>): LossFn {
 
 /**
  * Number of rows whose arg-max class (the first, on ties, as tf.argMax) equals the label; for one sigmoid
- * column, p > 0.5 is class 1. Read from the probabilities in one loop rather than five kernels.
+ * column, p > 0.5 is class 1 (`binaryCut` 0 when `pred` holds logits). Read in one loop rather than five kernels.
  */
-export function countCorrect(pred: tf.Tensor, y: tf.Tensor1D): tf.Scalar {
+export function countCorrect(pred: tf.Tensor, y: tf.Tensor1D, binaryCut = 0.5): tf.Scalar {
   const [rows, cols] = pred.shape as [number, number];
   const p = values(pred);
   const labels = values(y);
   let correct = 0;
   for (let r = 0; r < rows; r++) {
     let cls = 0;
-    if (cols === 1) cls = p[r] > 0.5 ? 1 : 0;
+    if (cols === 1) cls = p[r] > binaryCut ? 1 : 0;
     else for (let c = 1; c < cols; c++) if (p[r * cols + c] > p[r * cols + cls]) cls = c;
     if (cls === labels[r]) correct++;
   }

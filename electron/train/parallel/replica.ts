@@ -3,7 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { RangeAdam } from '../../compute/kernels/adam';
 import { getModel } from '../../../models/registry';
 import { SeededDropout } from '../../../models/lib/layers';
-import { countCorrect, trainingLoss, type LossFn } from '../loss';
+import { trainingForward } from '../forward';
 import { makeOptimizer } from '../optimizer';
 import { predictProba } from '../predict';
 import { barrier } from './barrier';
@@ -50,8 +50,8 @@ export class Replica {
   private readonly vars: tf.Variable[];
   private readonly offsets: number[];
   private readonly gradSize: number;
-  /** The run's training loss (cross-entropy or focal): spec.params carries the run's full parameters. */
-  private readonly lossFn: LossFn;
+  /** Forward pass and the run's training loss (cross-entropy or focal): spec.params carries the run's full parameters. */
+  private readonly forward: ReturnType<typeof trainingForward>;
   /** Which replica runs the optimizer for each variable (the optimizer work is split, not repeated). */
   private readonly owner: number[];
   /** Each replica's block of the shared gradients, in replica order. */
@@ -60,10 +60,10 @@ export class Replica {
   private readonly rangeAdam: RangeAdam | null;
 
   constructor(private readonly s: ReplicaInit) {
-    this.lossFn = trainingLoss(s.spec.params ?? {});
     const def = getModel(s.modelId);
     if (def.engine !== 'tfjs') throw new Error(`parallel training needs a tf.js model, '${s.modelId}' is not one`);
     this.model = def.build(s.spec);
+    this.forward = trainingForward(this.model, s.spec.params ?? {});
     for (const layer of this.model.layers) {
       if (layer instanceof SeededDropout && layer.seed !== null && s.replica > 0) {
         (layer as { seed: number }).seed = layer.seed + s.replica * DROPOUT_SEED_STRIDE;
@@ -146,9 +146,9 @@ export class Replica {
     let correctT: tf.Scalar | null = null;
     try {
       const { value, grads } = tf.variableGrads(() => {
-        const pred = this.model.apply(xs, { training: true }) as tf.Tensor;
-        correctT = tf.keep(countCorrect(pred, ys));
-        const l = this.lossFn(pred, ys, ws);
+        const step = this.forward(xs, ys, ws);
+        correctT = step.correct;
+        const l = step.loss;
         return share === 1 ? l : tf.mul(l, share);
       }, this.vars);
       const loss = value.dataSync()[0];

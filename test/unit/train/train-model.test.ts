@@ -271,3 +271,27 @@ test('char-lstm masks the right padding: a label set by the first character of s
   assert.ok(accuracy(proba, y, 2) > 0.95, `accuracy ${accuracy(proba, y, 2)}`);
   res.model.dispose();
 });
+
+test('a model whose output starts saturated on the wrong class still learns (the loss is taken from its logits)', async () => {
+  const def = getModel('dnn1');
+  if (def.engine !== 'tfjs') throw new Error('dnn1 is a tf.js model');
+  const net = def.build({ numClasses: 2, numFeatures: 12, seed: 3, params: { units: [16] } });
+  // Every row scored class 0 with p(class 1) below 1e-7 (output bias −25): past the clip, the clipped-
+  // probability loss has no gradient at all, so before the fix this run stayed at the majority class.
+  const out = net.getLayer('output');
+  const [kernel] = out.getWeights();
+  out.setWeights([kernel, tf.fill([1], -25)]);
+  const ones = records.y.reduce((a, v) => a + v, 0);
+  const report = await fitLayersModel(
+    net,
+    2,
+    { train: { x: records.x, y: records.y, rows: 512, cols: 12 }, val: null },
+    { params: { epochs: 6, batchSize: 64, learningRate: 0.05, optimizer: 'adam', patience: 0 } as Hyperparams },
+  );
+  const proba = tf.tidy(() => net.predict(tf.tensor2d(records.x, [512, 12])) as tf.Tensor).dataSync();
+  let right = 0;
+  for (let i = 0; i < 512; i++) if ((proba[i] > 0.5 ? 1 : 0) === records.y[i]) right++;
+  assert.ok(right / 512 > Math.max(ones, 512 - ones) / 512 + 0.1, `accuracy ${right / 512} after 6 epochs (majority ${Math.max(ones, 512 - ones) / 512})`);
+  assert.ok(report.history[5].loss < report.history[0].loss, `training loss ${report.history.map((h) => h.loss.toFixed(2)).join(' → ')}`);
+  net.dispose();
+});

@@ -750,20 +750,22 @@ async function main(): Promise<void> {
     for (const d of st.done) done.add(d);
     log(`resuming: tasks already done ${[...done].join(', ') || 'none'}`);
   }
+  const ranAny = () => passes.some((p) => p.command === command && p.date === startedAt && p.tasks.length > 0);
   const header = (): Header => ({
     date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
-    machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.availableParallelism()} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${process.platform}-${process.arch}, Node ${process.version}; shared machine (1-min load average ${loadAtStart.toFixed(1)} at start, ${loadSeen.min.toFixed(1)}–${loadSeen.max.toFixed(1)} during the pass)`,
+    machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.availableParallelism()} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${process.platform}-${process.arch}, Node ${process.version}; shared machine${ranAny() ? ` (1-min load average ${loadAtStart.toFixed(1)} at start, ${loadSeen.min.toFixed(1)}–${loadSeen.max.toFixed(1)} during the pass)` : ''}`,
     backend,
     budgets: [
       `records models (NSL-KDD, KDD'99): at most ${RECORDS_EPOCHS} epochs, batch 512, Adam at each model's default learning rate, early stopping with patience 3 on the validation loss (10 % stratified hold-out); the best-validation checkpoint is kept and scored.`,
       `random-forest: ${FOREST_TREES} trees (the model's default is 50) grown on a seeded stratified sample of at most ${FOREST_ROWS.toLocaleString('en')} training rows, drawn by the model itself (\`maxTrainRows\`): ml-cart is pure JS and its cost grows about quadratically with the rows; other parameters at the model's defaults, no epochs.`,
       `character models: URLs at most ${URL_EPOCHS} passes, DGA at most ${CHAR_EPOCHS} passes${URL_STEPS > 0 || DGA_STEPS > 0 ? ` over the data, cut into epochs of ${URL_STEPS} (URLs) and ${DGA_STEPS} (DGA) batches (\`stepsPerEpoch\`: each validates and checkpoints, early stopping after 4 without improvement; whole-pass epochs where a pass is shorter)` : ''} (patience 3 / 2 in whole-pass epochs), behaviour strings at most ${BEHAVIOUR_PARAMS.epochs} epochs (patience 3, batch 128, balanced class weights); batch 256 otherwise, 10 % validation hold-out, each model's default learning rate; URLs: all of urls_labeled.csv; DGA ${DGA_PER_FAMILY} domains per family; cross-source runs: ${losoModels.join(', ')}.`,
-      `time caps on each task's training phase (two runs at a time): ${Object.entries(CAPS).map(([k, v]) => `${k} ${+v.toFixed(1)} min`).join(', ')}. Inside a task every run has its own time share, set when it starts: twice the task's remaining time over its runs not yet finished (time a quick run leaves over goes to later ones). A run past its share or the task cap is stopped and keeps its best checkpoint so far (marked "time cap" and scored on the same split); a queued one never reached is listed as not run.`,
+      `time caps on each task's training phase (two runs at a time${ranAny() ? '' : '; at this invocation\'s scale: each task\'s own invocation above set its caps'}): ${Object.entries(CAPS).map(([k, v]) => `${k} ${+v.toFixed(1)} min`).join(', ')}. Inside a task every run has its own time share, set when it starts: twice the task's remaining time over its runs not yet finished (time a quick run leaves over goes to later ones). A run past its share or the task cap is stopped and keeps its best checkpoint so far (marked "time cap" and scored on the same split); a queued one never reached is listed as not run.`,
       `seed ${SEED} everywhere (splits, shuffles, initialisers); ${quick ? '--quick subset' : 'full subset'}: ${(Object.keys(MODELS) as (keyof typeof MODELS)[]).map((k) => `${k}: ${modelsFor(k).join(', ') || '—'}`).join('; ')}.`,
     ],
     command,
     wallMinutes: (Date.now() - t0) / 60_000,
     earlier: passes.filter((p) => p.command !== command || p.date !== startedAt),
+    ranAny: ranAny(),
   });
   const flush = () => {
     const md = renderMarkdown(header(), notes, rows, ANCHORS, skipped);

@@ -138,6 +138,8 @@ export interface Header {
   budgets: string[];
   command: string;
   wallMinutes: number;
+  /** False when every task was carried over from earlier invocations: this one only rendered. */
+  ranAny?: boolean;
   /** Earlier invocations whose finished tasks this document carries over (--resume), oldest first. */
   earlier?: { command: string; date: string; tasks: string[] }[];
 }
@@ -170,11 +172,15 @@ export function renderMarkdown(h: Header, notes: TaskNote[], rows: ResultRow[], 
   const out: string[] = [
     '# DeepTriage results on the official splits',
     '',
-    `Produced by \`${h.command}\` (bench/results.ts) on ${h.date}. Total wall time ${h.wallMinutes.toFixed(1)} min.`,
+    h.ranAny === false
+      ? `Rendered by \`${h.command}\` (bench/results.ts) on ${h.date} from the stored results of the invocations below; no task ran in this one.`
+      : `Produced by \`${h.command}\` (bench/results.ts) on ${h.date}. Total wall time ${h.wallMinutes.toFixed(1)} min.`,
     '',
     ...(h.earlier?.length
       ? [
-          'It resumed a workspace: the tasks listed here come from the earlier invocation that ran them (same machine), the others from this one:',
+          h.ranAny === false
+            ? 'Each task comes from the invocation that ran it (same machine, same workspace); its flags (e.g. `--cap-scale`) set that task\'s time caps, and every row gives its own training time:'
+            : 'It resumed a workspace: the tasks listed here come from the earlier invocation that ran them (same machine), the others from this one:',
           '',
           ...h.earlier.map((e) => `- ${e.tasks.join(', ')}: \`${e.command}\` (${e.date})`),
           '',

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { tempDir } from '../helpers/temp';
+import { REPO_ROOT, tempDir } from '../helpers/temp';
 import { benignUrl, maliciousUrl } from '../helpers/urls';
 import { assertAccessible, shot, trainUrlModel, workbenchPage } from './harness';
 
@@ -115,5 +115,18 @@ test('the model picker offers only models that read the chosen file, and says wh
   await shot(page, 'scan-picker');
   await page.getByLabel('files to scan').fill(scanFile);
   await page.waitForFunction(() => !document.querySelector('[data-testid="scan-not-offered"]') && document.querySelectorAll('[data-testid="scan-model"] option').length === 1);
+  assert.deepEqual(errors, []);
+});
+
+test('the Train view applies the measured URL preset with its epoch length, so its epochs are not whole passes', async () => {
+  const { wb, page, errors } = s;
+  const measured = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'presets.json'), 'utf8')) as Record<string, { modelId: string; params: Record<string, number> }>).urls;
+  await page.goto(`${wb.url}#/train`);
+  const form = page.getByTestId('train-form');
+  await form.getByLabel('training set').selectOption({ index: 0 });
+  assert.equal(/Preset for malicious URLs: (\S+),/.exec(await form.getByTestId('train-preset').innerText())?.[1], measured.modelId);
+  assert.equal(await form.getByRole('checkbox', { name: measured.modelId }).isChecked(), true);
+  assert.equal(await form.getByTestId('steps-per-epoch').inputValue(), String(measured.params.stepsPerEpoch ?? ''));
+  assert.equal(await form.getByLabel('Epochs', { exact: true }).inputValue(), String(measured.params.epochs));
   assert.deepEqual(errors, []);
 });

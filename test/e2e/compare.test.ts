@@ -302,6 +302,9 @@ test('a sweep defined in Train shows in Compare: sortable trial table, parallel 
   assert.equal(await plot.locator('path.trial.stopped[data-trial="1"]').count(), 1);
   assert.deepEqual(await plot.locator('g.axis').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-axis'))), ['learningRate', 'batchSize', 'metric']);
   assert.match((await plot.locator('g[data-axis="learningRate"] .name').textContent()) ?? '', /log/);
+  // The plot spans the panel, its last axis near the right edge (it was a fixed box ~100 px short of it).
+  const [svgWidth, panelWidth] = await plot.evaluate((f) => [f.querySelector('svg')!.getBoundingClientRect().width, f.getBoundingClientRect().width]);
+  assert.ok(svgWidth >= panelWidth - 2 && svgWidth <= panelWidth + 1, `plot ${svgWidth} px in a ${panelWidth} px panel`);
   await table.locator('tr[data-trial="2"]').hover();
   assert.equal(await plot.locator('path.trial.hot').getAttribute('data-trial'), '2');
   await shot(page, 'compare-sweep');

@@ -14,9 +14,22 @@ export class SumOverTime extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    return tf.sum(x, 1);
+    return sumOverTime(x);
   }
 }
+
+/**
+ * Sum over axis 1 whose gradient broadcasts dy back over time with one Tile. tf.js' own Sum gradient
+ * multiplies dy by a ones tensor of x's shape that it fills in JavaScript and uploads every step: for a
+ * char-cnn batch (128 × 75 × 256, four branches) that was 9.8 M values a step, 7 % of its CPU time.
+ */
+const sumOverTime = tf.customGrad((x) => {
+  const t = x as tf.Tensor;
+  return {
+    value: tf.sum(t, 1),
+    gradFunc: (dy) => tf.broadcastTo(tf.expandDims(dy as tf.Tensor, 1), t.shape),
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 
@@ -50,13 +63,35 @@ export class SeededDropout extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs?.training || this.rate === 0) return tf.clone(x);
-    const seed = this.seed === null ? undefined : this.seed + this.calls++;
-    return tf.dropout(x, this.rate, undefined, seed);
+    const seed = this.seed === null ? Math.floor(Math.random() * 0x7fffffff) : this.seed + this.calls++;
+    return tf.tidy(() => tf.mul(x, tf.tensor(dropoutScale(x.size, this.rate, seed), x.shape, 'float32')));
   }
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed };
   }
+}
+
+/**
+ * Inverted dropout's multiplier per value: 0 (dropped, with probability `rate`) or 1 / (1 − rate), from
+ * mulberry32 seeded with `seed`. tf.dropout draws its uniforms through seedrandom's alea, ~10 ns a value
+ * in JavaScript plus four kernels: measured as 6.5 ms of a 45 ms dnn5 step; this is ~1 ns and one multiply.
+ */
+export function dropoutScale(n: number, rate: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  const keep = 1 / (1 - rate);
+  // mulberry32 (models/lib/random.ts) inlined into one loop; a value is dropped when its 32-bit draw falls
+  // below rate × 2^32.
+  const cut = Math.floor(rate * 4294967296);
+  let a = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((t ^ (t >>> 14)) >>> 0) < cut ? 0 : keep;
+  }
+  return out;
 }
 
 tf.serialization.registerClass(SumOverTime);

@@ -1,15 +1,32 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { HeapAdam } from './adam-wasm';
 import { WASM } from './wasm-kernel-utils';
 
 /** tf.Optimizer's weight entries (tfjs-core does not re-export the type). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
-/** Per-variable Adam state; the step count is per variable so a replica that owns only some variables counts right. */
+/**
+ * Per-variable Adam state; the step count is per variable so a replica that owns only some variables counts
+ * right. The moments are JavaScript arrays, or (with the wasm kernel) heap offsets mPtr / vPtr.
+ */
 interface Moments {
   m: Float32Array;
   v: Float32Array;
+  mPtr: number;
+  vPtr: number;
+  size: number;
   step: number;
+}
+
+/** The SIMD Adam on the tf.js wasm heap when the backend is wasm and it loads; null: the JavaScript loop. */
+function heapAdam(): HeapAdam | null {
+  return tf.getBackend() === WASM ? HeapAdam.for(tf.backend() as BackendWasm) : null;
+}
+
+/** A tensor's byte offset on the wasm heap. */
+function heapOffset(t: tf.Tensor | tf.TensorInfo): number {
+  return ((tf.backend() as BackendWasm).dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
 }
 
 /**
@@ -44,10 +61,17 @@ export class FusedAdamOptimizer extends tf.Optimizer {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.eps };
   }
 
+  /** Set on the first step: the kernel the moments were allocated for. */
+  private heap: HeapAdam | null | undefined;
+
   private moments(v: tf.Variable): Moments {
     let s = this.state.get(v.name);
     if (!s) {
-      s = { m: new Float32Array(v.size), v: new Float32Array(v.size), step: 0 };
+      if (this.heap === undefined) this.heap = heapAdam();
+      const h = this.heap;
+      s = h
+        ? { m: EMPTY, v: EMPTY, mPtr: h.alloc(v.size), vPtr: h.alloc(v.size), size: v.size, step: 0 }
+        : { m: new Float32Array(v.size), v: new Float32Array(v.size), mPtr: 0, vPtr: 0, size: v.size, step: 0 };
       this.state.set(v.name, s);
     }
     return s;
@@ -62,7 +86,7 @@ export class FusedAdamOptimizer extends tf.Optimizer {
       const variable = tf.engine().registeredVariables[name];
       if (!variable) throw new Error(`FusedAdam: no variable named '${name}'`);
       if (grad.dtype !== 'float32' || variable.dtype !== 'float32') throw new Error(`FusedAdam: '${name}' is not float32`);
-      this.update(variable, () => [readFloats(grad)], 0, null, 0);
+      this.update(variable, grad, () => [readFloats(grad)], 0, null, 0);
     }
     this.incrementIterations();
   }
@@ -73,12 +97,16 @@ export class FusedAdamOptimizer extends tf.Optimizer {
    * `publishOffset` when given, so the replicas that do not own the variable can copy them.
    */
   applySummed(variable: tf.Variable, sources: Float32Array[], offset: number, publish: Float32Array | null, publishOffset: number): void {
-    this.update(variable, () => sources, offset, publish, publishOffset);
+    this.update(variable, null, () => sources, offset, publish, publishOffset);
   }
 
-  private update(variable: tf.Variable, gradients: () => Float32Array[], off: number, publish: Float32Array | null, pubOff: number): void {
+  private update(variable: tf.Variable, gradTensor: tf.Tensor | null, gradients: () => Float32Array[], off: number, publish: Float32Array | null, pubOff: number): void {
     const s = this.moments(variable);
     s.step++;
+    if (this.heap) {
+      this.updateOnHeap(this.heap, s, variable, gradTensor, gradients, off, publish, pubOff);
+      return;
+    }
     // tf.js keeps beta^t as a float32 product; the difference is far below float32 resolution of the step.
     const c1 = 1 / (1 - this.beta1 ** s.step);
     const c2 = 1 / (1 - this.beta2 ** s.step);
@@ -101,7 +129,30 @@ export class FusedAdamOptimizer extends tf.Optimizer {
     out.commit();
   }
 
+  /** The same step with adam.wat on the heap: gradient and weights read in place, new weights into a fresh tensor. */
+  private updateOnHeap(h: HeapAdam, s: Moments, variable: tf.Variable, gradTensor: tf.Tensor | null, gradients: () => Float32Array[], off: number, publish: Float32Array | null, pubOff: number): void {
+    const { beta1: b1, beta2: b2 } = this;
+    const c1 = 1 / (1 - b1 ** s.step);
+    const c2 = 1 / (1 - b2 ** s.step);
+    const n = variable.size;
+    const backend = tf.backend() as BackendWasm;
+    const info = backend.makeOutput(variable.shape, 'float32');
+    const out = tf.engine().makeTensorFromTensorInfo(info, backend);
+    // Summed shards (the replicas' path) are outside the heap: they go through a scratch block.
+    const scratch = gradTensor ? 0 : h.alloc(n);
+    try {
+      if (!gradTensor) h.f32(scratch, n).set(sumSources(gradients(), off, n));
+      h.adam(heapOffset(variable), gradTensor ? heapOffset(gradTensor) : scratch, s.mPtr, s.vPtr, heapOffset(out), n, b1, b2, this.learningRate * c1, c2, this.eps);
+      if (publish) publish.set(h.f32(heapOffset(out), n), pubOff);
+      variable.assign(out);
+    } finally {
+      out.dispose();
+      if (scratch) h.free(scratch);
+    }
+  }
+
   override dispose(): void {
+    if (this.heap) for (const s of this.state.values()) [s.mPtr, s.vPtr].forEach((p) => this.heap!.free(p));
     this.state.clear();
     super.dispose();
   }
@@ -109,11 +160,14 @@ export class FusedAdamOptimizer extends tf.Optimizer {
   override async getWeights(): Promise<NamedTensor[]> {
     const out: NamedTensor[] = [await this.saveIterations()];
     for (const [name, s] of this.state) {
-      out.push({ name: `${name}/m`, tensor: tf.tensor(s.m) }, { name: `${name}/v`, tensor: tf.tensor(s.v) });
+      const [m, v] = this.heap ? [this.heap.f32(s.mPtr, s.size).slice(), this.heap.f32(s.vPtr, s.size).slice()] : [s.m, s.v];
+      out.push({ name: `${name}/m`, tensor: tf.tensor(m) }, { name: `${name}/v`, tensor: tf.tensor(v) });
     }
     return out;
   }
 }
+
+const EMPTY = new Float32Array(0);
 
 /**
  * Adam over one contiguous range [lo, hi) of a flat parameter vector, for data-parallel replicas that each
@@ -125,6 +179,8 @@ export class RangeAdam {
   private readonly m: Float32Array;
   private readonly v: Float32Array;
   private step = 0;
+  /** With the wasm kernel: moments, the slice's weights and gradient sum, and a staging block on the heap. */
+  private readonly heap: { k: HeapAdam; m: number; v: number; w: number; g: number; tmp: number } | null;
 
   constructor(
     readonly lo: number,
@@ -134,8 +190,11 @@ export class RangeAdam {
     private readonly beta2 = 0.999,
     private readonly eps = tf.backend().epsilon(),
   ) {
-    this.m = new Float32Array(hi - lo);
-    this.v = new Float32Array(hi - lo);
+    const n = Math.max(0, hi - lo);
+    const k = n > 0 ? heapAdam() : null;
+    this.heap = k ? { k, m: k.alloc(n), v: k.alloc(n), w: k.alloc(n), g: k.alloc(n), tmp: k.alloc(n) } : null;
+    this.m = k ? EMPTY : new Float32Array(n);
+    this.v = k ? EMPTY : new Float32Array(n);
   }
 
   apply(params: Float32Array, sources: Float32Array[]): void {
@@ -144,9 +203,28 @@ export class RangeAdam {
     this.step++;
     const c1 = 1 / (1 - b1 ** this.step);
     const c2 = 1 / (1 - b2 ** this.step);
+    if (this.heap) {
+      // Copies in and out are memcpy-fast; the sum (in source order, as below) and the update run as SIMD.
+      const { k, m, v, w, g, tmp } = this.heap;
+      const n = hi - lo;
+      k.f32(w, n).set(params.subarray(lo, hi));
+      k.f32(g, n).set(sources[0].subarray(lo, hi));
+      for (let r = 1; r < sources.length; r++) {
+        k.f32(tmp, n).set(sources[r].subarray(lo, hi));
+        k.addInto(g, tmp, n);
+      }
+      k.adam(w, g, m, v, w, n, b1, b2, this.learningRate * c1, c2, this.eps);
+      params.set(k.f32(w, n), lo);
+      return;
+    }
     const w = params.subarray(lo, hi);
     const g = sources.length === 1 ? sources[0] : sumSources(sources, lo, hi - lo);
     adamLoop(w, g, sources.length === 1 ? lo : 0, this.m, this.v, w, b1, 1 - b1, b2, 1 - b2, this.learningRate * c1, c2, this.eps);
+  }
+
+  /** Frees the heap blocks (a replica's worker also frees them when it ends). */
+  dispose(): void {
+    if (this.heap) for (const p of [this.heap.m, this.heap.v, this.heap.w, this.heap.g, this.heap.tmp]) this.heap.k.free(p);
   }
 }
 

@@ -1,6 +1,7 @@
 import { registerBatchMatMulFix } from './batch-matmul';
 import { registerConv2DFix } from './conv2d';
 import { registerSumFix } from './sum';
+import { registerTileFix } from './tile';
 import { registerConv2DBackpropFilterFix } from './conv2d-backprop-filter';
 import { registerConv2DBackpropInputFix } from './conv2d-backprop-input';
 import { registerFusedMatMulFix } from './fused-matmul';
@@ -11,7 +12,7 @@ import { registerUnsortedSegmentSumFix } from './unsorted-segment-sum';
 /**
  * Makes the TF.js wasm backend fit to train on: faster matmul gradients and conv
  * gradients, plus the kernels wasm lacks (Conv2DBackpropFilter, UnsortedSegmentSum);
- * matrix products and convolutions go to onnxruntime's native kernels when it loads; clones share buffers
+ * matrix products, convolutions, large sums and tiles go to onnxruntime's native kernels when it loads; clones share buffers
  * and Gather copies whole slices (Adam's fused step is adam.ts, chosen by makeOptimizer).
  * Call once after `tf.setBackend('wasm')`; calling again is a no-op.
  */
@@ -20,6 +21,7 @@ export function registerWasmKernelFixes(): void {
   registerFusedMatMulFix();
   registerConv2DFix();
   registerSumFix();
+  registerTileFix();
   registerConv2DBackpropFilterFix();
   registerConv2DBackpropInputFix();
   registerUnsortedSegmentSumFix();

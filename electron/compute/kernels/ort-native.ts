@@ -140,6 +140,32 @@ export function ortReduceSum(backend: BackendWasm, x: TensorInfo, axes: number[]
   return out;
 }
 
+function tileModel(reps: number[]): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.reserve('X');
+  g.nodes.push({ opType: 'Tile', name: 'tile', inputs: [x, g.int64s('repeats', reps)], outputs: [g.reserve('Y')], attributes: [] });
+  return g.encode({
+    name: 'tile',
+    doc: 'tile for the tf.js wasm backend',
+    inputs: [{ name: 'X', dataType: DataType.FLOAT, shape: reps.map((_, i) => `d${i}`) }],
+    outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: reps.map((_, i) => `o${i}`) }],
+  });
+}
+
+/**
+ * x repeated `reps` times along each axis by onnxruntime (block copies). The wasm Tile walks every output
+ * value through an N-d index in a scalar loop: broadcasting a sum's gradient back over a char-cnn's time
+ * axis that way cost more than the convolutions. Null when not available.
+ */
+export function ortTile(backend: BackendWasm, x: TensorInfo, reps: number[], outShape: number[]): TensorInfo | null {
+  const n = loadNativeKernels();
+  if (!n || x.dtype !== 'float32' || x.shape.length === 0 || size(outShape) === 0) return null;
+  const session = cachedSession(n, `tile ${reps}`, () => tileModel(reps));
+  const out = backend.makeOutput(outShape, 'float32');
+  session.run({ X: new n.Tensor('float32', heapView(backend, x), x.shape) }, { Y: new n.Tensor('float32', heapView(backend, out), outShape) }, {});
+  return out;
+}
+
 /**
  * conv2d of NHWC float32 wasm tensors by onnxruntime into a preallocated output of `outShape`.
  * `pads` is ONNX's [top, left, bottom, right]. Null when onnxruntime is not available.

@@ -248,6 +248,7 @@ export class Replica {
   }
 
   dispose(): void {
+    this.rangeAdam?.dispose();
     this.optimizer.dispose();
     this.model.dispose();
   }

@@ -5,7 +5,12 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelFixes } from '../../../electron/compute/kernels/index';
 import { conv2DBackpropFilterOptions } from '../../../electron/compute/kernels/conv2d-backprop-filter';
 import { loadNativeKernels } from '../../../electron/compute/kernels/ort-native';
-import { FusedAdamOptimizer } from '../../../electron/compute/kernels/adam';
+import { FusedAdamOptimizer, RangeAdam } from '../../../electron/compute/kernels/adam';
+import { HeapAdam } from '../../../electron/compute/kernels/adam-wasm';
+import { SumOverTime as SumOverTimeLayer } from '../../../models/lib/layers';
+import { ADAM_WASM } from '../../../electron/compute/kernels/adam-wasm-bytes';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { assemble } from '../../../scripts/build-wasm.mjs';
 
 // Every fix is checked the way tfjs-layers checks kernels: the same case on the cpu
 // backend (reference) and on wasm, forward values and gradients.
@@ -293,6 +298,42 @@ test('FusedAdam (one pass per variable) follows tf.train.adam on cpu, and summed
   assert.ok(want[0].some((v, j) => v !== rand(35, 4400)[j]), 'the reference moved');
 });
 
+test('the SIMD Adam (adam.wat) loads on the wasm backend from bytes that are its source assembled', async () => {
+  await tf.setBackend('wasm');
+  assert.ok(HeapAdam.for(tf.backend() as BackendWasm), 'the kernel loads on the tf.js heap');
+  const assembled = await assemble(new URL('../../../electron/compute/kernels/adam.wat', import.meta.url).pathname);
+  assert.equal(ADAM_WASM, assembled.toString('base64'), 'adam-wasm-bytes.ts is stale: run node scripts/build-wasm.mjs');
+});
+
+test('RangeAdam on the heap (a replica slice) follows a float64 Adam over summed shards, any slice length', async () => {
+  await tf.setBackend('wasm');
+  // 4099 values: a slice whose length is not a multiple of 4 exercises the scalar tail.
+  const n = 4099;
+  const [lo, hi] = [1000, n];
+  const start = rand(n, 4500);
+  const params = Float32Array.from(start);
+  const adam = new RangeAdam(lo, hi, 0.01);
+  const ref = { w: Array.from(start, Number), m: new Float64Array(n), v: new Float64Array(n) };
+  for (let step = 1; step <= 5; step++) {
+    const shards = [rand(n, 4600 + step), rand(n, 4700 + step), rand(n, 4800 + step)];
+    adam.apply(params, shards);
+    const c1 = 1 / (1 - 0.9 ** step);
+    const c2 = 1 / (1 - 0.999 ** step);
+    for (let j = lo; j < hi; j++) {
+      const g = shards[0][j] + shards[1][j] + shards[2][j];
+      ref.m[j] = 0.9 * ref.m[j] + 0.1 * g;
+      ref.v[j] = 0.999 * ref.v[j] + 0.001 * g * g;
+      ref.w[j] -= (0.01 * c1 * ref.m[j]) / (Math.sqrt(ref.v[j] * c2) + tf.backend().epsilon());
+    }
+  }
+  adam.dispose();
+  for (let j = 0; j < lo; j++) assert.equal(params[j], start[j], `value ${j} outside the slice moved`);
+  let worst = 0;
+  for (let j = lo; j < hi; j++) worst = Math.max(worst, Math.abs(params[j] - ref.w[j]) / Math.max(1e-3, Math.abs(ref.w[j])));
+  assert.ok(worst < 1e-5, `worst relative difference ${worst}`);
+  assert.ok(Math.abs(params[hi - 1] - start[hi - 1]) > 1e-3, 'the last value (scalar tail) was updated');
+});
+
 // --- Training on wasm ----------------------------------------------------------
 
 class SumOverTime extends tf.layers.Layer {
@@ -442,6 +483,11 @@ test('matrix products and convolutions run on onnxruntime here, and match cpu (v
   for (const [axis, keep] of [[1, false], [[0, 1], false], [0, true], [2, true]] as const) {
     await sameOnBothBackends(`sum over ${axis}${keep ? ', keepDims' : ''}`, () => tf.sum(randTensor([6, 75, 64], 31), axis as number | number[], keep));
   }
+  // Tile on onnxruntime (large) and on wasm (small), and the broadcast a sum-over-time gradient makes.
+  await sameOnBothBackends('tile [6, 1, 64] over time', () => tf.tile(randTensor([6, 1, 64], 32), [1, 75, 1]));
+  await sameOnBothBackends('tile on every axis', () => tf.tile(randTensor([8, 16, 9], 33), [3, 2, 4]));
+  await sameOnBothBackends('tile, small (stays on wasm)', () => tf.tile(randTensor([2, 3], 34), [2, 2]));
+  await sameOnBothBackends('SumOverTime value and gradient', valueAndGrads((x) => new SumOverTimeLayer({}).apply(x) as tf.Tensor, [[6, 75, 64]], 4900));
   await sameOnBothBackends('dense with bias and relu', () => {
     const x = randTensor([33, 17], 21);
     const w = randTensor([17, 9], 22);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { MODELS, getModel, modelsFor } from '../../../models/registry';
 import type { ModelSpec } from '../../../models/types';
+import { dropoutScale, SumOverTime } from '../../../models/lib/layers';
 import { loadLayersModel, saveLayersModel } from '../../../electron/train/io';
 
 await tf.setBackend('cpu');
@@ -102,6 +103,32 @@ test('builders reject missing input info', () => {
   assert.throws(() => (getModel('dnn1') as { build: (s: ModelSpec) => unknown }).build({ numClasses: 2 }), /numFeatures/);
   assert.throws(() => (getModel('char-lstm') as { build: (s: ModelSpec) => unknown }).build({ numClasses: 2, vocabSize: 10 }), /maxLen/);
   assert.throws(() => (getModel('dnn1') as { build: (s: ModelSpec) => unknown }).build({ numClasses: 1, numFeatures: 3 }), /numClasses/);
+});
+
+test('dropoutScale: drops the share set by the rate, scales the rest by 1 / (1 − rate), reproducible per seed', () => {
+  for (const rate of [0.01, 0.5]) {
+    const n = 200_000;
+    const a = dropoutScale(n, rate, 7);
+    const dropped = a.filter((v) => v === 0).length;
+    // Within 4 standard deviations of a binomial(n, rate).
+    assert.ok(Math.abs(dropped - n * rate) < 4 * Math.sqrt(n * rate * (1 - rate)), `rate ${rate}: ${dropped} of ${n} dropped`);
+    assert.ok(a.every((v) => v === 0 || v === Math.fround(1 / (1 - rate))));
+    assert.deepEqual(dropoutScale(1000, rate, 7), a.subarray(0, 1000));
+    assert.notDeepEqual(dropoutScale(1000, rate, 8), a.subarray(0, 1000));
+  }
+});
+
+test('SumOverTime: values and gradient equal tf.sum over time (its own gradient skips the ones tensor)', () => {
+  const x = tf.randomNormal([3, 5, 4], 0, 1, 'float32', 11);
+  const w = tf.randomNormal([3, 4], 0, 1, 'float32', 12);
+  const layer = new SumOverTime({});
+  const mine = tf.valueAndGrad((t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, w)))(x);
+  const ref = tf.valueAndGrad((t: tf.Tensor) => tf.sum(tf.mul(tf.sum(t, 1), w)))(x);
+  assert.ok(Math.abs(mine.value.dataSync()[0] - ref.value.dataSync()[0]) < 1e-5);
+  assert.deepEqual(mine.grad.shape, [3, 5, 4]);
+  const [a, b] = [mine.grad.dataSync(), ref.grad.dataSync()];
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-6, `gradient ${i}: ${v} vs ${b[i]}`));
+  assert.deepEqual((layer.apply(x) as tf.Tensor).shape, [3, 4]);
 });
 
 test('SeededDropout: a fresh mask per training call, identity at inference', () => {

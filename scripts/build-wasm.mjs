@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const KERNELS = [{ wat: 'electron/compute/kernels/adam.wat', ts: 'electron/compute/kernels/adam-wasm-bytes.ts', name: 'ADAM_WASM' }];
+const KERNELS = [{ wat: 'electron/compute/kernels/step-kernels.wat', ts: 'electron/compute/kernels/step-kernels-bytes.ts', name: 'STEP_KERNELS_WASM' }];
 
 /** The .wat's module as bytes (SIMD on). */
 export async function assemble(watPath) {

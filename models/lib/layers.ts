@@ -64,12 +64,21 @@ export class SeededDropout extends tf.layers.Layer {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs?.training || this.rate === 0) return tf.clone(x);
     const seed = this.seed === null ? Math.floor(Math.random() * 0x7fffffff) : this.seed + this.calls++;
-    return tf.tidy(() => tf.mul(x, tf.tensor(dropoutScale(x.size, this.rate, seed), x.shape, 'float32')));
+    return tf.tidy(() => tf.mul(x, dropoutMaskSource(x.shape, this.rate, seed) ?? tf.tensor(dropoutScale(x.size, this.rate, seed), x.shape, 'float32')));
   }
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed };
   }
+}
+
+/** Makes a dropout mask tensor in place where the backend allows (null: use dropoutScale). */
+export type DropoutMaskSource = (shape: number[], rate: number, seed: number) => tf.Tensor | null;
+let dropoutMaskSource: DropoutMaskSource = () => null;
+
+/** The engine's wasm kernels register theirs (electron/compute/kernels); the models stay backend-agnostic. */
+export function setDropoutMaskSource(source: DropoutMaskSource): void {
+  dropoutMaskSource = source;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { HeapAdam } from './adam-wasm';
+import { HeapKernels } from './heap-kernels';
 import { WASM } from './wasm-kernel-utils';
 
 /** tf.Optimizer's weight entries (tfjs-core does not re-export the type). */
@@ -20,8 +20,8 @@ interface Moments {
 }
 
 /** The SIMD Adam on the tf.js wasm heap when the backend is wasm and it loads; null: the JavaScript loop. */
-function heapAdam(): HeapAdam | null {
-  return tf.getBackend() === WASM ? HeapAdam.for(tf.backend() as BackendWasm) : null;
+function heapAdam(): HeapKernels | null {
+  return tf.getBackend() === WASM ? HeapKernels.for(tf.backend() as BackendWasm) : null;
 }
 
 /** A tensor's byte offset on the wasm heap. */
@@ -62,7 +62,7 @@ export class FusedAdamOptimizer extends tf.Optimizer {
   }
 
   /** Set on the first step: the kernel the moments were allocated for. */
-  private heap: HeapAdam | null | undefined;
+  private heap: HeapKernels | null | undefined;
 
   private moments(v: tf.Variable): Moments {
     let s = this.state.get(v.name);
@@ -129,8 +129,8 @@ export class FusedAdamOptimizer extends tf.Optimizer {
     out.commit();
   }
 
-  /** The same step with adam.wat on the heap: gradient and weights read in place, new weights into a fresh tensor. */
-  private updateOnHeap(h: HeapAdam, s: Moments, variable: tf.Variable, gradTensor: tf.Tensor | null, gradients: () => Float32Array[], off: number, publish: Float32Array | null, pubOff: number): void {
+  /** The same step with step-kernels.wat on the heap: gradient and weights read in place, new weights into a fresh tensor. */
+  private updateOnHeap(h: HeapKernels, s: Moments, variable: tf.Variable, gradTensor: tf.Tensor | null, gradients: () => Float32Array[], off: number, publish: Float32Array | null, pubOff: number): void {
     const { beta1: b1, beta2: b2 } = this;
     const c1 = 1 / (1 - b1 ** s.step);
     const c2 = 1 / (1 - b2 ** s.step);
@@ -180,7 +180,7 @@ export class RangeAdam {
   private readonly v: Float32Array;
   private step = 0;
   /** With the wasm kernel: moments, the slice's weights and gradient sum, and a staging block on the heap. */
-  private readonly heap: { k: HeapAdam; m: number; v: number; w: number; g: number; tmp: number } | null;
+  private readonly heap: { k: HeapKernels; m: number; v: number; w: number; g: number; tmp: number } | null;
 
   constructor(
     readonly lo: number,

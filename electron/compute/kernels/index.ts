@@ -1,5 +1,7 @@
 import { registerBatchMatMulFix } from './batch-matmul';
 import { registerConv2DFix } from './conv2d';
+import { setDropoutMaskSource } from '../../../models/lib/layers';
+import { heapDropoutMask } from './heap-kernels';
 import { registerSumFix } from './sum';
 import { registerTileFix } from './tile';
 import { registerConv2DBackpropFilterFix } from './conv2d-backprop-filter';
@@ -13,7 +15,8 @@ import { registerUnsortedSegmentSumFix } from './unsorted-segment-sum';
  * Makes the TF.js wasm backend fit to train on: faster matmul gradients and conv
  * gradients, plus the kernels wasm lacks (Conv2DBackpropFilter, UnsortedSegmentSum);
  * matrix products, convolutions, large sums and tiles go to onnxruntime's native kernels when it loads; clones share buffers
- * and Gather copies whole slices (Adam's fused step is adam.ts, chosen by makeOptimizer).
+ * and Gather copies whole slices; dropout masks are drawn by the SIMD step kernels (Adam's fused step is
+ * adam.ts, chosen by makeOptimizer).
  * Call once after `tf.setBackend('wasm')`; calling again is a no-op.
  */
 export function registerWasmKernelFixes(): void {
@@ -27,4 +30,5 @@ export function registerWasmKernelFixes(): void {
   registerUnsortedSegmentSumFix();
   registerIdentityFix();
   registerGatherFix();
+  setDropoutMaskSource(heapDropoutMask);
 }

@@ -6,9 +6,9 @@ import { registerWasmKernelFixes } from '../../../electron/compute/kernels/index
 import { conv2DBackpropFilterOptions } from '../../../electron/compute/kernels/conv2d-backprop-filter';
 import { loadNativeKernels } from '../../../electron/compute/kernels/ort-native';
 import { FusedAdamOptimizer, RangeAdam } from '../../../electron/compute/kernels/adam';
-import { HeapAdam } from '../../../electron/compute/kernels/adam-wasm';
-import { SumOverTime as SumOverTimeLayer } from '../../../models/lib/layers';
-import { ADAM_WASM } from '../../../electron/compute/kernels/adam-wasm-bytes';
+import { HeapKernels, heapDropoutMask } from '../../../electron/compute/kernels/heap-kernels';
+import { SeededDropout, SumOverTime as SumOverTimeLayer } from '../../../models/lib/layers';
+import { STEP_KERNELS_WASM } from '../../../electron/compute/kernels/step-kernels-bytes';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assemble } from '../../../scripts/build-wasm.mjs';
 
@@ -298,11 +298,37 @@ test('FusedAdam (one pass per variable) follows tf.train.adam on cpu, and summed
   assert.ok(want[0].some((v, j) => v !== rand(35, 4400)[j]), 'the reference moved');
 });
 
-test('the SIMD Adam (adam.wat) loads on the wasm backend from bytes that are its source assembled', async () => {
+test('the SIMD step kernels (step-kernels.wat) load on the wasm backend from bytes that are their source assembled', async () => {
   await tf.setBackend('wasm');
-  assert.ok(HeapAdam.for(tf.backend() as BackendWasm), 'the kernel loads on the tf.js heap');
-  const assembled = await assemble(new URL('../../../electron/compute/kernels/adam.wat', import.meta.url).pathname);
-  assert.equal(ADAM_WASM, assembled.toString('base64'), 'adam-wasm-bytes.ts is stale: run node scripts/build-wasm.mjs');
+  assert.ok(HeapKernels.for(tf.backend() as BackendWasm), 'the kernel loads on the tf.js heap');
+  const assembled = await assemble(new URL('../../../electron/compute/kernels/step-kernels.wat', import.meta.url).pathname);
+  assert.equal(STEP_KERNELS_WASM, assembled.toString('base64'), 'step-kernels-bytes.ts is stale: run node scripts/build-wasm.mjs');
+});
+
+test('dropout masks drawn on the heap: the rate share dropped, the rest scaled, reproducible per seed, any length', async () => {
+  await tf.setBackend('wasm');
+  for (const [rate, n] of [[0.01, 200_003], [0.5, 100_001], [0.9, 50_002]] as const) {
+    const t = heapDropoutMask([n], rate, 77)!;
+    assert.ok(t, 'the kernel ran');
+    const a = t.dataSync() as Float32Array;
+    const dropped = a.filter((v) => v === 0).length;
+    assert.ok(Math.abs(dropped - n * rate) < 4 * Math.sqrt(n * rate * (1 - rate)), `rate ${rate}: ${dropped} of ${n} dropped`);
+    assert.ok(a.every((v) => v === 0 || v === Math.fround(1 / (1 - rate))), 'values are 0 or 1 / (1 − rate)');
+    // The scalar tail (n mod 4 values) draws too: not all kept, not all dropped over a few seeds.
+    const again = heapDropoutMask([n], rate, 77)!;
+    const other = heapDropoutMask([n], rate, 78)!;
+    assert.deepEqual(again.dataSync(), a);
+    assert.notDeepEqual(other.dataSync(), a);
+    tf.dispose([t, again, other]);
+  }
+  // SeededDropout takes its masks from here on wasm: its first training call uses seed + 0.
+  const ones = tf.ones([64, 33]);
+  const viaLayer = (new SeededDropout({ rate: 0.5, seed: 3 }).apply(ones, { training: true }) as tf.Tensor).dataSync();
+  assert.deepEqual(viaLayer, heapDropoutMask([64, 33], 0.5, 3)!.dataSync());
+  // Neighbouring values are not correlated (four lanes from one seed must differ).
+  const m = heapDropoutMask([4000], 0.5, 5)!.dataSync();
+  const lanesEqual = Array.from({ length: 1000 }, (_, i) => m[4 * i] === m[4 * i + 1] && m[4 * i + 1] === m[4 * i + 2] && m[4 * i + 2] === m[4 * i + 3]).filter(Boolean).length;
+  assert.ok(lanesEqual < 250, `${lanesEqual} of 1000 groups of 4 identical (independent lanes: ~125)`);
 });
 
 test('RangeAdam on the heap (a replica slice) follows a float64 Adam over summed shards, any slice length', async () => {

@@ -1,11 +1,12 @@
-;; Adam's update and the replicas' shard sum as 128-bit SIMD loops over the tf.js wasm backend's own heap
-;; (the memory is imported from it, so weights and gradients are read where tf.js keeps them: no copies).
-;; Source of adam-wasm-bytes.ts: `node scripts/build-wasm.mjs` assembles it (wabt); a unit test checks the
-;; embedded bytes are this file's.
+;; The element-wise work of a training step that tf.js does slowly, as 128-bit SIMD loops over the tf.js
+;; wasm backend's own heap (the memory is imported from it, so tensors are read and written where tf.js
+;; keeps them: no copies): Adam's update, the replicas' shard sum, dropout masks.
+;; Source of step-kernels-bytes.ts: `node scripts/build-wasm.mjs` assembles it (wabt); a unit test checks
+;; the embedded bytes are this file's.
 ;;
-;; Why hand-written wasm: in JavaScript the update is a scalar float64 loop whose sqrt and division cost
-;; ~6 ns per parameter (a fifth of a dnn5 step); f32x4 does four at once. No npm package offers a fused
-;; Adam over a foreign wasm heap.
+;; Why hand-written wasm: in JavaScript Adam is a scalar float64 loop whose sqrt and division cost ~6 ns per
+;; parameter (a fifth of a dnn5 step), and a dropout mask ~3–9 ns per value plus an upload; f32x4 does four
+;; at once in place. No npm package offers these over a foreign wasm heap.
 (module
   (import "env" "memory" (memory 1))
 
@@ -92,5 +93,39 @@
         (local.set $o (i32.shl (local.get $i) (i32.const 2)))
         (f32.store (i32.add (local.get $dst) (local.get $o))
           (f32.add (f32.load (i32.add (local.get $dst) (local.get $o))) (f32.load (i32.add (local.get $src) (local.get $o)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next1))))
+
+  ;; Inverted-dropout multipliers: out[i] = 0 where a draw falls below the cut, else keep (= 1 / (1 − rate)).
+  ;; Four xorshift32 streams, one per lane, from the caller's four non-zero seeds; a draw is compared as a
+  ;; signed integer with its sign bit flipped, so `cut` = rate × 2^32 − 2^31.
+  (func (export "dropoutMask") (param $out i32) (param $n i32) (param $cut i32) (param $keep f32)
+    (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $s3 i32)
+    (local $i i32) (local $end4 i32) (local $x v128) (local $cutv v128) (local $keepv v128) (local $flip v128)
+    (local $xs i32)
+    (local.set $x (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.replace_lane 1 (i32x4.splat (local.get $s0)) (local.get $s1)) (local.get $s2)) (local.get $s3)))
+    (local.set $cutv (i32x4.splat (local.get $cut)))
+    (local.set $keepv (f32x4.splat (local.get $keep)))
+    (local.set $flip (i32x4.splat (i32.const 0x80000000)))
+    (local.set $end4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done4
+      (loop $next4
+        (br_if $done4 (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $x (v128.xor (local.get $x) (i32x4.shl (local.get $x) (i32.const 13))))
+        (local.set $x (v128.xor (local.get $x) (i32x4.shr_u (local.get $x) (i32.const 17))))
+        (local.set $x (v128.xor (local.get $x) (i32x4.shl (local.get $x) (i32.const 5))))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (v128.andnot (local.get $keepv) (i32x4.lt_s (v128.xor (local.get $x) (local.get $flip)) (local.get $cutv))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next4)))
+    (local.set $xs (local.get $s0))
+    (block $done1
+      (loop $next1
+        (br_if $done1 (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $xs (i32.xor (local.get $xs) (i32.shl (local.get $xs) (i32.const 13))))
+        (local.set $xs (i32.xor (local.get $xs) (i32.shr_u (local.get $xs) (i32.const 17))))
+        (local.set $xs (i32.xor (local.get $xs) (i32.shl (local.get $xs) (i32.const 5))))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (select (f32.const 0) (local.get $keep) (i32.lt_s (i32.xor (local.get $xs) (i32.const 0x80000000)) (local.get $cut))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next1)))))

@@ -153,8 +153,8 @@ function finite(v: number | null): number | null {
 
 /**
  * Data-parallel replicas use the cores the single-threaded wasm backend leaves idle, shared fairly between
- * the jobs running: each gets cores ÷ jobs (so one job alone on 2 cores takes both, two jobs take one each,
- * which measured faster than two replicas each). A replica keeps at least MIN_ROWS_PER_REPLICA rows of the
+ * the jobs running: each gets cores ÷ jobs, and a share under MIN_SHARE_FOR_REPLICAS cores is one replica
+ * (one job alone on 2 cores, or two jobs on 4). A replica keeps at least MIN_ROWS_PER_REPLICA rows of the
  * batch: below that its fixed per-step costs (kernel dispatch, gradient exchange) outweigh the shard's work
  * (docs/benchmarks.md, scaling projection); an architecture whose step is all fixed cost (`dataParallel:
  * false`) gets one. `replicas` in the run's parameters overrides the choice.
@@ -164,9 +164,17 @@ export function replicasFor(params: Partial<Hyperparams>, runningJobs: number, b
   if (typeof asked === 'number' && Number.isInteger(asked) && asked >= 1) return Math.min(asked, MAX_REPLICAS);
   if (backend !== 'wasm' || !dataParallel) return 1;
   const share = Math.floor(cores / Math.max(1, runningJobs));
+  if (share < MIN_SHARE_FOR_REPLICAS) return 1;
   const batch = typeof params.batchSize === 'number' && params.batchSize > 0 ? params.batchSize : Infinity;
   return Math.max(1, Math.min(share, MAX_REPLICAS, Math.floor(batch / MIN_ROWS_PER_REPLICA)));
 }
 
 const MAX_REPLICAS = 16;
+/**
+ * With a share of 2 cores one replica is as fast or faster (measured 2026-12-03 after the SIMD step kernels:
+ * dnn5 9,275 vs 9,030 samples/s, char-cnn 914 vs 632): the lone replica's process already keeps part of the
+ * second core busy (V8's concurrent GC, ~1.4 cores of CPU per wall second), which a second replica contends
+ * with. From 3 cores on, replicas are what scales (projection in docs/benchmarks.md).
+ */
+const MIN_SHARE_FOR_REPLICAS = 3;
 const MIN_ROWS_PER_REPLICA = 32;

@@ -4,9 +4,13 @@ import { replicasFor } from '../../../electron/train/train-job';
 import { getModel } from '../../../models/registry';
 
 test('replicasFor shares the cores fairly between running jobs and keeps enough rows per replica', () => {
-  // One job alone takes every core; two jobs split them; more jobs than cores get one replica each.
-  assert.equal(replicasFor({}, 1, 'wasm', 2), 2);
+  // One job alone takes every core; two jobs split them; more jobs than cores get one replica each; a
+  // share of 2 cores is one replica (measured as fast or faster than two, see MIN_SHARE_FOR_REPLICAS).
+  assert.equal(replicasFor({}, 1, 'wasm', 2), 1);
   assert.equal(replicasFor({}, 2, 'wasm', 2), 1);
+  assert.equal(replicasFor({}, 1, 'wasm', 4), 4);
+  assert.equal(replicasFor({}, 2, 'wasm', 4), 1);
+  assert.equal(replicasFor({}, 1, 'wasm', 3), 3);
   assert.equal(replicasFor({}, 1, 'wasm', 16), 16);
   assert.equal(replicasFor({}, 2, 'wasm', 16), 8);
   assert.equal(replicasFor({}, 3, 'wasm', 16), 5);

@@ -128,5 +128,6 @@ test('the Train view applies the measured URL preset with its epoch length, so i
   assert.equal(await form.getByRole('checkbox', { name: measured.modelId }).isChecked(), true);
   assert.equal(await form.getByTestId('steps-per-epoch').inputValue(), String(measured.params.stepsPerEpoch ?? ''));
   assert.equal(await form.getByLabel('Epochs', { exact: true }).inputValue(), String(measured.params.epochs));
+  await shot(page, 'train-url-preset');
   assert.deepEqual(errors, []);
 });

@@ -124,7 +124,10 @@ test('the Train view applies the measured URL preset with its epoch length, so i
   await page.goto(`${wb.url}#/train`);
   const form = page.getByTestId('train-form');
   await form.getByLabel('training set').selectOption({ index: 0 });
-  assert.equal(/Preset for malicious URLs: (\S+),/.exec(await form.getByTestId('train-preset').innerText())?.[1], measured.modelId);
+  const line = await form.getByTestId('train-preset').innerText();
+  assert.equal(/Preset for malicious URLs: (\S+),/.exec(line)?.[1], measured.modelId);
+  // It says what it applies before it is applied.
+  assert.match(line, new RegExp(`${measured.params.epochs} epochs of ${measured.params.stepsPerEpoch} batches, batch ${measured.params.batchSize}, learning rate ${measured.params.learningRate}`));
   assert.equal(await form.getByRole('checkbox', { name: measured.modelId }).isChecked(), true);
   assert.equal(await form.getByTestId('steps-per-epoch').inputValue(), String(measured.params.stepsPerEpoch ?? ''));
   assert.equal(await form.getByLabel('Epochs', { exact: true }).inputValue(), String(measured.params.epochs));

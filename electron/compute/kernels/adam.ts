@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { HeapKernels } from './heap-kernels';
-import { WASM } from './wasm-kernel-utils';
+import { heapOffset, WASM } from './wasm-kernel-utils';
 
 /** tf.Optimizer's weight entries (tfjs-core does not re-export the type). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -17,16 +17,6 @@ interface Moments {
   vPtr: number;
   size: number;
   step: number;
-}
-
-/** The SIMD Adam on the tf.js wasm heap when the backend is wasm and it loads; null: the JavaScript loop. */
-function heapAdam(): HeapKernels | null {
-  return tf.getBackend() === WASM ? HeapKernels.for(tf.backend() as BackendWasm) : null;
-}
-
-/** A tensor's byte offset on the wasm heap. */
-function heapOffset(t: tf.Tensor | tf.TensorInfo): number {
-  return ((tf.backend() as BackendWasm).dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
 }
 
 /**
@@ -67,7 +57,7 @@ export class FusedAdamOptimizer extends tf.Optimizer {
   private moments(v: tf.Variable): Moments {
     let s = this.state.get(v.name);
     if (!s) {
-      if (this.heap === undefined) this.heap = heapAdam();
+      if (this.heap === undefined) this.heap = HeapKernels.current();
       const h = this.heap;
       s = h
         ? { m: EMPTY, v: EMPTY, mPtr: h.alloc(v.size), vPtr: h.alloc(v.size), size: v.size, step: 0 }
@@ -103,13 +93,13 @@ export class FusedAdamOptimizer extends tf.Optimizer {
   private update(variable: tf.Variable, gradTensor: tf.Tensor | null, gradients: () => Float32Array[], off: number, publish: Float32Array | null, pubOff: number): void {
     const s = this.moments(variable);
     s.step++;
-    if (this.heap) {
-      this.updateOnHeap(this.heap, s, variable, gradTensor, gradients, off, publish, pubOff);
-      return;
-    }
     // tf.js keeps beta^t as a float32 product; the difference is far below float32 resolution of the step.
     const c1 = 1 / (1 - this.beta1 ** s.step);
     const c2 = 1 / (1 - this.beta2 ** s.step);
+    if (this.heap) {
+      this.updateOnHeap(this.heap, s, variable, gradTensor, gradients, off, publish, pubOff, c1, c2);
+      return;
+    }
     const { beta1: b1, beta2: b2, eps } = this;
     const lr = this.learningRate;
     const n = variable.size;
@@ -130,10 +120,8 @@ export class FusedAdamOptimizer extends tf.Optimizer {
   }
 
   /** The same step with step-kernels.wat on the heap: gradient and weights read in place, new weights into a fresh tensor. */
-  private updateOnHeap(h: HeapKernels, s: Moments, variable: tf.Variable, gradTensor: tf.Tensor | null, gradients: () => Float32Array[], off: number, publish: Float32Array | null, pubOff: number): void {
+  private updateOnHeap(h: HeapKernels, s: Moments, variable: tf.Variable, gradTensor: tf.Tensor | null, gradients: () => Float32Array[], off: number, publish: Float32Array | null, pubOff: number, c1: number, c2: number): void {
     const { beta1: b1, beta2: b2 } = this;
-    const c1 = 1 / (1 - b1 ** s.step);
-    const c2 = 1 / (1 - b2 ** s.step);
     const n = variable.size;
     const backend = tf.backend() as BackendWasm;
     const info = backend.makeOutput(variable.shape, 'float32');
@@ -142,8 +130,8 @@ export class FusedAdamOptimizer extends tf.Optimizer {
     const scratch = gradTensor ? 0 : h.alloc(n);
     try {
       if (!gradTensor) h.f32(scratch, n).set(sumSources(gradients(), off, n));
-      h.adam(heapOffset(variable), gradTensor ? heapOffset(gradTensor) : scratch, s.mPtr, s.vPtr, heapOffset(out), n, b1, b2, this.learningRate * c1, c2, this.eps);
-      if (publish) publish.set(h.f32(heapOffset(out), n), pubOff);
+      h.adam(heapOffset(backend, variable), gradTensor ? heapOffset(backend, gradTensor) : scratch, s.mPtr, s.vPtr, heapOffset(backend, out), n, b1, b2, this.learningRate * c1, c2, this.eps);
+      if (publish) publish.set(h.f32(heapOffset(backend, out), n), pubOff);
       variable.assign(out);
     } finally {
       out.dispose();
@@ -191,7 +179,7 @@ export class RangeAdam {
     private readonly eps = tf.backend().epsilon(),
   ) {
     const n = Math.max(0, hi - lo);
-    const k = n > 0 ? heapAdam() : null;
+    const k = n > 0 ? HeapKernels.current() : null;
     this.heap = k ? { k, m: k.alloc(n), v: k.alloc(n), w: k.alloc(n), g: k.alloc(n), tmp: k.alloc(n) } : null;
     this.m = k ? EMPTY : new Float32Array(n);
     this.v = k ? EMPTY : new Float32Array(n);

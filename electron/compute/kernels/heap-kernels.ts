@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { STEP_KERNELS_WASM } from './step-kernels-bytes';
+import { heapOffset, WASM } from './wasm-kernel-utils';
 
 interface StepExports {
   adam(w: number, g: number, m: number, v: number, out: number, n: number, b1: number, a1: number, b2: number, a2: number, lr: number, c2: number, eps: number): void;
@@ -27,6 +28,11 @@ export class HeapKernels {
     private readonly fns: StepExports,
     private readonly em: EmscriptenHeap,
   ) {}
+
+  /** The kernels of the current backend: null off wasm. */
+  static current(): HeapKernels | null {
+    return tf.getBackend() === WASM ? HeapKernels.for(tf.backend() as BackendWasm) : null;
+  }
 
   /** One per backend and thread: the module is tiny, instantiating it once is enough. */
   static for(backend: BackendWasm): HeapKernels | null {
@@ -98,12 +104,11 @@ const loaded = new WeakMap<BackendWasm, HeapKernels | null>();
  * upload); null off wasm or without the kernel, and the layer draws it in JavaScript instead.
  */
 export function heapDropoutMask(shape: number[], rate: number, seed: number): tf.Tensor | null {
-  if (tf.getBackend() !== 'wasm') return null;
-  const backend = tf.backend() as BackendWasm;
-  const k = HeapKernels.for(backend);
+  const k = HeapKernels.current();
   if (!k) return null;
+  const backend = tf.backend() as BackendWasm;
   const info = backend.makeOutput(shape, 'float32');
   const t = tf.engine().makeTensorFromTensorInfo(info, backend);
-  k.dropoutMask((backend.dataIdMap.get(info.dataId) as { memoryOffset: number }).memoryOffset, t.size, rate, seed);
+  k.dropoutMask(heapOffset(backend, info), t.size, rate, seed);
   return t;
 }

@@ -4,6 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { GraphBuilder } from '../../onnx/graph-builder';
 import { DataType } from '../../onnx/onnx-proto';
 import { SINGLE_THREAD_SESSION } from '../../onnx/runtime';
+import { heapOffset } from './wasm-kernel-utils';
 
 /** onnxruntime-node's synchronous native session (the public API wraps it in a promise, tf.js kernels are synchronous). */
 interface NativeSession {
@@ -112,7 +113,7 @@ const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 /** A wasm tensor's floats, in place on the wasm heap. Take views only after the last allocation of a kernel. */
 function heapView(backend: BackendWasm, t: TensorInfo): Float32Array {
   const heap = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
-  return new Float32Array(heap, (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset, size(t.shape));
+  return new Float32Array(heap, heapOffset(backend, t), size(t.shape));
 }
 
 function reduceSumModel(rank: number, axes: number[], keepDims: boolean): Uint8Array {

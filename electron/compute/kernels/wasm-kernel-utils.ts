@@ -4,6 +4,11 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export const WASM = 'wasm';
 
+/** A wasm tensor's byte offset on the backend's heap (where its floats start). */
+export function heapOffset(backend: BackendWasm, t: TensorInfo): number {
+  return (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+}
+
 // Marks configs we registered, so a second registration (or a second copy of
 // this module) leaves the current kernel alone instead of wrapping a wrapper.
 const FIX_MARK = Symbol.for('deeptriage.wasmKernelFix');

@@ -187,6 +187,15 @@ export interface OneStepSpec {
   recurrentActivation: string;
 }
 
+/** The same op as a backend's native kernel, or null where it has none for this case. */
+export type OneStepCellKernel = (z: tf.Tensor2D, spec: OneStepSpec) => tf.Tensor2D | null;
+let cellKernel: OneStepCellKernel = () => null;
+
+/** The engine's wasm kernels register theirs (electron/compute/kernels); the models stay backend-agnostic. */
+export function setOneStepCellKernel(kernel: OneStepCellKernel): void {
+  cellKernel = kernel;
+}
+
 /**
  * h [rows, units] of one step from a zero state, given z = x·W + b [rows, gates·units]; differentiable
  * w.r.t. z (the gradient of the blocks that cannot matter from a zero state is zero, as in tf.js).
@@ -198,6 +207,8 @@ export function oneStepCell(z: tf.Tensor2D, spec: OneStepSpec): tf.Tensor2D {
   if (!act || !rec) throw new Error(`oneStepCell: activation '${spec.activation}' / '${spec.recurrentActivation}' not implemented`);
   const [rows, width] = z.shape;
   if (width !== GATES[kind] * units) throw new Error(`oneStepCell: z has ${width} columns, ${kind} with ${units} units needs ${GATES[kind] * units}`);
+  const native = cellKernel(z, spec);
+  if (native) return native;
   const op = tf.customGrad((zIn) => {
     const values = (zIn as tf.Tensor).dataSync() as Float32Array;
     const step = kind === 'lstm' ? lstm(values, rows, units, act, rec) : kind === 'gru' ? gru(values, rows, units, act, rec) : simple(values, rows, units, act);

@@ -7,7 +7,18 @@ interface StepExports {
   adam(w: number, g: number, m: number, v: number, out: number, n: number, b1: number, a1: number, b2: number, a2: number, lr: number, c2: number, eps: number): void;
   addInto(dst: number, src: number, n: number): void;
   dropoutMask(out: number, n: number, cut: number, keep: number, s0: number, s1: number, s2: number, s3: number): void;
+  lstmForward(z: number, h: number, keep: number, rows: number, units: number, act: number, rec: number): void;
+  gruForward(z: number, h: number, keep: number, rows: number, units: number, act: number, rec: number): void;
+  simpleForward(z: number, h: number, keep: number, rows: number, units: number, act: number): void;
+  cellBackward(dh: number, keep: number, dz: number, rows: number, units: number, gates: number): void;
 }
+
+/** The one-step cells step-kernels.wat implements, with the gate blocks of z and the backward planes each keeps. */
+export type HeapCellKind = 'lstm' | 'gru' | 'simplernn';
+export const CELL_GATES: Record<HeapCellKind, number> = { lstm: 4, gru: 3, simplernn: 1 };
+export const CELL_PLANES: Record<HeapCellKind, number> = { lstm: 3, gru: 2, simplernn: 1 };
+/** step-kernels.wat's activation codes, by tf.js' serialized name. */
+export const CELL_ACTIVATIONS: Readonly<Record<string, number>> = { linear: 0, tanh: 1, sigmoid: 2, hardSigmoid: 3, relu: 4 };
 
 /** What the tf.js wasm module exposes that these kernels need (emscripten's exports). */
 interface EmscriptenHeap {
@@ -94,6 +105,21 @@ export class HeapKernels {
     };
     const cut = Math.min(2 ** 31 - 1, Math.floor(rate * 2 ** 32) - 2 ** 31) | 0;
     this.fns.dropoutMask(out, n, cut, 1 / (1 - rate), lane(0), lane(1), lane(2), lane(3));
+  }
+
+  /**
+   * One recurrent step from a zero state: h [rows, units] from z [rows, gates·units] (byte offsets), and the
+   * CELL_PLANES[kind] planes of rows·units floats at `keep` that cellBackward needs. units % 4 === 0.
+   */
+  cellForward(kind: HeapCellKind, z: number, h: number, keep: number, rows: number, units: number, act: number, rec: number): void {
+    if (kind === 'lstm') this.fns.lstmForward(z, h, keep, rows, units, act, rec);
+    else if (kind === 'gru') this.fns.gruForward(z, h, keep, rows, units, act, rec);
+    else this.fns.simpleForward(z, h, keep, rows, units, act);
+  }
+
+  /** dz [rows, gates·units] from dh [rows, units] and cellForward's planes. */
+  cellBackward(kind: HeapCellKind, dh: number, keep: number, dz: number, rows: number, units: number): void {
+    this.fns.cellBackward(dh, keep, dz, rows, units, CELL_GATES[kind]);
   }
 }
 

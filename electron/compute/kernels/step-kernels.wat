@@ -1,6 +1,7 @@
 ;; The element-wise work of a training step that tf.js does slowly, as 128-bit SIMD loops over the tf.js
 ;; wasm backend's own heap (the memory is imported from it, so tensors are read and written where tf.js
-;; keeps them: no copies): Adam's update, the replicas' shard sum, dropout masks.
+;; keeps them: no copies): Adam's update, the replicas' shard sum, dropout masks, and the gate arithmetic of
+;; the one-step recurrent layers.
 ;; Source of step-kernels-bytes.ts: `node scripts/build-wasm.mjs` assembles it (wabt); a unit test checks
 ;; the embedded bytes are this file's.
 ;;
@@ -128,4 +129,196 @@
         (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
           (select (f32.const 0) (local.get $keep) (i32.lt_s (i32.xor (local.get $xs) (i32.const 0x80000000)) (local.get $cut))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next1)))))
+        (br $next1))))
+  ;; ---- One recurrent step from a zero state (models/lib/one-step-cell.ts): the gate arithmetic over
+  ;; z = x·W + b [rows, gates·u], forward and backward. Activation codes: 0 linear, 1 tanh, 2 sigmoid,
+  ;; 3 hardSigmoid, 4 relu. u must be a multiple of 4 (the caller keeps its JavaScript loop otherwise).
+  ;; The forward pass writes h and, per unit, the products the backward pass multiplies dh by (planes of
+  ;; rows·u floats in `keep`), so the backward pass is one multiply per gate.
+
+  ;; tanh as Eigen's float kernels compute it (generic_fast_tanh_float: a 13/6 rational on [-7.9, 7.9],
+  ;; x itself below 4e-4), the same approximation as the JavaScript loop; a few ulp from the exact value.
+  (func $tanh (param $x v128) (result v128)
+    (local $c v128) (local $x2 v128) (local $p v128) (local $q v128)
+    (local.set $c (f32x4.max (f32x4.min (local.get $x) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
+    (local.set $x2 (f32x4.mul (local.get $c) (local.get $c)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $x2) (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16)) (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $x2) (local.get $p)) (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $x2) (local.get $p)) (v128.const f32x4 5.12229709037114e-8 5.12229709037114e-8 5.12229709037114e-8 5.12229709037114e-8)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $x2) (local.get $p)) (v128.const f32x4 1.48572235717979e-5 1.48572235717979e-5 1.48572235717979e-5 1.48572235717979e-5)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $x2) (local.get $p)) (v128.const f32x4 6.37261928875436e-4 6.37261928875436e-4 6.37261928875436e-4 6.37261928875436e-4)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $x2) (local.get $p)) (v128.const f32x4 4.89352455891786e-3 4.89352455891786e-3 4.89352455891786e-3 4.89352455891786e-3)))
+    (local.set $p (f32x4.mul (local.get $c) (local.get $p)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $x2) (v128.const f32x4 1.19825839466702e-6 1.19825839466702e-6 1.19825839466702e-6 1.19825839466702e-6)) (v128.const f32x4 1.18534705686654e-4 1.18534705686654e-4 1.18534705686654e-4 1.18534705686654e-4)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $x2) (local.get $q)) (v128.const f32x4 2.268434632439e-3 2.268434632439e-3 2.268434632439e-3 2.268434632439e-3)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $x2) (local.get $q)) (v128.const f32x4 4.89352518554385e-3 4.89352518554385e-3 4.89352518554385e-3 4.89352518554385e-3)))
+    (v128.bitselect (local.get $x) (f32x4.div (local.get $p) (local.get $q))
+      (f32x4.lt (f32x4.abs (local.get $x)) (v128.const f32x4 0.0004 0.0004 0.0004 0.0004))))
+
+  ;; hardSigmoid's pre-clip value as tf.js rounds it: 0.2·x, then + 0.5.
+  (func $hardPre (param $x v128) (result v128)
+    (f32x4.add (f32x4.mul (local.get $x) (v128.const f32x4 0.2 0.2 0.2 0.2)) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+
+  (func $act (param $x v128) (param $code i32) (result v128)
+    (if (result v128) (i32.eq (local.get $code) (i32.const 1))
+      (then (call $tanh (local.get $x)))
+      (else (if (result v128) (i32.eq (local.get $code) (i32.const 3))
+        (then (f32x4.min (f32x4.max (call $hardPre (local.get $x)) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1)))
+        ;; sigmoid(x) = 0.5 + 0.5·tanh(x / 2)
+        (else (if (result v128) (i32.eq (local.get $code) (i32.const 2))
+          (then (f32x4.add (v128.const f32x4 0.5 0.5 0.5 0.5) (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (call $tanh (f32x4.mul (local.get $x) (v128.const f32x4 0.5 0.5 0.5 0.5))))))
+          (else (if (result v128) (i32.eq (local.get $code) (i32.const 4))
+            (then (f32x4.max (local.get $x) (v128.const f32x4 0 0 0 0)))
+            (else (local.get $x))))))))))
+
+  ;; The derivative at pre-activation x with value y, as tf.js' gradients compute it (the clip's gradient
+  ;; passes at its ends included).
+  (func $dact (param $x v128) (param $y v128) (param $code i32) (result v128)
+    (local $t v128)
+    (if (result v128) (i32.eq (local.get $code) (i32.const 1))
+      (then (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $y) (local.get $y))))
+      (else (if (result v128) (i32.eq (local.get $code) (i32.const 3))
+        (then
+          (local.set $t (call $hardPre (local.get $x)))
+          (v128.and (v128.const f32x4 0.2 0.2 0.2 0.2) (v128.and (f32x4.ge (local.get $t) (v128.const f32x4 0 0 0 0)) (f32x4.le (local.get $t) (v128.const f32x4 1 1 1 1)))))
+        (else (if (result v128) (i32.eq (local.get $code) (i32.const 2))
+          (then (f32x4.mul (local.get $y) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $y))))
+          (else (if (result v128) (i32.eq (local.get $code) (i32.const 4))
+            (then (v128.and (v128.const f32x4 1 1 1 1) (f32x4.gt (local.get $x) (v128.const f32x4 0 0 0 0))))
+            (else (v128.const f32x4 1 1 1 1))))))))))
+
+  ;; LSTM, z blocks [i f c o]: c = i·g (f·c0 = 0), h = o·act(c). keep planes: dz_i/dh = o·t'·g·i',
+  ;; dz_c/dh = o·t'·i·g', dz_o/dh = t·o' (t = act(c)); the forget gate has no gradient.
+  (func (export "lstmForward") (param $z i32) (param $h i32) (param $keep i32) (param $rows i32) (param $u i32)
+    (param $act i32) (param $rec i32)
+    (local $ub i32) (local $plane i32) (local $zr i32) (local $zend i32) (local $k i32) (local $o i32) (local $j i32)
+    (local $zi v128) (local $zc v128) (local $zo v128) (local $i v128) (local $g v128) (local $og v128)
+    (local $c v128) (local $t v128) (local $ot v128)
+    (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (local.set $plane (i32.mul (local.get $rows) (local.get $ub)))
+    (local.set $zr (local.get $z))
+    (local.set $zend (i32.add (local.get $z) (i32.shl (local.get $plane) (i32.const 2))))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $zr) (local.get $zend)))
+        (local.set $k (i32.const 0))
+        (block $colsDone
+          (loop $col
+            (br_if $colsDone (i32.ge_u (local.get $k) (local.get $ub)))
+            (local.set $o (i32.add (local.get $zr) (local.get $k)))
+            (local.set $zi (v128.load (local.get $o)))
+            (local.set $zc (v128.load (i32.add (local.get $o) (i32.shl (local.get $ub) (i32.const 1)))))
+            (local.set $zo (v128.load (i32.add (local.get $o) (i32.mul (local.get $ub) (i32.const 3)))))
+            (local.set $i (call $act (local.get $zi) (local.get $rec)))
+            (local.set $g (call $act (local.get $zc) (local.get $act)))
+            (local.set $og (call $act (local.get $zo) (local.get $rec)))
+            (local.set $c (f32x4.mul (local.get $i) (local.get $g)))
+            (local.set $t (call $act (local.get $c) (local.get $act)))
+            (local.set $ot (f32x4.mul (local.get $og) (call $dact (local.get $c) (local.get $t) (local.get $act))))
+            (v128.store (i32.add (local.get $h) (local.get $j)) (f32x4.mul (local.get $og) (local.get $t)))
+            (v128.store (i32.add (local.get $keep) (local.get $j))
+              (f32x4.mul (f32x4.mul (local.get $ot) (local.get $g)) (call $dact (local.get $zi) (local.get $i) (local.get $rec))))
+            (v128.store (i32.add (i32.add (local.get $keep) (local.get $plane)) (local.get $j))
+              (f32x4.mul (f32x4.mul (local.get $ot) (local.get $i)) (call $dact (local.get $zc) (local.get $g) (local.get $act))))
+            (v128.store (i32.add (i32.add (local.get $keep) (i32.shl (local.get $plane) (i32.const 1))) (local.get $j))
+              (f32x4.mul (local.get $t) (call $dact (local.get $zo) (local.get $og) (local.get $rec))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $col)))
+        (local.set $zr (i32.add (local.get $zr) (i32.shl (local.get $ub) (i32.const 2))))
+        (br $row))))
+
+  ;; GRU, z blocks [z r h]: h = (1 − z)·act(z_h) (the reset gate multiplies h0 = 0). keep planes:
+  ;; dz_z/dh = −act(z_h)·z', dz_h/dh = (1 − z)·act'; the reset gate has no gradient.
+  (func (export "gruForward") (param $z i32) (param $h i32) (param $keep i32) (param $rows i32) (param $u i32)
+    (param $act i32) (param $rec i32)
+    (local $ub i32) (local $plane i32) (local $zr i32) (local $zend i32) (local $k i32) (local $o i32) (local $j i32)
+    (local $zz v128) (local $zh v128) (local $zg v128) (local $hh v128) (local $one v128)
+    (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (local.set $plane (i32.mul (local.get $rows) (local.get $ub)))
+    (local.set $zr (local.get $z))
+    (local.set $zend (i32.add (local.get $z) (i32.mul (local.get $plane) (i32.const 3))))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $zr) (local.get $zend)))
+        (local.set $k (i32.const 0))
+        (block $colsDone
+          (loop $col
+            (br_if $colsDone (i32.ge_u (local.get $k) (local.get $ub)))
+            (local.set $o (i32.add (local.get $zr) (local.get $k)))
+            (local.set $zz (v128.load (local.get $o)))
+            (local.set $zh (v128.load (i32.add (local.get $o) (i32.shl (local.get $ub) (i32.const 1)))))
+            (local.set $zg (call $act (local.get $zz) (local.get $rec)))
+            (local.set $hh (call $act (local.get $zh) (local.get $act)))
+            (local.set $one (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $zg)))
+            (v128.store (i32.add (local.get $h) (local.get $j)) (f32x4.mul (local.get $one) (local.get $hh)))
+            (v128.store (i32.add (local.get $keep) (local.get $j))
+              (f32x4.neg (f32x4.mul (local.get $hh) (call $dact (local.get $zz) (local.get $zg) (local.get $rec)))))
+            (v128.store (i32.add (i32.add (local.get $keep) (local.get $plane)) (local.get $j))
+              (f32x4.mul (local.get $one) (call $dact (local.get $zh) (local.get $hh) (local.get $act))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $col)))
+        (local.set $zr (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))))
+        (br $row))))
+
+  ;; SimpleRNN: h = act(z); keep: act'.
+  (func (export "simpleForward") (param $z i32) (param $h i32) (param $keep i32) (param $rows i32) (param $u i32)
+    (param $act i32)
+    (local $j i32) (local $end i32) (local $x v128) (local $y v128)
+    (local.set $end (i32.mul (local.get $rows) (i32.shl (local.get $u) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $x (v128.load (i32.add (local.get $z) (local.get $j))))
+        (local.set $y (call $act (local.get $x) (local.get $act)))
+        (v128.store (i32.add (local.get $h) (local.get $j)) (local.get $y))
+        (v128.store (i32.add (local.get $keep) (local.get $j)) (call $dact (local.get $x) (local.get $y) (local.get $act)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $next))))
+
+  ;; dst = dh · plane over `bytes` (a multiple of 16).
+  (func $scaled (param $dst i32) (param $dh i32) (param $plane i32) (param $bytes i32)
+    (local $k i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $k) (local.get $bytes)))
+        (v128.store (i32.add (local.get $dst) (local.get $k))
+          (f32x4.mul (v128.load (i32.add (local.get $dh) (local.get $k))) (v128.load (i32.add (local.get $plane) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $next))))
+
+  (func $zero (param $dst i32) (param $bytes i32)
+    (local $k i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $k) (local.get $bytes)))
+        (v128.store (i32.add (local.get $dst) (local.get $k)) (v128.const f32x4 0 0 0 0))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $next))))
+
+  ;; dz [rows, gates·u] from dh [rows, u] and the forward pass's planes. gates 4 (LSTM): blocks i, c, o from
+  ;; planes 0, 1, 2, f zero; 3 (GRU): z, h from planes 0, 1, r zero; 1 (SimpleRNN): plane 0.
+  (func (export "cellBackward") (param $dh i32) (param $keep i32) (param $dz i32) (param $rows i32) (param $u i32)
+    (param $gates i32)
+    (local $ub i32) (local $plane i32) (local $r i32) (local $p i32) (local $d i32)
+    (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (local.set $plane (i32.mul (local.get $rows) (local.get $ub)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $p (i32.mul (local.get $r) (local.get $ub)))
+        (local.set $d (i32.add (local.get $dz) (i32.mul (local.get $p) (local.get $gates))))
+        (call $scaled (local.get $d) (i32.add (local.get $dh) (local.get $p)) (i32.add (local.get $keep) (local.get $p)) (local.get $ub))
+        (if (i32.gt_u (local.get $gates) (i32.const 1))
+          (then
+            (call $zero (i32.add (local.get $d) (local.get $ub)) (local.get $ub))
+            (call $scaled (i32.add (local.get $d) (i32.shl (local.get $ub) (i32.const 1))) (i32.add (local.get $dh) (local.get $p))
+              (i32.add (i32.add (local.get $keep) (local.get $plane)) (local.get $p)) (local.get $ub))))
+        (if (i32.gt_u (local.get $gates) (i32.const 3))
+          (then
+            (call $scaled (i32.add (local.get $d) (i32.mul (local.get $ub) (i32.const 3))) (i32.add (local.get $dh) (local.get $p))
+              (i32.add (i32.add (local.get $keep) (i32.shl (local.get $plane) (i32.const 1))) (local.get $p)) (local.get $ub))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+)

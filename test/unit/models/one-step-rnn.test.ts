@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelFixes } from '../../../electron/compute/kernels/index';
 import { registerUnpackGradientFix } from '../../../electron/compute/unpack-gradient';
 import { loadLayersModel, saveLayersModel } from '../../../electron/train/io';
+import { heapOneStepCell } from '../../../electron/compute/kernels/one-step-cell';
 import { OneStepGRU, OneStepLSTM, OneStepSimpleRNN } from '../../../models/lib/one-step-rnn';
 
 // The one-step fast path against tf.js' generic recurrence on the SAME layer and weights (the stock call is
@@ -44,7 +45,9 @@ function maxDiff(a: tf.Tensor | undefined, b: tf.Tensor): number {
 
 const ROWS = 24;
 const FEATURES = 7;
+// 9 units: the JavaScript loop on both backends; a multiple of 4 takes the SIMD kernel on wasm.
 const UNITS = 9;
+const SIMD_UNITS = 12;
 
 /** A built layer with random weights (biases too), wide enough that hardSigmoid saturates on some units. */
 function makeLayer(make: () => Layer, seed: number): Layer {
@@ -64,26 +67,27 @@ function valueAndGrads(layer: Layer, call: typeof fastCall, x: tf.Tensor, r: tf.
   return { y, dx, dw: grads };
 }
 
-const CASES: { label: string; make: () => Layer }[] = [
-  { label: 'LSTM (tf.js default hardSigmoid)', make: () => new OneStepLSTM({ units: UNITS }) },
-  { label: 'LSTM sigmoid, returnSequences', make: () => new OneStepLSTM({ units: UNITS, recurrentActivation: 'sigmoid', returnSequences: true }) },
-  { label: 'GRU (hardSigmoid)', make: () => new OneStepGRU({ units: UNITS }) },
-  { label: 'GRU sigmoid', make: () => new OneStepGRU({ units: UNITS, recurrentActivation: 'sigmoid' }) },
-  { label: 'SimpleRNN tanh', make: () => new OneStepSimpleRNN({ units: UNITS }) },
-  { label: 'SimpleRNN relu', make: () => new OneStepSimpleRNN({ units: UNITS, activation: 'relu' }) },
+const cases = (units: number): { label: string; make: () => Layer }[] => [
+  { label: 'LSTM (tf.js default hardSigmoid)', make: () => new OneStepLSTM({ units }) },
+  { label: 'LSTM sigmoid, returnSequences', make: () => new OneStepLSTM({ units, recurrentActivation: 'sigmoid', returnSequences: true }) },
+  { label: 'GRU (hardSigmoid)', make: () => new OneStepGRU({ units }) },
+  { label: 'GRU sigmoid', make: () => new OneStepGRU({ units, recurrentActivation: 'sigmoid' }) },
+  { label: 'SimpleRNN tanh', make: () => new OneStepSimpleRNN({ units }) },
+  { label: 'SimpleRNN relu', make: () => new OneStepSimpleRNN({ units, activation: 'relu' }) },
+  { label: 'SimpleRNN linear', make: () => new OneStepSimpleRNN({ units, activation: 'linear' }) },
 ];
 
-for (const backend of ['cpu', 'wasm'] as const) {
-  test(`${backend}: one-step LSTM / GRU / SimpleRNN equal tf.js' generic recurrence, values and gradients`, async () => {
+for (const [backend, units, path] of [['cpu', UNITS, 'loop'], ['wasm', UNITS, 'loop'], ['wasm', SIMD_UNITS, 'SIMD kernel']] as const) {
+  test(`${backend}, ${units} units (${path}): one-step LSTM / GRU / SimpleRNN equal tf.js' generic recurrence, values and gradients`, async () => {
     await tf.setBackend(backend);
     if (backend === 'wasm') registerWasmKernelFixes();
-    CASES.forEach(({ label, make }, k) => {
+    cases(units).forEach(({ label, make }, k) => {
       const layer = makeLayer(make, 100 * k + 1);
       const before = tf.memory().numTensors;
       tf.tidy(() => {
         const x = tf.tensor(rand(ROWS * FEATURES, 7 + k, 2), [ROWS, 1, FEATURES]);
-        const outShape = (layer.getConfig() as { returnSequences?: boolean }).returnSequences ? [ROWS, 1, UNITS] : [ROWS, UNITS];
-        const r = tf.tensor(rand(ROWS * UNITS, 11 + k), outShape);
+        const outShape = (layer.getConfig() as { returnSequences?: boolean }).returnSequences ? [ROWS, 1, units] : [ROWS, units];
+        const r = tf.tensor(rand(ROWS * units, 11 + k), outShape);
         const fast = valueAndGrads(layer, fastCall, x, r);
         const ref = valueAndGrads(layer, genericCall, x, r);
         assert.deepEqual(fast.y.shape, ref.y.shape, label);
@@ -159,4 +163,23 @@ test('a model saved with tf.js\' own LSTM (as before this change) loads into One
   tf.dispose([x, a, b]);
   old.dispose();
   loaded.dispose();
+});
+
+test('wasm: the SIMD cell takes units in fours (else the loop), and its tanh / sigmoid are within 3e-7 of the exact values', async () => {
+  await tf.setBackend('wasm');
+  registerWasmKernelFixes();
+  tf.tidy(() => {
+    assert.equal(heapOneStepCell(tf.zeros([2, 4 * UNITS]) as tf.Tensor2D, { kind: 'lstm', units: UNITS, activation: 'tanh', recurrentActivation: 'hardSigmoid' }), null);
+    // A grid over the clamp (±7.9), the small-x branch (|x| < 4e-4) and far past both.
+    const grid = Float32Array.from({ length: 4096 }, (_, i) => (i < 64 ? (i - 32) * 1.3e-5 : -24 + (48 * i) / 4096));
+    const z = tf.tensor2d(grid, [64, 64]);
+    for (const [activation, exact] of [['tanh', Math.tanh], ['sigmoid', (x: number) => 1 / (1 + Math.exp(-x))]] as const) {
+      const h = heapOneStepCell(z, { kind: 'simplernn', units: 64, activation, recurrentActivation: 'linear' });
+      assert.ok(h, `${activation}: the SIMD kernel ran`);
+      const got = h.dataSync();
+      let worst = 0;
+      for (let i = 0; i < grid.length; i++) worst = Math.max(worst, Math.abs(got[i] - exact(grid[i])));
+      assert.ok(worst < 3e-7, `${activation}: off by ${worst}`);
+    }
+  });
 });

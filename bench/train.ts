@@ -122,6 +122,9 @@ async function load(): Promise<Workload[]> {
 interface Rate {
   wall: number;
   cpu: number;
+  /** Major page faults in DeepTriage's timed window: pages the machine took away (file-backed code and libraries
+   * reclaimed while the process waited) read back from disk. Not zero means the run was disturbed. */
+  faults?: number;
 }
 
 const cpuSeconds = () => {
@@ -137,15 +140,19 @@ async function measureDeepTriage(w: Workload, replicas: number): Promise<Rate> {
   let tEnd = 0;
   let cStart = 0;
   let cEnd = 0;
+  let fStart = 0;
+  let fEnd = 0;
   const onProgress = (p: Progress) => {
     if (p.phase !== 'batch') return;
     if (p.batch === w.warmup) {
       tStart = performance.now();
       cStart = cpuSeconds();
+      fStart = process.resourceUsage().majorPageFault;
     }
     if (p.batch === w.warmup + w.steps) {
       tEnd = performance.now();
       cEnd = cpuSeconds();
+      fEnd = process.resourceUsage().majorPageFault;
     }
   };
   try {
@@ -156,7 +163,7 @@ async function measureDeepTriage(w: Workload, replicas: number): Promise<Rate> {
     model.dispose();
   }
   const samples = w.steps * w.batch;
-  return { wall: samples / ((tEnd - tStart) / 1000), cpu: samples / Math.max(cEnd - cStart, 1e-9) };
+  return { wall: samples / ((tEnd - tStart) / 1000), cpu: samples / Math.max(cEnd - cStart, 1e-9), faults: fEnd - fStart };
 }
 
 function writePeerData(w: Workload, dir: string): { x: string; y: string } {
@@ -201,7 +208,7 @@ async function main(): Promise<void> {
         for (const r of replicaCounts) {
           const v = await measureDeepTriage(w, r);
           dt.get(r)!.push(v);
-          line.push(`dt x${r} ${v.wall.toFixed(0)} (cpu ${v.cpu.toFixed(0)})`);
+          line.push(`dt x${r} ${v.wall.toFixed(0)} (cpu ${v.cpu.toFixed(0)}${v.faults ? `, ${v.faults} major faults` : ''})`);
         }
         peers.forEach((peer, k) => {
           const t = measureTorch(peer, w, files!);

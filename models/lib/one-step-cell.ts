@@ -187,15 +187,6 @@ export interface OneStepSpec {
   recurrentActivation: string;
 }
 
-/** The same op as a backend's native kernel, or null where it has none for this case. */
-export type OneStepCellKernel = (z: tf.Tensor2D, spec: OneStepSpec) => tf.Tensor2D | null;
-let cellKernel: OneStepCellKernel = () => null;
-
-/** The engine's wasm kernels register theirs (electron/compute/kernels); the models stay backend-agnostic. */
-export function setOneStepCellKernel(kernel: OneStepCellKernel): void {
-  cellKernel = kernel;
-}
-
 /**
  * h [rows, units] of one step from a zero state, given z = x·W + b [rows, gates·units]; differentiable
  * w.r.t. z (the gradient of the blocks that cannot matter from a zero state is zero, as in tf.js).
@@ -207,8 +198,6 @@ export function oneStepCell(z: tf.Tensor2D, spec: OneStepSpec): tf.Tensor2D {
   if (!act || !rec) throw new Error(`oneStepCell: activation '${spec.activation}' / '${spec.recurrentActivation}' not implemented`);
   const [rows, width] = z.shape;
   if (width !== GATES[kind] * units) throw new Error(`oneStepCell: z has ${width} columns, ${kind} with ${units} units needs ${GATES[kind] * units}`);
-  const native = cellKernel(z, spec);
-  if (native) return native;
   const op = tf.customGrad((zIn) => {
     const values = (zIn as tf.Tensor).dataSync() as Float32Array;
     const step = kind === 'lstm' ? lstm(values, rows, units, act, rec) : kind === 'gru' ? gru(values, rows, units, act, rec) : simple(values, rows, units, act);
@@ -218,4 +207,27 @@ export function oneStepCell(z: tf.Tensor2D, spec: OneStepSpec): tf.Tensor2D {
     };
   });
   return op(z) as tf.Tensor2D;
+}
+
+/** The whole layer (x·W + b, then the cell) as a backend's own kernel, or null where it has none for this case. */
+export type OneStepLayerKernel = (x: tf.Tensor, kernel: tf.Tensor2D, bias: tf.Tensor1D | undefined, spec: OneStepSpec) => tf.Tensor2D | null;
+let layerKernel: OneStepLayerKernel = () => null;
+
+/** The engine's wasm kernels register theirs (electron/compute/kernels); the models stay backend-agnostic. */
+export function setOneStepLayerKernel(kernel: OneStepLayerKernel): void {
+  layerKernel = kernel;
+}
+
+/**
+ * h [rows, units] of a one-step layer from a zero state: x [rows, 1, features] times the layer's kernel plus
+ * its bias, then the gates; the backend's kernel where it registered one, else one fused matmul and the cell op.
+ */
+export function oneStepLayer(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D | undefined, spec: OneStepSpec): tf.Tensor2D {
+  const native = layerKernel(x, kernel, bias, spec);
+  if (native) return native;
+  return tf.tidy(() => {
+    const [rows, , features] = x.shape;
+    const z = tf.fused.matMul({ a: tf.reshape(x, [rows, features]) as tf.Tensor2D, b: kernel, bias });
+    return oneStepCell(z as tf.Tensor2D, spec);
+  });
 }

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { hasOneStepActivation, oneStepCell, type CellKind } from './one-step-cell';
+import { hasOneStepActivation, oneStepLayer, type CellKind } from './one-step-cell';
 
 /**
  * tf.js' LSTM, GRU and SimpleRNN with a fast path for ONE time step from a zero state (the records models
  * feed the feature vector as a single step): z = x·W + b as one fused matmul, then the gates as one op
- * (one-step-cell.ts), instead of the generic RNN loop's ~200 kernels per training step. Every other case
+ * (one-step-cell.ts; on wasm the whole layer is one kernel, electron/compute/kernels/one-step-layer.ts), instead of the generic RNN loop's ~200 kernels per training step. Every other case
  * (longer sequences, masks, initial or carried state, returned states, input/recurrent dropout while
  * training) runs tf.js' own call unchanged.
  *
@@ -75,13 +75,10 @@ function oneStep(layer: RnnInternals, kind: CellKind, inputs: tf.Tensor | tf.Ten
   const recurrentActivation = kind === 'simplernn' ? 'linear' : actName(cell.recurrentActivation);
   if (!hasOneStepActivation(activation) || !hasOneStepActivation(recurrentActivation)) return null;
   return tf.tidy(() => {
-    const [rows, , features] = x.shape;
-    const x2 = tf.reshape(x, [rows, features]) as tf.Tensor2D;
     const kernel = cell.kernel.read() as tf.Tensor2D;
-    const bias = cell.bias ? cell.bias.read() : undefined;
-    const z = tf.fused.matMul({ a: x2, b: kernel, bias });
-    const h = oneStepCell(z as tf.Tensor2D, { kind, units: cell.units, activation, recurrentActivation });
-    return layer.returnSequences ? tf.reshape(h, [rows, 1, cell.units]) : h;
+    const bias = cell.bias ? (cell.bias.read() as tf.Tensor1D) : undefined;
+    const h = oneStepLayer(x as tf.Tensor3D, kernel, bias, { kind, units: cell.units, activation, recurrentActivation });
+    return layer.returnSequences ? tf.reshape(h, [x.shape[0], 1, cell.units]) : h;
   });
 }
 

@@ -2,8 +2,8 @@ import { registerBatchMatMulFix } from './batch-matmul';
 import { registerConv2DFix } from './conv2d';
 import { setDropoutMaskSource } from '../../../models/lib/layers';
 import { heapDropoutMask } from './heap-kernels';
-import { setOneStepCellKernel } from '../../../models/lib/one-step-cell';
-import { heapOneStepCell } from './one-step-cell';
+import { setOneStepLayerKernel } from '../../../models/lib/one-step-cell';
+import { registerOneStepLayer, wasmOneStepLayer } from './one-step-layer';
 import { registerSumFix } from './sum';
 import { registerTileFix } from './tile';
 import { registerConv2DBackpropFilterFix } from './conv2d-backprop-filter';
@@ -17,7 +17,7 @@ import { registerUnsortedSegmentSumFix } from './unsorted-segment-sum';
  * Makes the TF.js wasm backend fit to train on: faster matmul gradients and conv
  * gradients, plus the kernels wasm lacks (Conv2DBackpropFilter, UnsortedSegmentSum);
  * matrix products, convolutions, large sums and tiles go to onnxruntime's native kernels when it loads; clones share buffers
- * and Gather copies whole slices; dropout masks and the one-step recurrent cells run in the SIMD step kernels (Adam's fused step is
+ * and Gather copies whole slices; dropout masks and the one-step recurrent layers run in the SIMD step kernels (Adam's fused step is
  * adam.ts, chosen by makeOptimizer).
  * Call once after `tf.setBackend('wasm')`; calling again is a no-op.
  */
@@ -33,5 +33,6 @@ export function registerWasmKernelFixes(): void {
   registerIdentityFix();
   registerGatherFix();
   setDropoutMaskSource(heapDropoutMask);
-  setOneStepCellKernel(heapOneStepCell);
+  registerOneStepLayer();
+  setOneStepLayerKernel(wasmOneStepLayer);
 }

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelFixes } from '../../../electron/compute/kernels/index';
 import { registerUnpackGradientFix } from '../../../electron/compute/unpack-gradient';
 import { loadLayersModel, saveLayersModel } from '../../../electron/train/io';
-import { heapOneStepCell } from '../../../electron/compute/kernels/one-step-cell';
+import { wasmOneStepLayer } from '../../../electron/compute/kernels/one-step-layer';
 import { OneStepGRU, OneStepLSTM, OneStepSimpleRNN } from '../../../models/lib/one-step-rnn';
 
 // The one-step fast path against tf.js' generic recurrence on the SAME layer and weights (the stock call is
@@ -45,7 +45,7 @@ function maxDiff(a: tf.Tensor | undefined, b: tf.Tensor): number {
 
 const ROWS = 24;
 const FEATURES = 7;
-// 9 units: the JavaScript loop on both backends; a multiple of 4 takes the SIMD kernel on wasm.
+// 9 units: the ops and the JavaScript cell on both backends; a multiple of 4 is one kernel on wasm (SIMD gates).
 const UNITS = 9;
 const SIMD_UNITS = 12;
 
@@ -71,6 +71,7 @@ const cases = (units: number): { label: string; make: () => Layer }[] => [
   { label: 'LSTM (tf.js default hardSigmoid)', make: () => new OneStepLSTM({ units }) },
   { label: 'LSTM sigmoid, returnSequences', make: () => new OneStepLSTM({ units, recurrentActivation: 'sigmoid', returnSequences: true }) },
   { label: 'GRU (hardSigmoid)', make: () => new OneStepGRU({ units }) },
+  { label: 'GRU without bias', make: () => new OneStepGRU({ units, useBias: false }) },
   { label: 'GRU sigmoid', make: () => new OneStepGRU({ units, recurrentActivation: 'sigmoid' }) },
   { label: 'SimpleRNN tanh', make: () => new OneStepSimpleRNN({ units }) },
   { label: 'SimpleRNN relu', make: () => new OneStepSimpleRNN({ units, activation: 'relu' }) },
@@ -165,17 +166,19 @@ test('a model saved with tf.js\' own LSTM (as before this change) loads into One
   loaded.dispose();
 });
 
-test('wasm: the SIMD cell takes units in fours (else the loop), and its tanh / sigmoid are within 3e-7 of the exact values', async () => {
+test('wasm: the one-step layer kernel takes units in fours (else the ops run), and its tanh / sigmoid are within 3e-7 of the exact values', async () => {
   await tf.setBackend('wasm');
   registerWasmKernelFixes();
   tf.tidy(() => {
-    assert.equal(heapOneStepCell(tf.zeros([2, 4 * UNITS]) as tf.Tensor2D, { kind: 'lstm', units: UNITS, activation: 'tanh', recurrentActivation: 'hardSigmoid' }), null);
-    // A grid over the clamp (±7.9), the small-x branch (|x| < 4e-4) and far past both.
+    const lstm = { kind: 'lstm', units: UNITS, activation: 'tanh', recurrentActivation: 'hardSigmoid' } as const;
+    assert.equal(wasmOneStepLayer(tf.zeros([2, 1, 3]), tf.zeros([3, 4 * UNITS]) as tf.Tensor2D, undefined, lstm), null);
+    // A grid over the clamp (±7.9), the small-x branch (|x| < 4e-4) and far past both, through an identity kernel.
     const grid = Float32Array.from({ length: 4096 }, (_, i) => (i < 64 ? (i - 32) * 1.3e-5 : -24 + (48 * i) / 4096));
-    const z = tf.tensor2d(grid, [64, 64]);
-    for (const [activation, exact] of [['tanh', Math.tanh], ['sigmoid', (x: number) => 1 / (1 + Math.exp(-x))]] as const) {
-      const h = heapOneStepCell(z, { kind: 'simplernn', units: 64, activation, recurrentActivation: 'linear' });
-      assert.ok(h, `${activation}: the SIMD kernel ran`);
+    const x = tf.tensor3d(grid, [64, 1, 64]);
+    const eye = tf.eye(64) as tf.Tensor2D;
+    for (const [activation, exact] of [['tanh', Math.tanh], ['sigmoid', (v: number) => 1 / (1 + Math.exp(-v))]] as const) {
+      const h = wasmOneStepLayer(x, eye, undefined, { kind: 'simplernn', units: 64, activation, recurrentActivation: 'linear' });
+      assert.ok(h, `${activation}: the layer kernel ran`);
       const got = h.dataSync();
       let worst = 0;
       for (let i = 0; i < grid.length; i++) worst = Math.max(worst, Math.abs(got[i] - exact(grid[i])));

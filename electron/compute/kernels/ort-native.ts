@@ -32,6 +32,7 @@ export function loadNativeKernels(): Native | null {
     const { Tensor } = req('onnxruntime-node') as { Tensor: Native['Tensor'] };
     b.initOrt();
     native = { Session: b.binding.InferenceSession, Tensor };
+    if (process.env.DEEPTRIAGE_MALLOC_WARMUP !== '0') raiseMallocThresholds();
   } catch {
     native = null;
   }
@@ -39,6 +40,40 @@ export function loadNativeKernels(): Native | null {
 }
 
 const sessions = new Map<string, NativeSession>();
+
+/** 30 MB of floats: under glibc's ceiling for its dynamic mmap threshold (32 MB on 64-bit). */
+const WARMUP_FLOATS = (30 << 20) / 4;
+
+/**
+ * Each onnxruntime call allocates and frees buffers the size of its output (10 MB for a char-cnn activation;
+ * strace shows them as mmap / munmap pairs). Under glibc's default thresholds a block that large is a fresh
+ * mmap every time, so every call faults its pages in again: on a quiet 2-core machine ~11,000 page faults and
+ * half the time of a char-cnn training step (381–436 samples/s) in a process whose allocation history had
+ * not already moved the thresholds, against 752–910 with this warm-up or with GLIBC_TUNABLES raising them
+ * (which only works in the environment a process starts with). glibc raises both thresholds by itself when
+ * a mmapped block is freed (mallopt(3), "dynamic mmap threshold"): one call whose output is 30 MB sets them to
+ * ~30 / 60 MB for the life of the process. Costs ~60 MB for a moment, once per thread; a no-op on other C
+ * libraries. Runs when the native kernels load (DEEPTRIAGE_MALLOC_WARMUP=0 leaves it out, for the test).
+ */
+export function raiseMallocThresholds(): void {
+  const n = native;
+  if (!n) return;
+  try {
+    const g = new GraphBuilder();
+    g.nodes.push({ opType: 'Tile', name: 'tile', inputs: [g.reserve('X'), g.int64s('repeats', [WARMUP_FLOATS])], outputs: [g.reserve('Y')], attributes: [] });
+    const bytes = g.encode({
+      name: 'malloc_warmup',
+      doc: 'one 30 MB output, to raise the C library malloc thresholds',
+      inputs: [{ name: 'X', dataType: DataType.FLOAT, shape: [1] }],
+      outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: [WARMUP_FLOATS] }],
+    });
+    const s = new n.Session();
+    s.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, SINGLE_THREAD_SESSION);
+    s.run({ X: new n.Tensor('float32', new Float32Array([0]), [1]) }, { Y: new n.Tensor('float32', new Float32Array(WARMUP_FLOATS), [WARMUP_FLOATS]) }, {});
+  } catch {
+    // Only speed depends on it: every kernel works without it.
+  }
+}
 
 /** One session per small graph (symbolic sizes), built once per thread and kept: there are a handful. */
 function cachedSession(n: Native, key: string, build: () => Uint8Array): NativeSession {

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -523,3 +525,17 @@ test('matrix products and convolutions run on onnxruntime here, and match cpu (v
   });
 });
 
+
+test('the native kernels raise glibc\'s malloc thresholds on load, so a char-cnn branch stops faulting its outputs in afresh (fresh processes, page faults per step)', async () => {
+  const probe = new URL('./probes/malloc-probe.ts', import.meta.url).pathname;
+  const run = async (warmup: boolean) => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', probe], {
+      env: { ...process.env, DEEPTRIAGE_MALLOC_WARMUP: warmup ? '1' : '0' },
+    });
+    return (JSON.parse(stdout.trim().split('\n').pop()!) as { faultsPerStep: number }).faultsPerStep;
+  };
+  const [without, withWarmup] = await Promise.all([run(false), run(true)]);
+  // One [64, 75, 256] output is 1,200 pages: without the warm-up each step maps fresh ones for its outputs.
+  assert.ok(without > 1000, `without the warm-up: ${without} faults a step (the case it fixes did not show)`);
+  assert.ok(withWarmup < 0.6 * without, `with the warm-up: ${withWarmup} faults a step, without: ${without}`);
+});

@@ -1,0 +1,20 @@
+// Run as a child process by kernels.test.ts: glibc's malloc thresholds are process-wide and move with the
+// process's allocation history, so each measurement needs a fresh process. Prints, as JSON, the minor page
+// faults per iteration of a char-cnn branch's forward and backward pass (Conv1D 32 → 256 channels over 75
+// characters, the sum over time and its gradient) on the wasm backend with onnxruntime's kernels.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernelFixes } from '../../../../electron/compute/kernels/index';
+import { loadNativeKernels } from '../../../../electron/compute/kernels/ort-native';
+
+await tf.setBackend('wasm');
+registerWasmKernelFixes();
+if (!loadNativeKernels()) throw new Error('onnxruntime-node did not load');
+const x = tf.randomNormal([64, 75, 32]) as tf.Tensor3D;
+const w = tf.variable(tf.randomNormal([3, 32, 256], 0, 0.1)) as tf.Variable<tf.Rank.R3>;
+const step = () => tf.dispose(tf.variableGrads(() => tf.sum(tf.sum(tf.elu(tf.conv1d(x, w, 1, 'same')), 1)), [w]).grads);
+for (let i = 0; i < 3; i++) step();
+const before = process.resourceUsage().minorPageFault;
+const N = 8;
+for (let i = 0; i < N; i++) step();
+console.log(JSON.stringify({ faultsPerStep: (process.resourceUsage().minorPageFault - before) / N }));

@@ -117,7 +117,7 @@ async function load(): Promise<Workload[]> {
     const e = urls.encoded;
     const full = { x: e.features, y: e.labels!, cols: e.cols };
     const what = `urls_labeled.csv, maxLen ${e.cols}, binary`;
-    if (only.has('char-cnn')) mk('char-cnn', `char-cnn (${what})`, 128, 10, full, e.classes.length);
+    if (only.has('char-cnn')) mk('char-cnn', `char-cnn (${what})`, 128, 30, full, e.classes.length);
     if (only.has('char-bigru')) mk('char-bigru', `char-bigru (${what})`, 128, 6, full, e.classes.length);
   }
   return out;

@@ -149,6 +149,7 @@ const convCases: ConvCase[] = [
   { x: [2, 1, 11, 3], f: [1, 3, 3, 4], stride: 1, pad: 'same' },
   { x: [2, 1, 11, 3], f: [1, 4, 3, 5], stride: 1, pad: 'same' },
   { x: [3, 1, 12, 5], f: [1, 5, 5, 6], stride: 1, pad: 'valid' },
+  { x: [2, 1, 9, 3], f: [1, 1, 3, 4], stride: 1, pad: 'valid' },
   { x: [2, 1, 13, 4], f: [1, 3, 4, 2], stride: 2, pad: 'same' },
   // True 2D convs.
   { x: [2, 6, 7, 3], f: [3, 2, 3, 4], stride: 1, pad: 'same' },

@@ -9,10 +9,10 @@ import wabtInit from 'wabt';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KERNELS = [{ wat: 'electron/compute/kernels/step-kernels.wat', ts: 'electron/compute/kernels/step-kernels-bytes.ts', name: 'STEP_KERNELS_WASM' }];
 
-/** The .wat's module as bytes (SIMD on). */
+/** The .wat's module as bytes (SIMD and bulk memory on). */
 export async function assemble(watPath) {
   const wabt = await wabtInit();
-  const mod = wabt.parseWat(path.basename(watPath), fs.readFileSync(watPath, 'utf8'), { simd: true });
+  const mod = wabt.parseWat(path.basename(watPath), fs.readFileSync(watPath, 'utf8'), { simd: true, bulk_memory: true });
   try {
     mod.validate();
     return Buffer.from(mod.toBinary({ log: false, write_debug_names: false }).buffer);

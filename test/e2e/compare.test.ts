@@ -118,6 +118,11 @@ test('two runs side by side: metrics with the best highlighted, curves, confusio
   assert.ok(!groups.includes('Weighted') && !groups.includes('Ranking · class-averaged'), groups.join(' | '));
   const sideways = () => page.locator('[aria-label="metrics table (scrolls sideways)"]').evaluate((el) => el.scrollWidth - el.clientWidth);
   assert.ok((await sideways()) <= 1, `the default metrics table scrolls sideways by ${await sideways()} px`);
+  // In a 1,100 px window too: the headers wrap and the cells tighten.
+  await page.setViewportSize({ width: 1100, height: 1100 });
+  assert.ok((await sideways()) <= 1, `at 1,100 px the default metrics table scrolls sideways by ${await sideways()} px`);
+  await shot(page, 'compare-metrics-1100');
+  await page.setViewportSize({ width: 1440, height: 1100 });
   await page.getByTestId('metrics-all-columns').check();
   const allGroups = await metrics.locator('thead th.group').allInnerTexts();
   assert.ok(allGroups.includes('Weighted') && allGroups.includes('Ranking · class-averaged'), allGroups.join(' | '));

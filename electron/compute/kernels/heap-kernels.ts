@@ -11,6 +11,7 @@ interface StepExports {
   gruForward(z: number, h: number, keep: number, rows: number, units: number, act: number, rec: number): void;
   simpleForward(z: number, h: number, keep: number, rows: number, units: number, act: number): void;
   cellBackward(dh: number, keep: number, dz: number, rows: number, units: number, gates: number): void;
+  repeatBlocks(src: number, dst: number, outer: number, block: number, reps: number): void;
 }
 
 /** The one-step cells step-kernels.wat implements, with the gate blocks of z and the backward planes each keeps. */
@@ -115,6 +116,11 @@ export class HeapKernels {
     if (kind === 'lstm') this.fns.lstmForward(z, h, keep, rows, units, act, rec);
     else if (kind === 'gru') this.fns.gruForward(z, h, keep, rows, units, act, rec);
     else this.fns.simpleForward(z, h, keep, rows, units, act);
+  }
+
+  /** `outer` blocks of `blockBytes` at src (byte offsets), each copied `reps` times in a row to dst. */
+  repeatBlocks(src: number, dst: number, outer: number, blockBytes: number, reps: number): void {
+    this.fns.repeatBlocks(src, dst, outer, blockBytes, reps);
   }
 
   /** dz [rows, gates·units] from dh [rows, units] and cellForward's planes. */

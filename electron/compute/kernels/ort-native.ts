@@ -45,15 +45,16 @@ const sessions = new Map<string, NativeSession>();
 const WARMUP_FLOATS = (30 << 20) / 4;
 
 /**
- * Each onnxruntime call allocates and frees buffers the size of its output (10 MB for a char-cnn activation;
- * strace shows them as mmap / munmap pairs). Under glibc's default thresholds a block that large is a fresh
- * mmap every time, so every call faults its pages in again: on a quiet 2-core machine ~11,000 page faults and
- * half the time of a char-cnn training step (381–436 samples/s) in a process whose allocation history had
- * not already moved the thresholds, against 752–910 with this warm-up or with GLIBC_TUNABLES raising them
- * (which only works in the environment a process starts with). glibc raises both thresholds by itself when
- * a mmapped block is freed (mallopt(3), "dynamic mmap threshold"): one call whose output is 30 MB sets them to
- * ~30 / 60 MB for the life of the process. Costs ~60 MB for a moment, once per thread; a no-op on other C
- * libraries. Runs when the native kernels load (DEEPTRIAGE_MALLOC_WARMUP=0 leaves it out, for the test).
+ * onnxruntime-node's binding returns a fresh JavaScript copy of every output, preallocated or not (checked on
+ * 1.30), so each call allocates a buffer the size of its output (10 MB for a char-cnn activation), freed
+ * when the collector gets to it. Under glibc's default thresholds a block that large is a fresh mmap every
+ * time, so every call faults its pages in again: on a quiet 2-core machine ~11,000 page faults and half the
+ * time of a char-cnn training step (381–436 samples/s) in a process whose allocation history had not already
+ * moved the thresholds, against 752–910 with this warm-up or with GLIBC_TUNABLES raising them (which only
+ * works in the environment a process starts with). glibc raises both thresholds by itself when a mmapped
+ * block is freed (mallopt(3), "dynamic mmap threshold"): one call whose output is 30 MB sets them to ~30 / 60
+ * MB for the life of the process. Costs ~60 MB for a moment, once per thread; a no-op on other C libraries.
+ * Runs when the native kernels load (DEEPTRIAGE_MALLOC_WARMUP=0 leaves it out, for the test).
  */
 export function raiseMallocThresholds(): void {
   const n = native;

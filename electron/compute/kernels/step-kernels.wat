@@ -1,7 +1,7 @@
 ;; The element-wise work of a training step that tf.js does slowly, as 128-bit SIMD loops over the tf.js
 ;; wasm backend's own heap (the memory is imported from it, so tensors are read and written where tf.js
 ;; keeps them: no copies): Adam's update, the replicas' shard sum, dropout masks, and the gate arithmetic of
-;; the one-step recurrent layers.
+;; the one-step recurrent layers, and tiles along one axis.
 ;; Source of step-kernels-bytes.ts: `node scripts/build-wasm.mjs` assembles it (wabt); a unit test checks
 ;; the embedded bytes are this file's.
 ;;
@@ -321,4 +321,23 @@
               (i32.add (i32.add (local.get $keep) (i32.shl (local.get $plane) (i32.const 1))) (local.get $p)) (local.get $ub))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
+
+  ;; Tile along one axis: `outer` blocks of `block` bytes from src, each written `reps` times in a row to dst
+  ;; (x [a, 1, b] tiled [1, t, 1] is a blocks of 4·b bytes, t times each: a sum over time's gradient).
+  (func (export "repeatBlocks") (param $src i32) (param $dst i32) (param $outer i32) (param $block i32) (param $reps i32)
+    (local $o i32) (local $r i32)
+    (block $done
+      (loop $nextOuter
+        (br_if $done (i32.ge_u (local.get $o) (local.get $outer)))
+        (local.set $r (i32.const 0))
+        (block $repsDone
+          (loop $nextRep
+            (br_if $repsDone (i32.ge_u (local.get $r) (local.get $reps)))
+            (memory.copy (local.get $dst) (local.get $src) (local.get $block))
+            (local.set $dst (i32.add (local.get $dst) (local.get $block)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $nextRep)))
+        (local.set $src (i32.add (local.get $src) (local.get $block)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $nextOuter))))
 )

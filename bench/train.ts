@@ -3,7 +3,7 @@
 // pip index in .venv-bench/ (created on first use) and Debian's python3-torch 1.13 as the labelled fallback.
 // Bench peers only. Figures only; nothing here passes or fails.
 //
-//   node --import tsx bench/train.ts [--reps 3] [--warmup N] [--steps-scale 1] [--replicas 1,2]
+//   node --import tsx bench/train.ts [--reps 3] [--warmup N] [--steps-scale 1] [--replicas 1,1t1,2]
 //        [--only dnn5,char-cnn,lstm,gru,bilstm,char-bigru] [--peers current,debian] [--no-torch]
 //
 // Both sides: same rows (real NSL-KDD / URL features from importFile, written to a temp dir for the peer),
@@ -27,6 +27,8 @@ import { registerWasmKernelFixes } from '../electron/compute/kernels/index';
 import { importFile } from '../electron/data';
 import { fitLayersModel } from '../electron/train/loop';
 import { fitParallel } from '../electron/train/parallel';
+import { gemmThreadsFor } from '../electron/train/train-job';
+import { setNativeGemmThreads } from '../electron/compute/kernels/ort-native';
 import { resolveParams } from '../electron/train/params';
 import { getModel } from '../models/registry';
 import { mulberry32 } from '../models/lib/random';
@@ -47,7 +49,14 @@ const reps = Number(arg('reps', '3'));
 const warmupArg = arg('warmup', '');
 /** Untimed steps before the timed ones, for both sides. */
 const warmupFor = (id: ModelId) => (warmupArg ? Number(warmupArg) : RECURRENT_RECORDS.has(id) ? 1500 : 3);
-const replicaCounts = arg('replicas', '1,2').split(',').map(Number);
+/** DeepTriage variants: `N` replicas with the engine's own choice of matrix-product threads, `NtK` with K. */
+const variants = arg('replicas', '1,2').split(',').map((v) => {
+  const m = /^(\d+)(?:t(\d+))?$/.exec(v);
+  if (!m) throw new Error(`--replicas: '${v}' is not N or NtK`);
+  const replicas = Number(m[1]);
+  const threads = m[2] ? Number(m[2]) : gemmThreadsFor(replicas, 1, 'wasm');
+  return { key: v, replicas, threads, label: `deeptriage ${replicas} replica${replicas > 1 ? 's' : ''}${replicas === 1 ? `, ${threads} gemm thread${threads > 1 ? 's' : ''}` : ''}` };
+});
 const MODELS = ['dnn5', 'char-cnn', 'lstm', 'gru', 'bilstm', 'char-bigru'] as const;
 type ModelId = (typeof MODELS)[number];
 const RECURRENT_RECORDS = new Set<ModelId>(['lstm', 'gru', 'bilstm']);
@@ -146,7 +155,7 @@ const cpuSeconds = () => {
 };
 
 /** Samples/s of DeepTriage's training loop over the timed steps. */
-async function measureDeepTriage(w: Workload, replicas: number): Promise<Rate> {
+async function measureDeepTriage(w: Workload, replicas: number, gemmThreads: number): Promise<Rate> {
   const def = getModel(w.id) as TfModelDef;
   const model = def.build(w.spec);
   let tStart = 0;
@@ -172,12 +181,14 @@ async function measureDeepTriage(w: Workload, replicas: number): Promise<Rate> {
       gEnd = gcTotalMs;
     }
   };
+  setNativeGemmThreads(gemmThreads);
   try {
     const data = { train: w.data, val: null };
     if (replicas === 1) await fitLayersModel(model, w.numClasses, data, { params: w.params, onProgress });
     else await fitParallel(model, w.numClasses, data, { params: w.params, onProgress, modelId: w.id, spec: w.spec, replicas });
   } finally {
     model.dispose();
+    setNativeGemmThreads(1);
   }
   const samples = w.steps * w.batch;
   return { wall: samples / ((tEnd - tStart) / 1000), cpu: samples / Math.max(cEnd - cStart, 1e-9), faults: fEnd - fStart, gcMs: gEnd - gStart };
@@ -218,14 +229,14 @@ async function main(): Promise<void> {
     const rows: { kind: keyof Rate; cells: string[] }[] = [];
     for (const w of workloads) {
       const files = peers.length ? writePeerData(w, tmp) : null;
-      const dt = new Map<number, Rate[]>(replicaCounts.map((r) => [r, []]));
+      const dt = new Map<string, Rate[]>(variants.map((v) => [v.key, []]));
       const pt = peers.map(() => Object.fromEntries(torchThreads.map((t) => [t, [] as Rate[]])));
       for (let i = 0; i < reps; i++) {
         const line: string[] = [];
-        for (const r of replicaCounts) {
-          const v = await measureDeepTriage(w, r);
-          dt.get(r)!.push(v);
-          line.push(`dt x${r} ${v.wall.toFixed(0)} (cpu ${v.cpu.toFixed(0)}, gc ${v.gcMs!.toFixed(0)} ms${v.faults ? `, ${v.faults} major faults` : ''})`);
+        for (const variant of variants) {
+          const v = await measureDeepTriage(w, variant.replicas, variant.threads);
+          dt.get(variant.key)!.push(v);
+          line.push(`dt x${variant.replicas}${variant.replicas === 1 ? ` t${variant.threads}` : ''} ${v.wall.toFixed(0)} (cpu ${v.cpu.toFixed(0)}, gc ${v.gcMs!.toFixed(0)} ms${v.faults ? `, ${v.faults} major faults` : ''})`);
         }
         peers.forEach((peer, k) => {
           const t = measureTorch(peer, w, files!);
@@ -236,7 +247,7 @@ async function main(): Promise<void> {
         console.log(`  ${w.id} run ${i + 1}/${reps}: ${line.join(', ')} samples/s  (load ${loadavg()})`);
       }
       for (const kind of ['wall', 'cpu'] as const) {
-        const dtMed = replicaCounts.map((r) => [r, median(dt.get(r)!.map((v) => v[kind]))] as const);
+        const dtMed = variants.map((v) => [v.key, median(dt.get(v.key)!.map((r) => r[kind]))] as const);
         const bestDt = dtMed.reduce((a, b) => (b[1] > a[1] ? b : a));
         const cells = peers.map((_, k) => {
           const med = torchThreads.map((th) => [th, median(pt[k][th].map((v) => v[kind]))] as const);
@@ -246,7 +257,7 @@ async function main(): Promise<void> {
         rows.push({ kind, cells: [`${w.label}, batch ${w.batch}, ${w.steps} steps after ${w.warmup}`, ...dtMed.map(([, v]) => v.toFixed(0)), ...cells.flat()] });
       }
     }
-    const head = ['model', ...replicaCounts.map((r) => `deeptriage ${r} replica${r > 1 ? 's' : ''}`),
+    const head = ['model', ...variants.map((v) => v.label),
       ...peers.flatMap((p) => [`${p.label} best threads`, 'ratio']).map(String)];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i].length)));
     const fmt = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

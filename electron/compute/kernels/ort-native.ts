@@ -77,19 +77,35 @@ export function raiseMallocThresholds(): void {
 }
 
 /** One session per small graph (symbolic sizes), built once per thread and kept: there are a handful. */
-function cachedSession(n: Native, key: string, build: () => Uint8Array): NativeSession {
+function cachedSession(n: Native, key: string, build: () => Uint8Array, options: object = SINGLE_THREAD_SESSION): NativeSession {
   let s = sessions.get(key);
   if (s) return s;
   const bytes = build();
   s = new n.Session();
-  // Each training replica is its own worker, and the machine's cores are already shared out.
-  s.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, SINGLE_THREAD_SESSION);
+  // Single-threaded unless the caller says: each training replica is its own worker, and the machine's cores
+  // are already shared out between them.
+  s.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, options);
   sessions.set(key, s);
   return s;
 }
 
-function gemmSession(n: Native, transA: boolean, transB: boolean, bias: boolean): NativeSession {
-  return cachedSession(n, `gemm ${+transA}${+transB}${+bias}`, () => gemmModel(transA, transB, bias));
+/**
+ * Intra-op threads for the large matrix products of this thread's training (1: every session single-threaded).
+ * A lone single-replica job on 2 cores gets 2: its products (dnn5: 256 × 1,024 × 768) are most of its step,
+ * and the second core otherwise only runs V8's collector. Replicas keep 1 each (they are the parallelism).
+ */
+let gemmThreads = 1;
+/** Multiply-adds from which a product is worth a second thread (dnn5's are 8–200 M; an lstm's 2.6 M is not). */
+const THREADED_GEMM_MACS = 1 << 23;
+
+export function setNativeGemmThreads(threads: number): void {
+  gemmThreads = Math.max(1, Math.floor(threads));
+}
+
+function gemmSession(n: Native, transA: boolean, transB: boolean, bias: boolean, macs: number): NativeSession {
+  const threads = macs >= THREADED_GEMM_MACS ? gemmThreads : 1;
+  const opts = threads > 1 ? { ...SINGLE_THREAD_SESSION, intraOpNumThreads: threads } : SINGLE_THREAD_SESSION;
+  return cachedSession(n, `gemm ${+transA}${+transB}${+bias} ${threads}`, () => gemmModel(transA, transB, bias), opts);
 }
 
 function gemmModel(transA: boolean, transB: boolean, bias: boolean): Uint8Array {
@@ -243,6 +259,7 @@ export function ortGemm(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tran
   const view = (t: TensorInfo) => heapView(backend, t);
   const feeds: Record<string, unknown> = { A: new n.Tensor('float32', view(a), [ar, ac]), B: new n.Tensor('float32', view(b), [br, bc]) };
   if (bias) feeds.C = new n.Tensor('float32', view(bias), [cols]);
-  gemmSession(n, transA, transB, bias !== undefined).run(feeds, { Y: new n.Tensor('float32', view(out), [m, cols]) }, {});
+  const inner = transA ? ar : ac;
+  gemmSession(n, transA, transB, bias !== undefined, m * inner * cols).run(feeds, { Y: new n.Tensor('float32', view(out), [m, cols]) }, {});
   return out;
 }

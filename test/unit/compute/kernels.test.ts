@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelFixes } from '../../../electron/compute/kernels/index';
 import { conv2DBackpropFilterOptions } from '../../../electron/compute/kernels/conv2d-backprop-filter';
-import { loadNativeKernels } from '../../../electron/compute/kernels/ort-native';
+import { loadNativeKernels, setNativeGemmThreads } from '../../../electron/compute/kernels/ort-native';
 import { FusedAdamOptimizer, RangeAdam } from '../../../electron/compute/kernels/adam';
 import { HeapKernels, heapDropoutMask } from '../../../electron/compute/kernels/heap-kernels';
 import { SeededDropout, SumOverTime as SumOverTimeLayer } from '../../../models/lib/layers';
@@ -542,4 +542,14 @@ test('the native kernels raise glibc\'s malloc thresholds on load, so a char-cnn
   // One [128, 75, 256] output is 2,400 pages: without the warm-up each call maps fresh ones for its buffers.
   assert.ok(without > 1000, `without the warm-up: ${without} faults a call (the case it fixes did not show)`);
   assert.ok(withWarmup < 0.6 * without, `with the warm-up: ${withWarmup} faults a call, without: ${without}`);
+});
+
+test('a large matrix product on two onnxruntime threads (a lone replica on 2 cores) matches cpu, values and gradients', async () => {
+  setNativeGemmThreads(2);
+  try {
+    // 256 × 512 × 128: above the size from which products take the second thread.
+    await sameOnBothBackends('matMul 256x512x128, 2 threads', valueAndGrads((a, b) => tf.matMul(a, b), [[256, 512], [512, 128]], 7100));
+  } finally {
+    setNativeGemmThreads(1);
+  }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { replicasFor } from '../../../electron/train/train-job';
+import { gemmThreadsFor, replicasFor } from '../../../electron/train/train-job';
 import { getModel } from '../../../models/registry';
 
 test('replicasFor shares the cores fairly between running jobs and keeps enough rows per replica', () => {
@@ -29,4 +29,14 @@ test('replicasFor shares the cores fairly between running jobs and keeps enough 
   assert.equal(replicasFor({ replicas: 2 }, 1, 'wasm', 16, false), 2);
   for (const id of ['lstm', 'gru', 'simplernn', 'bilstm', 'bigru', 'birnn']) assert.equal(getModel(id).dataParallel, false, id);
   for (const id of ['dnn5', 'char-cnn', 'cnn-lstm']) assert.notEqual(getModel(id).dataParallel, false, id);
+});
+
+test('gemmThreadsFor gives a lone single replica its core share for matrix products, one thread otherwise', () => {
+  assert.equal(gemmThreadsFor(1, 1, 'wasm', 2), 2);
+  assert.equal(gemmThreadsFor(1, 2, 'wasm', 2), 1);
+  assert.equal(gemmThreadsFor(1, 3, 'wasm', 2), 1);
+  assert.equal(gemmThreadsFor(1, 1, 'wasm', 16), 8);
+  // Replicas are the parallelism; other backends run their own threads.
+  assert.equal(gemmThreadsFor(4, 1, 'wasm', 4), 1);
+  assert.equal(gemmThreadsFor(1, 1, 'cpu', 2), 1);
 });

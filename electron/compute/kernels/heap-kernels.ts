@@ -12,6 +12,7 @@ interface StepExports {
   simpleForward(z: number, h: number, keep: number, rows: number, units: number, act: number): void;
   cellBackward(dh: number, keep: number, dz: number, rows: number, units: number, gates: number): void;
   repeatBlocks(src: number, dst: number, outer: number, block: number, reps: number): void;
+  maxPoolGrad1d(x: number, dy: number, dx: number, batch: number, inW: number, outW: number, channels: number, pool: number): void;
 }
 
 /** The one-step cells step-kernels.wat implements, with the gate blocks of z and the backward planes each keeps. */
@@ -121,6 +122,11 @@ export class HeapKernels {
   /** `outer` blocks of `blockBytes` at src (byte offsets), each copied `reps` times in a row to dst. */
   repeatBlocks(src: number, dst: number, outer: number, blockBytes: number, reps: number): void {
     this.fns.repeatBlocks(src, dst, outer, blockBytes, reps);
+  }
+
+  /** Max-pool gradient over one row in non-overlapping, unpadded windows of `pool`; channels % 4 === 0. */
+  maxPoolGrad1d(x: number, dy: number, dx: number, batch: number, inW: number, outW: number, channels: number, pool: number): void {
+    this.fns.maxPoolGrad1d(x, dy, dx, batch, inW, outW, channels, pool);
   }
 
   /** dz [rows, gates·units] from dh [rows, units] and cellForward's planes. */

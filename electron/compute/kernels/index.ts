@@ -6,6 +6,7 @@ import { setOneStepLayerKernel } from '../../../models/lib/one-step-cell';
 import { registerOneStepLayer, wasmOneStepLayer } from './one-step-layer';
 import { registerSumFix } from './sum';
 import { registerTileFix } from './tile';
+import { registerMaxPoolGradFix } from './max-pool-grad';
 import { registerConv2DBackpropFilterFix } from './conv2d-backprop-filter';
 import { registerConv2DBackpropInputFix } from './conv2d-backprop-input';
 import { registerFusedMatMulFix } from './fused-matmul';
@@ -27,6 +28,7 @@ export function registerWasmKernelFixes(): void {
   registerConv2DFix();
   registerSumFix();
   registerTileFix();
+  registerMaxPoolGradFix();
   registerConv2DBackpropFilterFix();
   registerConv2DBackpropInputFix();
   registerUnsortedSegmentSumFix();

@@ -1,7 +1,7 @@
 ;; The element-wise work of a training step that tf.js does slowly, as 128-bit SIMD loops over the tf.js
 ;; wasm backend's own heap (the memory is imported from it, so tensors are read and written where tf.js
 ;; keeps them: no copies): Adam's update, the replicas' shard sum, dropout masks, and the gate arithmetic of
-;; the one-step recurrent layers, and tiles along one axis.
+;; the one-step recurrent layers, tiles along one axis and a one-row max-pool gradient.
 ;; Source of step-kernels-bytes.ts: `node scripts/build-wasm.mjs` assembles it (wabt); a unit test checks
 ;; the embedded bytes are this file's.
 ;;
@@ -340,4 +340,61 @@
         (local.set $src (i32.add (local.get $src) (local.get $block)))
         (local.set $o (i32.add (local.get $o) (i32.const 1)))
         (br $nextOuter))))
+
+  ;; Max-pool gradient, one row (NHWC with height 1), windows of `pool` steps that neither overlap nor pad
+  ;; (stride = pool, 'valid'): dx gets dy at each window's first maximum and 0 elsewhere, including the steps
+  ;; past the last whole window. Channels in fours; tf.js' rule for ties (the first, by strict >).
+  (func (export "maxPoolGrad1d") (param $x i32) (param $dy i32) (param $dx i32) (param $batch i32) (param $inW i32)
+    (param $outW i32) (param $ch i32) (param $pool i32)
+    (local $rowBytes i32) (local $b i32) (local $o i32) (local $c i32) (local $k i32)
+    (local $xBase i32) (local $yBase i32) (local $off i32)
+    (local $v v128) (local $maxv v128) (local $pos v128) (local $kv v128) (local $g v128)
+    (local.set $rowBytes (i32.shl (local.get $ch) (i32.const 2)))
+    (block $bDone
+      (loop $bNext
+        (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $o (i32.const 0))
+        (block $oDone
+          (loop $oNext
+            (br_if $oDone (i32.ge_u (local.get $o) (local.get $outW)))
+            ;; byte offsets of this window's first step in x / dx and of its row in dy
+            (local.set $xBase (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inW)) (i32.mul (local.get $o) (local.get $pool))) (local.get $rowBytes)))
+            (local.set $yBase (i32.mul (i32.add (i32.mul (local.get $b) (local.get $outW)) (local.get $o)) (local.get $rowBytes)))
+            (local.set $c (i32.const 0))
+            (block $cDone
+              (loop $cNext
+                (br_if $cDone (i32.ge_u (local.get $c) (local.get $rowBytes)))
+                (local.set $maxv (v128.const f32x4 -inf -inf -inf -inf))
+                (local.set $pos (v128.const i32x4 -1 -1 -1 -1))
+                (local.set $k (i32.const 0))
+                (block $kDone
+                  (loop $kNext
+                    (br_if $kDone (i32.ge_u (local.get $k) (local.get $pool)))
+                    (local.set $v (v128.load (i32.add (local.get $x)
+                      (i32.add (local.get $xBase) (i32.add (i32.mul (local.get $k) (local.get $rowBytes)) (local.get $c))))))
+                    (local.set $g (f32x4.gt (local.get $v) (local.get $maxv)))
+                    (local.set $maxv (v128.bitselect (local.get $v) (local.get $maxv) (local.get $g)))
+                    (local.set $pos (v128.bitselect (i32x4.splat (local.get $k)) (local.get $pos) (local.get $g)))
+                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                    (br $kNext)))
+                (local.set $g (v128.load (i32.add (local.get $dy) (i32.add (local.get $yBase) (local.get $c)))))
+                (local.set $k (i32.const 0))
+                (block $wDone
+                  (loop $wNext
+                    (br_if $wDone (i32.ge_u (local.get $k) (local.get $pool)))
+                    (local.set $off (i32.add (local.get $xBase) (i32.add (i32.mul (local.get $k) (local.get $rowBytes)) (local.get $c))))
+                    (v128.store (i32.add (local.get $dx) (local.get $off))
+                      (v128.and (local.get $g) (i32x4.eq (local.get $pos) (i32x4.splat (local.get $k)))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                    (br $wNext)))
+                (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                (br $cNext)))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))
+            (br $oNext)))
+        ;; the steps past the last whole window
+        (local.set $off (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inW)) (i32.mul (local.get $outW) (local.get $pool))) (local.get $rowBytes)))
+        (memory.fill (i32.add (local.get $dx) (local.get $off)) (i32.const 0)
+          (i32.mul (i32.sub (local.get $inW) (i32.mul (local.get $outW) (local.get $pool))) (local.get $rowBytes)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bNext))))
 )

@@ -553,3 +553,20 @@ test('a large matrix product on two onnxruntime threads (a lone replica on 2 cor
     setNativeGemmThreads(1);
   }
 });
+
+test('MaxPoolGrad (MaxPooling1D\'s gradient) matches cpu: SIMD windows with a tail, ties, both axes, and the fallbacks', async () => {
+  const pooled = (shape: number[], seed: number, filter: [number, number], strides: [number, number], pad: 'valid' | 'same') =>
+    valueAndGrads((x) => tf.maxPool(x as tf.Tensor4D, filter, strides, pad), [shape], seed);
+  // Ties: values rounded to a few levels, so windows hold equal maxima and the first one must take the gradient.
+  const tied = (shape: number[], seed: number) => () => {
+    const x = tf.round(tf.mul(randTensor(shape, seed), 2));
+    const w = randTensor([shape[0], Math.floor(shape[1] / 4), 1, shape[3]], seed + 1);
+    return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, [4, 1], [4, 1], 'valid'), w)))(x)];
+  };
+  await sameOnBothBackends('maxPool1d pool 4 over time, 3 steps of tail', pooled([3, 11, 1, 8], 7300, [4, 1], [4, 1], 'valid'));
+  await sameOnBothBackends('maxPool1d with tied maxima', tied([2, 12, 1, 8], 7310));
+  await sameOnBothBackends('maxPool along width', pooled([2, 1, 9, 4], 7320, [1, 3], [1, 3], 'valid'));
+  await sameOnBothBackends('maxPool overlapping windows (original kernel)', pooled([2, 10, 1, 8], 7330, [3, 1], [1, 1], 'valid'));
+  await sameOnBothBackends('maxPool 6 channels (original kernel)', pooled([2, 8, 1, 6], 7340, [2, 1], [2, 1], 'valid'));
+  await sameOnBothBackends('maxPool same padding (original kernel)', pooled([2, 9, 1, 8], 7350, [4, 1], [4, 1], 'same'));
+});

@@ -13,6 +13,7 @@ interface StepExports {
   cellBackward(dh: number, keep: number, dz: number, rows: number, units: number, gates: number): void;
   repeatBlocks(src: number, dst: number, outer: number, block: number, reps: number): void;
   maxPoolGrad1d(x: number, dy: number, dx: number, batch: number, inW: number, outW: number, channels: number, pool: number): void;
+  stridedBlocks(src: number, dst: number, count: number, block: number, stride: number): void;
 }
 
 /** The one-step cells step-kernels.wat implements, with the gate blocks of z and the backward planes each keeps. */
@@ -122,6 +123,11 @@ export class HeapKernels {
   /** `outer` blocks of `blockBytes` at src (byte offsets), each copied `reps` times in a row to dst. */
   repeatBlocks(src: number, dst: number, outer: number, blockBytes: number, reps: number): void {
     this.fns.repeatBlocks(src, dst, outer, blockBytes, reps);
+  }
+
+  /** `count` blocks of `blockBytes` read every `strideBytes` from src, written back to back at dst. */
+  stridedBlocks(src: number, dst: number, count: number, blockBytes: number, strideBytes: number): void {
+    this.fns.stridedBlocks(src, dst, count, blockBytes, strideBytes);
   }
 
   /** Max-pool gradient over one row in non-overlapping, unpadded windows of `pool`; channels % 4 === 0. */

@@ -7,6 +7,7 @@ import { registerOneStepLayer, wasmOneStepLayer } from './one-step-layer';
 import { registerSumFix } from './sum';
 import { registerTileFix } from './tile';
 import { registerMaxPoolGradFix } from './max-pool-grad';
+import { registerUnpackFix } from './unpack';
 import { registerConv2DBackpropFilterFix } from './conv2d-backprop-filter';
 import { registerConv2DBackpropInputFix } from './conv2d-backprop-input';
 import { registerFusedMatMulFix } from './fused-matmul';
@@ -29,6 +30,7 @@ export function registerWasmKernelFixes(): void {
   registerSumFix();
   registerTileFix();
   registerMaxPoolGradFix();
+  registerUnpackFix();
   registerConv2DBackpropFilterFix();
   registerConv2DBackpropInputFix();
   registerUnsortedSegmentSumFix();

@@ -1,7 +1,7 @@
 ;; The element-wise work of a training step that tf.js does slowly, as 128-bit SIMD loops over the tf.js
 ;; wasm backend's own heap (the memory is imported from it, so tensors are read and written where tf.js
 ;; keeps them: no copies): Adam's update, the replicas' shard sum, dropout masks, and the gate arithmetic of
-;; the one-step recurrent layers, tiles along one axis and a one-row max-pool gradient.
+;; the one-step recurrent layers, tiles along one axis, unpacks and a one-row max-pool gradient.
 ;; Source of step-kernels-bytes.ts: `node scripts/build-wasm.mjs` assembles it (wabt); a unit test checks
 ;; the embedded bytes are this file's.
 ;;
@@ -397,4 +397,17 @@
           (i32.mul (i32.sub (local.get $inW) (i32.mul (local.get $outW) (local.get $pool))) (local.get $rowBytes)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $bNext))))
+
+  ;; `count` blocks of `block` bytes, read every `stride` bytes from src and written back to back at dst (one
+  ;; slice of an Unpack: an RNN's input at one time step).
+  (func (export "stridedBlocks") (param $src i32) (param $dst i32) (param $count i32) (param $block i32) (param $stride i32)
+    (local $i i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (memory.copy (local.get $dst) (local.get $src) (local.get $block))
+        (local.set $dst (i32.add (local.get $dst) (local.get $block)))
+        (local.set $src (i32.add (local.get $src) (local.get $stride)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
 )

@@ -570,3 +570,11 @@ test('MaxPoolGrad (MaxPooling1D\'s gradient) matches cpu: SIMD windows with a ta
   await sameOnBothBackends('maxPool 6 channels (original kernel)', pooled([2, 8, 1, 6], 7340, [2, 1], [2, 1], 'valid'));
   await sameOnBothBackends('maxPool same padding (original kernel)', pooled([2, 9, 1, 8], 7350, [4, 1], [4, 1], 'same'));
 });
+
+test('Unpack (an RNN\'s time steps) as strided copies matches cpu on every axis, float and int, with its gradient', async () => {
+  for (const axis of [0, 1, 2]) {
+    await sameOnBothBackends(`unstack axis ${axis}`, () => tf.unstack(randTensor([3, 5, 8], 7400 + axis), axis));
+  }
+  await sameOnBothBackends('unstack int32', () => tf.unstack(tf.cast(tf.mul(randTensor([4, 3, 2], 7410), 100), 'int32'), 1).map((t) => tf.cast(t, 'float32')));
+  await sameOnBothBackends('unstack gradient', valueAndGrads((x) => tf.stack(tf.unstack(x, 1).map((t, i) => tf.mul(t, i + 1)), 1), [[3, 6, 4]], 7420));
+});

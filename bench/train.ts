@@ -4,7 +4,7 @@
 // Bench peers only. Figures only; nothing here passes or fails.
 //
 //   node --import tsx bench/train.ts [--reps 3] [--warmup N] [--steps-scale 1] [--replicas 1,1t1,2]
-//        [--only dnn5,char-cnn,lstm,gru,bilstm,char-bigru] [--peers current,debian] [--no-torch]
+//        [--only dnn5,char-cnn,lstm,gru,bilstm,char-bigru,char-cnn-lstm] [--peers current,debian] [--no-torch]
 //
 // Both sides: same rows (real NSL-KDD / URL features from importFile, written to a temp dir for the peer),
 // same batch, same optimiser (adam 1e-3), `warmup` steps untimed then a fixed number of timed steps. The
@@ -57,7 +57,7 @@ const variants = arg('replicas', '1,2').split(',').map((v) => {
   const threads = m[2] ? Number(m[2]) : gemmThreadsFor(replicas, 1, 'wasm');
   return { key: v, replicas, threads, label: `deeptriage ${replicas} replica${replicas > 1 ? 's' : ''}${replicas === 1 ? `, ${threads} gemm thread${threads > 1 ? 's' : ''}` : ''}` };
 });
-const MODELS = ['dnn5', 'char-cnn', 'lstm', 'gru', 'bilstm', 'char-bigru'] as const;
+const MODELS = ['dnn5', 'char-cnn', 'lstm', 'gru', 'bilstm', 'char-bigru', 'char-cnn-lstm'] as const;
 type ModelId = (typeof MODELS)[number];
 const RECURRENT_RECORDS = new Set<ModelId>(['lstm', 'gru', 'bilstm']);
 const only = new Set(arg('only', MODELS.join(',')).split(','));
@@ -121,13 +121,15 @@ async function load(): Promise<Workload[]> {
     // ~1 ms, so the timed window is not a handful of timer ticks.
     for (const id of ['lstm', 'gru', 'bilstm'] as const) if (only.has(id)) mk(id, `${id} (${what})`, 64, 1000, full, e.classes.length);
   }
-  if (only.has('char-cnn') || only.has('char-bigru')) {
+  if (only.has('char-cnn') || only.has('char-bigru') || only.has('char-cnn-lstm')) {
     const urls = await importFile(path.join(dataDir, 'urls', 'urls_labeled.csv'), { labels: { mode: 'binary' }, text: { maxLength: 75 } });
     const e = urls.encoded;
     const full = { x: e.features, y: e.labels!, cols: e.cols };
     const what = `urls_labeled.csv, maxLen ${e.cols}, binary`;
     if (only.has('char-cnn')) mk('char-cnn', `char-cnn (${what})`, 128, 30, full, e.classes.length);
     if (only.has('char-bigru')) mk('char-bigru', `char-bigru (${what})`, 128, 6, full, e.classes.length);
+    // The URL preset's model (docs/presets.json), at its own default batch.
+    if (only.has('char-cnn-lstm')) mk('char-cnn-lstm', `char-cnn-lstm (${what})`, 128, 30, full, e.classes.length);
   }
   return out;
 }

@@ -90,7 +90,24 @@ class CharBiGru(nn.Module):
         return self.head(torch.cat([h[0], h[1]], dim=1)).squeeze(1)
 
 
-SEQUENCES = ("char-cnn", "char-bigru")
+class CharCnnLstm(nn.Module):
+    """Embedding(97,32) -> Conv1D 256 k=5 ELU 'same' -> MaxPool 4 -> LSTM 32 (final state) -> 1 logit."""
+
+    def __init__(self, vocab: int):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, 32)
+        self.conv = nn.Conv1d(32, 256, 5, padding="same")
+        self.pool = nn.MaxPool1d(4)
+        self.rnn = nn.LSTM(256, 32, batch_first=True)
+        self.out = nn.Linear(32, 1)
+
+    def forward(self, x):
+        h = self.pool(torch.nn.functional.elu(self.conv(self.emb(x).transpose(1, 2))))  # [batch, 256, time / 4]
+        _, (state, _) = self.rnn(h.transpose(1, 2))
+        return self.out(state[0]).squeeze(1)
+
+
+SEQUENCES = ("char-cnn", "char-bigru", "char-cnn-lstm")
 
 
 def build(args):
@@ -100,6 +117,8 @@ def build(args):
         return RecordsRnn("gru" if args.model == "gru" else "lstm", args.cols, args.classes, args.dropout, args.model == "bilstm")
     if args.model == "char-bigru":
         return CharBiGru(97, args.dropout)
+    if args.model == "char-cnn-lstm":
+        return CharCnnLstm(97)
     return CharCnn(97, args.dropout)
 
 
@@ -140,7 +159,7 @@ def run(args, threads: int, x: torch.Tensor, y: torch.Tensor) -> tuple[float, fl
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--model", choices=["dnn5", "char-cnn", "lstm", "gru", "bilstm", "char-bigru"], required=True)
+    p.add_argument("--model", choices=["dnn5", "char-cnn", "lstm", "gru", "bilstm", "char-bigru", "char-cnn-lstm"], required=True)
     p.add_argument("--x", required=True)
     p.add_argument("--y", required=True)
     p.add_argument("--rows", type=int, required=True)

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 export type CellKind = 'lstm' | 'gru' | 'simplernn';
 
 /** An activation's value, and its derivative from (pre-activation, value) as tf.js' gradient computes it. */
-interface Act {
+export interface Act {
   f(x: number): number;
   d(x: number, y: number): number;
 }
@@ -49,6 +49,11 @@ const ACTS: Record<string, Act> = {
   linear: { f: (x) => x, d: () => 1 },
   relu: { f: (x) => (x > 0 ? x : 0), d: (x) => (x > 0 ? 1 : 0) },
 };
+
+/** An activation's value f(x) and derivative d(x, f(x)), as tf.js' gradients compute it; undefined if not here. */
+export function activation(name: string): Act | undefined {
+  return Object.prototype.hasOwnProperty.call(ACTS, name) ? ACTS[name] : undefined;
+}
 
 /** Whether an activation (tf.js' serialized name) has a one-step implementation here. */
 export function hasOneStepActivation(name: string): boolean {
@@ -230,4 +235,20 @@ export function oneStepLayer(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tenso
     const z = tf.fused.matMul({ a: tf.reshape(x, [rows, features]) as tf.Tensor2D, b: kernel, bias });
     return oneStepCell(z as tf.Tensor2D, spec);
   });
+}
+
+/** A whole LSTM sequence from a zero state to its last output, as a backend's own kernel (null: not this case). */
+export type LstmSequenceKernel = (
+  x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D | undefined,
+  spec: { units: number; activation: string; recurrentActivation: string },
+) => tf.Tensor2D | null;
+let lstmSequenceKernel: LstmSequenceKernel = () => null;
+
+/** The engine's wasm kernels register theirs (electron/compute/kernels). */
+export function setLstmSequenceKernel(kernel: LstmSequenceKernel): void {
+  lstmSequenceKernel = kernel;
+}
+
+export function lstmSequence(...args: Parameters<LstmSequenceKernel>): tf.Tensor2D | null {
+  return lstmSequenceKernel(...args);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { hasOneStepActivation, oneStepLayer, type CellKind } from './one-step-cell';
+import { hasOneStepActivation, lstmSequence, oneStepLayer, type CellKind } from './one-step-cell';
 
 /**
  * tf.js' LSTM, GRU and SimpleRNN with a fast path for ONE time step from a zero state (the records models
@@ -25,6 +25,7 @@ type Kwargs = Record<string, unknown>;
 interface CellInternals {
   units: number;
   kernel: { read(): tf.Tensor };
+  recurrentKernel: { read(): tf.Tensor };
   bias: { read(): tf.Tensor } | null;
   dropout: number;
   recurrentDropout: number;
@@ -35,6 +36,7 @@ interface CellInternals {
 interface RnnInternals {
   cell: CellInternals;
   stateful: boolean;
+  goBackwards: boolean;
   returnState: boolean;
   returnSequences: boolean;
 }
@@ -82,6 +84,24 @@ function oneStep(layer: RnnInternals, kind: CellKind, inputs: tf.Tensor | tf.Ten
   });
 }
 
+/**
+ * The last output of an LSTM over a whole sequence from a zero state, as the backend's kernel where it has
+ * one (electron/compute/kernels/lstm-sequence.ts), or null: masks, initial or carried state, returned
+ * states or sequences, reversed order and dropout while training run tf.js' own recurrence.
+ */
+function sequence(layer: RnnInternals, inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs | undefined): tf.Tensor | null {
+  const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : null) : inputs;
+  if (!x || x.rank !== 3 || x.shape[1]! < 2 || x.dtype !== 'float32') return null;
+  if (kwargs?.mask != null || kwargs?.initialState != null) return null;
+  if (layer.stateful || layer.returnState || layer.returnSequences || layer.goBackwards) return null;
+  const cell = layer.cell;
+  if (kwargs?.training === true && (cell.dropout > 0 || cell.recurrentDropout > 0)) return null;
+  // (No tidy: read() hands back the weights themselves, and the kernel makes only its output.)
+  return lstmSequence(x as tf.Tensor3D, cell.kernel.read() as tf.Tensor2D, cell.recurrentKernel.read() as tf.Tensor2D,
+    cell.bias ? (cell.bias.read() as tf.Tensor1D) : undefined,
+    { units: cell.units, activation: actName(cell.activation), recurrentActivation: actName(cell.recurrentActivation) });
+}
+
 const StockLSTM = stockClass<new (args: LstmArgs) => ReturnType<typeof tf.layers.lstm>>('LSTM');
 const StockGRU = stockClass<new (args: GruArgs) => ReturnType<typeof tf.layers.gru>>('GRU');
 const StockSimpleRNN = stockClass<new (args: SimpleRnnArgs) => ReturnType<typeof tf.layers.simpleRNN>>('SimpleRNN');
@@ -90,7 +110,8 @@ export class OneStepLSTM extends StockLSTM {
   static className = 'LSTM';
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
-    return oneStep(this as unknown as RnnInternals, 'lstm', inputs, kwargs) ?? super.call(inputs, kwargs);
+    const self = this as unknown as RnnInternals;
+    return oneStep(self, 'lstm', inputs, kwargs) ?? sequence(self, inputs, kwargs) ?? super.call(inputs, kwargs);
   }
 }
 

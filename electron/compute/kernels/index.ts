@@ -2,7 +2,8 @@ import { registerBatchMatMulFix } from './batch-matmul';
 import { registerConv2DFix } from './conv2d';
 import { setDropoutMaskSource } from '../../../models/lib/layers';
 import { heapDropoutMask } from './heap-kernels';
-import { setOneStepLayerKernel } from '../../../models/lib/one-step-cell';
+import { setLstmSequenceKernel, setOneStepLayerKernel } from '../../../models/lib/one-step-cell';
+import { registerLstmSequence, wasmLstmSequence } from './lstm-sequence';
 import { registerOneStepLayer, wasmOneStepLayer } from './one-step-layer';
 import { registerSumFix } from './sum';
 import { registerTileFix } from './tile';
@@ -39,4 +40,6 @@ export function registerWasmKernelFixes(): void {
   setDropoutMaskSource(heapDropoutMask);
   registerOneStepLayer();
   setOneStepLayerKernel(wasmOneStepLayer);
+  registerLstmSequence();
+  setLstmSequenceKernel(wasmLstmSequence);
 }

@@ -263,3 +263,18 @@ export function ortGemm(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tran
   gemmSession(n, transA, transB, bias !== undefined, m * inner * cols).run(feeds, { Y: new n.Tensor('float32', view(out), [m, cols]) }, {});
   return out;
 }
+
+/**
+ * out = op(a)·op(b) for plain float arrays (row-major, any memory: JavaScript or a heap view) by onnxruntime's
+ * GEMM on this thread's single-threaded session. False when onnxruntime is not available.
+ */
+export function gemmArrays(a: Float32Array, aShape: [number, number], b: Float32Array, bShape: [number, number], transA: boolean, transB: boolean, out: Float32Array): boolean {
+  const n = loadNativeKernels();
+  if (!n) return false;
+  const m = transA ? aShape[1] : aShape[0];
+  const cols = transB ? bShape[0] : bShape[1];
+  if (m * cols === 0) return true;
+  const feeds = { A: new n.Tensor('float32', a, aShape), B: new n.Tensor('float32', b, bShape) };
+  gemmSession(n, transA, transB, false, 0).run(feeds, { Y: new n.Tensor('float32', out, [m, cols]) }, {});
+  return true;
+}

@@ -186,3 +186,45 @@ test('wasm: the one-step layer kernel takes units in fours (else the ops run), a
     }
   });
 });
+
+test('wasm: an LSTM over a sequence (the sequence kernel) equals tf.js\' generic recurrence, values and every gradient', async () => {
+  await tf.setBackend('wasm');
+  registerWasmKernelFixes();
+  const STEPS = 5;
+  const seqCases: { label: string; make: () => Layer }[] = [
+    { label: 'LSTM, hardSigmoid', make: () => new OneStepLSTM({ units: UNITS }) },
+    { label: 'LSTM, sigmoid, no bias', make: () => new OneStepLSTM({ units: 8, recurrentActivation: 'sigmoid', useBias: false }) },
+  ];
+  seqCases.forEach(({ label, make }, k) => {
+    const layer = make();
+    layer.build([null, STEPS, FEATURES]);
+    layer.setWeights(layer.getWeights().map((w, i) => tf.tensor(rand(w.size, 500 + 10 * k + i, 0.8), w.shape)));
+    const units = (layer.getConfig() as { units: number }).units;
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const x = tf.tensor(rand(ROWS * STEPS * FEATURES, 600 + k, 1.5), [ROWS, STEPS, FEATURES]);
+      const r = tf.tensor(rand(ROWS * units, 700 + k), [ROWS, units]);
+      const fast = valueAndGrads(layer, fastCall, x, r);
+      const ref = valueAndGrads(layer, genericCall, x, r);
+      assert.ok(maxDiff(fast.y, ref.y) < 1e-5, `${label}: output differs by ${maxDiff(fast.y, ref.y)}`);
+      assert.ok(maxDiff(fast.dx, ref.dx) < 1e-4, `${label}: d/dx differs by ${maxDiff(fast.dx, ref.dx)}`);
+      for (const [name, g] of Object.entries(ref.dw)) {
+        assert.ok(fast.dw[name], `${label}: no gradient for ${name}`);
+        assert.ok(maxDiff(fast.dw[name], g) < 1e-4, `${label}: d/d${name} differs by ${maxDiff(fast.dw[name], g)}`);
+      }
+      // The kernel ran: tf.js' own recurrence would have dispatched Unpack for the time steps.
+      const kernels = new Set<string>();
+      const engine = tf.engine() as unknown as { runKernel: (name: string, ...rest: unknown[]) => unknown };
+      const run = engine.runKernel.bind(engine);
+      engine.runKernel = (name: string, ...rest: unknown[]) => (kernels.add(name), run(name, ...rest));
+      try {
+        fastCall(layer, x, {});
+      } finally {
+        engine.runKernel = run;
+      }
+      assert.ok(kernels.has('DeepTriageLstmSequence') && !kernels.has('Unpack'), `${label}: kernels ${[...kernels].join(', ')}`);
+    });
+    assert.equal(tf.memory().numTensors, before, `${label}: tensors leaked`);
+    for (const w of layer.weights) w.dispose();
+  });
+});

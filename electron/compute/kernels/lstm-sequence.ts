@@ -3,7 +3,7 @@ import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { activation, type Act } from '../../../models/lib/one-step-cell';
 import { gemmArrays, loadNativeKernels, ortGemm } from './ort-native';
-import { disposeIntermediate, reshapeView, WASM } from './wasm-kernel-utils';
+import { disposeIntermediate, getWasmKernel, registerWasmOp, reshapeView, WASM } from './wasm-kernel-utils';
 
 /**
  * An LSTM over a whole sequence from a zero state, returning the last output, as ONE wasm kernel with a
@@ -152,15 +152,8 @@ const backward: KernelFunc = ({ inputs, backend: be, attrs }) => {
   return [dZInfo, dUInfo];
 };
 
-let registered = false;
-
 export function registerLstmSequence(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({ kernelName: LSTM_SEQUENCE, backendName: WASM, kernelFunc: forward });
-  tf.registerKernel({ kernelName: LSTM_SEQUENCE_GRAD, backendName: WASM, kernelFunc: backward });
-  tf.registerGradient({
-    kernelName: LSTM_SEQUENCE,
+  registerWasmOp({ name: LSTM_SEQUENCE, forward, gradName: LSTM_SEQUENCE_GRAD, backward, gradient: {
     inputsToSave: ['x', 'kernel', 'recurrentKernel'],
     outputsToSave: [false, true],
     gradFunc: (dys, saved, attrs) => {
@@ -176,7 +169,7 @@ export function registerLstmSequence(): void {
         bias: () => tf.sum(dZ2, 0),
       };
     },
-  });
+  } });
 }
 
 /**
@@ -184,7 +177,7 @@ export function registerLstmSequence(): void {
  * recurrence runs) off wasm, without onnxruntime, or for an activation not implemented here.
  */
 export function wasmLstmSequence(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D | undefined, spec: SeqAttrs): tf.Tensor2D | null {
-  if (!registered || tf.getBackend() !== WASM || !loadNativeKernels()) return null;
+  if (tf.getBackend() !== WASM || !getWasmKernel(LSTM_SEQUENCE) || !loadNativeKernels()) return null;
   if (x.dtype !== 'float32' || !activation(spec.activation) || !activation(spec.recurrentActivation)) return null;
   const [h, trace] = tf.engine().runKernel(LSTM_SEQUENCE, { x, kernel, recurrentKernel, ...(bias ? { bias } : {}) }, spec as unknown as NamedAttrMap) as tf.Tensor[];
   trace.dispose();

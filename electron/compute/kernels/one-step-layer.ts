@@ -4,7 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { OneStepSpec } from '../../../models/lib/one-step-cell';
 import { CELL_ACTIVATIONS, CELL_GATES, CELL_PLANES, HeapKernels, type HeapCellKind } from './heap-kernels';
 import { ortGemm } from './ort-native';
-import { disposeIntermediate, heapOffset, requireWasmKernel, reshapeView, runWasmKernel, WASM } from './wasm-kernel-utils';
+import { disposeIntermediate, getWasmKernel, heapOffset, registerWasmOp, requireWasmKernel, reshapeView, runWasmKernel } from './wasm-kernel-utils';
 
 /**
  * A whole one-step recurrent layer (models/lib/one-step-rnn.ts) as ONE wasm kernel with a registered
@@ -71,16 +71,9 @@ const backwardGates: KernelFunc = ({ inputs, backend: b, attrs }) => {
   return dz;
 };
 
-let registered = false;
-
 /** Registers the two kernels on wasm and the layer's gradient (once). */
 export function registerOneStepLayer(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({ kernelName: ONE_STEP_LAYER, backendName: WASM, kernelFunc: forward });
-  tf.registerKernel({ kernelName: ONE_STEP_LAYER_GRAD, backendName: WASM, kernelFunc: backwardGates });
-  tf.registerGradient({
-    kernelName: ONE_STEP_LAYER,
+  registerWasmOp({ name: ONE_STEP_LAYER, forward, gradName: ONE_STEP_LAYER_GRAD, backward: backwardGates, gradient: {
     inputsToSave: ['x', 'kernel'],
     outputsToSave: [false, true],
     gradFunc: (dys, saved, attrs) => {
@@ -94,7 +87,7 @@ export function registerOneStepLayer(): void {
         bias: () => tf.sum(dz, 0),
       };
     },
-  });
+  } });
 }
 
 /**
@@ -105,7 +98,7 @@ export function registerOneStepLayer(): void {
 export function wasmOneStepLayer(x: tf.Tensor, kernel: tf.Tensor2D, bias: tf.Tensor1D | undefined, spec: OneStepSpec): tf.Tensor2D | null {
   const act = CELL_ACTIVATIONS[spec.activation];
   const rec = CELL_ACTIVATIONS[spec.recurrentActivation];
-  if (!registered || spec.units % 4 !== 0 || act === undefined || rec === undefined) return null;
+  if (!getWasmKernel(ONE_STEP_LAYER) || spec.units % 4 !== 0 || act === undefined || rec === undefined) return null;
   if (x.dtype !== 'float32' || kernel.shape[1] !== CELL_GATES[spec.kind] * spec.units || (x.rank === 3 && x.shape[1] !== 1)) return null;
   if (!HeapKernels.current()) return null;
   const attrs: LayerAttrs = { kind: spec.kind, units: spec.units, act, rec };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export const WASM = 'wasm';
@@ -97,4 +97,15 @@ export function transposeLastTwo(backend: BackendWasm, x: TensorInfo): TensorInf
   perm[rank - 2] = rank - 1;
   perm[rank - 1] = rank - 2;
   return runWasmKernel(requireWasmKernel('Transpose'), backend, { x }, { perm });
+}
+
+/**
+ * Registers one of our own ops on wasm: its forward kernel, the kernel its gradient runs, and its (lazy,
+ * per-input) gradient. Once per name; whether it is registered is `getWasmKernel(name) != null`.
+ */
+export function registerWasmOp(op: { name: string; forward: KernelFunc; gradName: string; backward: KernelFunc; gradient: Omit<GradConfig, 'kernelName'> }): void {
+  if (getWasmKernel(op.name)) return;
+  tf.registerKernel({ kernelName: op.name, backendName: WASM, kernelFunc: op.forward });
+  tf.registerKernel({ kernelName: op.gradName, backendName: WASM, kernelFunc: op.backward });
+  tf.registerGradient({ kernelName: op.name, ...op.gradient });
 }

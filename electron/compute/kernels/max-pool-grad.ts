@@ -42,7 +42,8 @@ export function makeMaxPoolGrad(original: KernelConfig): KernelFunc {
 /**
  * Every other max pool (overlapping windows, padding, dilation, any channels): each window's gradient to its
  * first maximum, summed where windows overlap, as the cpu backend computes it. The wasm kernel gives 0 where
- * windows overlap (measured: stride 1, pool 3 against cpu), so nothing is left to it.
+ * windows overlap (measured: stride 1, pool 3 against cpu), so nothing is left to it. (The cpu backend's own
+ * maxPoolPositions is internal to @tensorflow/tfjs-backend-cpu, not a dependency, so its rule is written here.)
  */
 function scatterToMaxima(x: Float32Array, dy: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
   const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW } = info;

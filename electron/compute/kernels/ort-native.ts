@@ -60,14 +60,7 @@ export function raiseMallocThresholds(): void {
   const n = native;
   if (!n) return;
   try {
-    const g = new GraphBuilder();
-    g.nodes.push({ opType: 'Tile', name: 'tile', inputs: [g.reserve('X'), g.int64s('repeats', [WARMUP_FLOATS])], outputs: [g.reserve('Y')], attributes: [] });
-    const bytes = g.encode({
-      name: 'malloc_warmup',
-      doc: 'one 30 MB output, to raise the C library malloc thresholds',
-      inputs: [{ name: 'X', dataType: DataType.FLOAT, shape: [1] }],
-      outputs: [{ name: 'Y', dataType: DataType.FLOAT, shape: [WARMUP_FLOATS] }],
-    });
+    const bytes = tileModel([WARMUP_FLOATS]);
     const s = new n.Session();
     s.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, SINGLE_THREAD_SESSION);
     s.run({ X: new n.Tensor('float32', new Float32Array([0]), [1]) }, { Y: new n.Tensor('float32', new Float32Array(WARMUP_FLOATS), [WARMUP_FLOATS]) }, {});
@@ -257,11 +250,18 @@ export function ortGemm(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tran
   if (m * cols === 0) return out;
   // Views after makeOutput: an allocation may have grown (and replaced) the wasm memory buffer.
   const view = (t: TensorInfo) => heapView(backend, t);
-  const feeds: Record<string, unknown> = { A: new n.Tensor('float32', view(a), [ar, ac]), B: new n.Tensor('float32', view(b), [br, bc]) };
-  if (bias) feeds.C = new n.Tensor('float32', view(bias), [cols]);
   const inner = transA ? ar : ac;
-  gemmSession(n, transA, transB, bias !== undefined, m * inner * cols).run(feeds, { Y: new n.Tensor('float32', view(out), [m, cols]) }, {});
+  runGemm(n, view(a), [ar, ac], view(b), [br, bc], transA, transB, view(out), bias ? view(bias) : undefined, m * inner * cols);
   return out;
+}
+
+/** Y = op(A)·op(B) (+ C) on this thread's cached session; `macs` picks the threaded one for a large product. */
+function runGemm(n: Native, a: Float32Array, aShape: [number, number], b: Float32Array, bShape: [number, number], transA: boolean, transB: boolean, out: Float32Array, bias: Float32Array | undefined, macs: number): void {
+  const m = transA ? aShape[1] : aShape[0];
+  const cols = transB ? bShape[0] : bShape[1];
+  const feeds: Record<string, unknown> = { A: new n.Tensor('float32', a, aShape), B: new n.Tensor('float32', b, bShape) };
+  if (bias) feeds.C = new n.Tensor('float32', bias, [cols]);
+  gemmSession(n, transA, transB, bias !== undefined, macs).run(feeds, { Y: new n.Tensor('float32', out, [m, cols]) }, {});
 }
 
 /**
@@ -271,10 +271,7 @@ export function ortGemm(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tran
 export function gemmArrays(a: Float32Array, aShape: [number, number], b: Float32Array, bShape: [number, number], transA: boolean, transB: boolean, out: Float32Array): boolean {
   const n = loadNativeKernels();
   if (!n) return false;
-  const m = transA ? aShape[1] : aShape[0];
-  const cols = transB ? bShape[0] : bShape[1];
-  if (m * cols === 0) return true;
-  const feeds = { A: new n.Tensor('float32', a, aShape), B: new n.Tensor('float32', b, bShape) };
-  gemmSession(n, transA, transB, false, 0).run(feeds, { Y: new n.Tensor('float32', out, [m, cols]) }, {});
+  if (out.length === 0) return true;
+  runGemm(n, a, aShape, b, bShape, transA, transB, out, undefined, 0);
   return true;
 }

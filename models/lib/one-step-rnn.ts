@@ -61,18 +61,28 @@ function actName(a: { getClassName(): string } | undefined): string {
 const HOST_BACKENDS = new Set(['wasm', 'cpu']);
 
 /**
+ * The call's one float32 [batch, time, features] input when the call starts from a zero state and returns
+ * only its output (no mask, no initial or carried state, no returned states, no dropout mask drawn), else null.
+ */
+function zeroStateInput(layer: RnnInternals, inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs | undefined): tf.Tensor | null {
+  const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : null) : inputs;
+  if (!x || x.rank !== 3 || x.dtype !== 'float32') return null;
+  if (kwargs?.mask != null || kwargs?.initialState != null) return null;
+  if (layer.stateful || layer.returnState) return null;
+  // Input/recurrent dropout draws masks while training; at inference tf.js multiplies by ones.
+  if (kwargs?.training === true && (layer.cell.dropout > 0 || layer.cell.recurrentDropout > 0)) return null;
+  return x;
+}
+
+/**
  * The output of one step from a zero state, or null when this call is not that case (the caller then runs
  * tf.js' generic recurrence).
  */
 function oneStep(layer: RnnInternals, kind: CellKind, inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs | undefined): tf.Tensor | null {
   if (!HOST_BACKENDS.has(tf.getBackend())) return null;
-  const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : null) : inputs;
-  if (!x || x.rank !== 3 || x.shape[1] !== 1 || x.dtype !== 'float32') return null;
-  if (kwargs?.mask != null || kwargs?.initialState != null) return null;
-  if (layer.stateful || layer.returnState) return null;
+  const x = zeroStateInput(layer, inputs, kwargs);
+  if (!x || x.shape[1] !== 1) return null;
   const cell = layer.cell;
-  // Input/recurrent dropout draws masks while training; at inference tf.js multiplies by ones.
-  if (kwargs?.training === true && (cell.dropout > 0 || cell.recurrentDropout > 0)) return null;
   const activation = actName(cell.activation);
   const recurrentActivation = kind === 'simplernn' ? 'linear' : actName(cell.recurrentActivation);
   if (!hasOneStepActivation(activation) || !hasOneStepActivation(recurrentActivation)) return null;
@@ -90,12 +100,9 @@ function oneStep(layer: RnnInternals, kind: CellKind, inputs: tf.Tensor | tf.Ten
  * states or sequences, reversed order and dropout while training run tf.js' own recurrence.
  */
 function sequence(layer: RnnInternals, inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs | undefined): tf.Tensor | null {
-  const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : null) : inputs;
-  if (!x || x.rank !== 3 || x.shape[1]! < 2 || x.dtype !== 'float32') return null;
-  if (kwargs?.mask != null || kwargs?.initialState != null) return null;
-  if (layer.stateful || layer.returnState || layer.returnSequences || layer.goBackwards) return null;
+  const x = zeroStateInput(layer, inputs, kwargs);
+  if (!x || x.shape[1]! < 2 || layer.returnSequences || layer.goBackwards) return null;
   const cell = layer.cell;
-  if (kwargs?.training === true && (cell.dropout > 0 || cell.recurrentDropout > 0)) return null;
   // (No tidy: read() hands back the weights themselves, and the kernel makes only its output.)
   return lstmSequence(x as tf.Tensor3D, cell.kernel.read() as tf.Tensor2D, cell.recurrentKernel.read() as tf.Tensor2D,
     cell.bias ? (cell.bias.read() as tf.Tensor1D) : undefined,

@@ -288,15 +288,6 @@
         (local.set $k (i32.add (local.get $k) (i32.const 16)))
         (br $next))))
 
-  (func $zero (param $dst i32) (param $bytes i32)
-    (local $k i32)
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $k) (local.get $bytes)))
-        (v128.store (i32.add (local.get $dst) (local.get $k)) (v128.const f32x4 0 0 0 0))
-        (local.set $k (i32.add (local.get $k) (i32.const 16)))
-        (br $next))))
-
   ;; dz [rows, gates·u] from dh [rows, u] and the forward pass's planes. gates 4 (LSTM): blocks i, c, o from
   ;; planes 0, 1, 2, f zero; 3 (GRU): z, h from planes 0, 1, r zero; 1 (SimpleRNN): plane 0.
   (func (export "cellBackward") (param $dh i32) (param $keep i32) (param $dz i32) (param $rows i32) (param $u i32)
@@ -312,7 +303,7 @@
         (call $scaled (local.get $d) (i32.add (local.get $dh) (local.get $p)) (i32.add (local.get $keep) (local.get $p)) (local.get $ub))
         (if (i32.gt_u (local.get $gates) (i32.const 1))
           (then
-            (call $zero (i32.add (local.get $d) (local.get $ub)) (local.get $ub))
+            (memory.fill (i32.add (local.get $d) (local.get $ub)) (i32.const 0) (local.get $ub))
             (call $scaled (i32.add (local.get $d) (i32.shl (local.get $ub) (i32.const 1))) (i32.add (local.get $dh) (local.get $p))
               (i32.add (i32.add (local.get $keep) (local.get $plane)) (local.get $p)) (local.get $ub))))
         (if (i32.gt_u (local.get $gates) (i32.const 3))

@@ -566,9 +566,9 @@ test('MaxPoolGrad (MaxPooling1D\'s gradient) matches cpu: SIMD windows with a ta
   await sameOnBothBackends('maxPool1d pool 4 over time, 3 steps of tail', pooled([3, 11, 1, 8], 7300, [4, 1], [4, 1], 'valid'));
   await sameOnBothBackends('maxPool1d with tied maxima', tied([2, 12, 1, 8], 7310));
   await sameOnBothBackends('maxPool along width', pooled([2, 1, 9, 4], 7320, [1, 3], [1, 3], 'valid'));
-  await sameOnBothBackends('maxPool overlapping windows (original kernel)', pooled([2, 10, 1, 8], 7330, [3, 1], [1, 1], 'valid'));
-  await sameOnBothBackends('maxPool 6 channels (original kernel)', pooled([2, 8, 1, 6], 7340, [2, 1], [2, 1], 'valid'));
-  await sameOnBothBackends('maxPool same padding (original kernel)', pooled([2, 9, 1, 8], 7350, [4, 1], [4, 1], 'same'));
+  await sameOnBothBackends('maxPool overlapping windows (JavaScript scatter)', pooled([2, 10, 1, 8], 7330, [3, 1], [1, 1], 'valid'));
+  await sameOnBothBackends('maxPool 6 channels (JavaScript scatter)', pooled([2, 8, 1, 6], 7340, [2, 1], [2, 1], 'valid'));
+  await sameOnBothBackends('maxPool same padding (JavaScript scatter)', pooled([2, 9, 1, 8], 7350, [4, 1], [4, 1], 'same'));
 });
 
 test('Unpack (an RNN\'s time steps) as strided copies matches cpu on every axis, float and int, with its gradient', async () => {
